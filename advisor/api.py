@@ -1,0 +1,49 @@
+"""The library entry points: load a knowledge base, infer, advise.
+
+An :class:`~advisor.engine.Engine` is built once per knowledge base and
+process (building it registers the rulesets with the C engine) and reused.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .engine import Engine, Inference
+from .facts import encode_profile
+from .kb import KnowledgeBase, load_knowledge_base
+from .profile import Profile, validate_answers
+
+__all__ = ["load_knowledge_base", "engine_for", "infer", "advise", "as_profile"]
+
+_ENGINES: dict[int, tuple[KnowledgeBase, Engine]] = {}
+
+
+def engine_for(kb: KnowledgeBase) -> Engine:
+    """The process's engine for ``kb`` (created on first use)."""
+    entry = _ENGINES.get(id(kb))
+    if entry is None or entry[0] is not kb:
+        engine = Engine(kb.compiled)
+        _ENGINES[id(kb)] = (kb, engine)
+        return engine
+    return entry[1]
+
+
+def as_profile(kb: KnowledgeBase, profile: Profile | Mapping[str, Any]) -> Profile:
+    """A validated :class:`Profile` from a Profile or a plain mapping."""
+    if isinstance(profile, Profile):
+        return profile
+    return validate_answers(dict(profile), kb.fields)
+
+
+def infer(kb: KnowledgeBase, profile: Profile | Mapping[str, Any]) -> Inference:
+    """Run the rules over one profile with durable-rules; firings with provenance."""
+    checked = as_profile(kb, profile)
+    return engine_for(kb).infer(encode_profile(checked, kb.fields))
+
+
+def advise(kb: KnowledgeBase, profile: Profile | Mapping[str, Any]) -> dict[str, Any]:
+    """The report (see docs/report.md) for one profile, as plain JSON-ready data."""
+    from .report import build_report
+
+    checked = as_profile(kb, profile)
+    return build_report(kb, checked, infer(kb, checked))

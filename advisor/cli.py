@@ -1,0 +1,102 @@
+"""The command line: one click group, commands loaded only when used.
+
+Each command lives in ``advisor/commands/<name>.py`` and is imported when it
+runs, so ``advisor advise`` never pays for networkx or the audit. Errors from
+bad input print as one line on standard error with exit status 2 (see
+:mod:`advisor.errors`); a bug prints a short line asking for a report instead
+of a traceback (set ``ADVISOR_DEBUG=1`` to see it).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import AdvisorError, ExitCode
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+#: command name -> (module, attribute, one-line help shown by `advisor --help`)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "advise": ("advisor.commands.advise", "advise", "Advise a business described by a JSON profile."),
+    "fields": ("advisor.commands.fields", "fields_cmd", "List the profile fields, their choices and questions."),
+    "schema": ("advisor.commands.fields", "schema_cmd", "Print the JSON Schema of profiles or rule files."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[name]
+        return getattr(importlib.import_module(module), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        name = click.utils.make_str(args[0]) if args else ""
+        if name and name not in COMMANDS and not name.startswith("-"):
+            from .errors import close_matches
+
+            near = close_matches(name, COMMANDS)
+            hint = f" Did you mean {near[0]!r}?" if near else ""
+            ctx.fail(f"No such command {name!r}.{hint}")
+        return super().resolve_command(ctx, args)
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "-V", "--version", prog_name="advisor")
+def cli() -> None:
+    """Marketing advice for e-commerce businesses, traced to its sources.
+
+    \b
+    Start with:
+      advisor advise examples/tea-shop.json
+      advisor ask                      (answer questions instead of writing JSON)
+      advisor explain PROFILE ITEM     (why an item was, or was not, suggested)
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``advisor`` console script."""
+    try:
+        status = cli.main(args=argv, prog_name="advisor", standalone_mode=False)
+    except AdvisorError as exc:
+        click.echo(f"advisor: {exc.render()}", err=True)
+        sys.exit(int(exc.exit_code))
+    except click.exceptions.Abort:
+        click.echo("advisor: interrupted", err=True)
+        sys.exit(int(ExitCode.INTERRUPTED))
+    except KeyboardInterrupt:
+        click.echo("\nadvisor: interrupted", err=True)
+        sys.exit(int(ExitCode.INTERRUPTED))
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")
+        finally:
+            sys.exit(0)
+    except Exception as exc:  # a bug: say so, briefly
+        if os.environ.get("ADVISOR_DEBUG"):
+            raise
+        click.echo(f"advisor: internal error ({type(exc).__name__}: {exc}). This is a bug; "
+                   "please report it with the command you ran (ADVISOR_DEBUG=1 shows the details).", err=True)
+        sys.exit(int(ExitCode.INTERNAL))
+    sys.exit(status if isinstance(status, int) else 0)

@@ -1,0 +1,49 @@
+"""`advisor advise PROFILE`: the report for one business profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import color_option, knowledge_options, load_kb, pick_format, use_color, write_output
+
+FORMATS = ("text", "json", "markdown")
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("profile", metavar="PROFILE")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Output format (default: text on a terminal, JSON otherwise, or from -o's suffix).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the report to this file instead of standard output.")
+@click.option("--width", type=click.IntRange(50, 400), default=None, help="Text width (default: the terminal's).")
+@color_option
+@knowledge_options
+def advise(profile: str, fmt: str | None, output: str | None, width: int | None, color: str,
+           kb_options: dict) -> int:
+    """Advise a business described by a JSON profile (a file, or - for standard input).
+
+    \b
+    Examples:
+      advisor advise examples/tea-shop.json
+      advisor advise examples/tea-shop.json --format json -o report.json
+      cat profile.json | advisor advise - --format markdown
+    """
+    from ..api import advise as run_advice
+    from ..profile import read_profile_source
+    from ..render import render
+
+    kb = load_kb(kb_options)
+    checked = read_profile_source(profile, kb.fields)
+    report = run_advice(kb, checked)
+    chosen = pick_format(fmt, output, FORMATS)
+    if width is None:
+        import shutil
+
+        width = min(100, shutil.get_terminal_size((88, 24)).columns) if not output else 88
+    text = render(report, chosen, width=width, color=use_color(color) and not output and chosen == "text")
+    write_output(text, output)
+    if output:
+        click.echo(f"wrote {chosen} report to {Path(output)}", err=True)
+    return 0

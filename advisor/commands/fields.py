@@ -1,0 +1,65 @@
+"""`advisor fields` and `advisor schema`: the profile definition, for people and editors."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .common import knowledge_options, load_kb
+
+
+@click.command("fields", context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--group", default=None, help="Only the fields of this group.")
+@knowledge_options
+def fields_cmd(group: str | None, kb_options: dict) -> int:
+    """List the profile fields, their choices and the question each one asks.
+
+    \b
+    Example:
+      advisor fields --group wechat
+    """
+    kb = load_kb(kb_options)
+    groups = {g.id: g.label for g in kb.fields.groups}
+    if group is not None and group not in groups:
+        raise click.BadParameter(f"unknown group {group!r}; groups: {', '.join(groups)}", param_hint="--group")
+    for g in kb.fields.groups:
+        if group and g.id != group:
+            continue
+        members = [f for f in kb.fields.fields if f.group == g.id]
+        if not members:
+            continue
+        click.echo(f"{g.label} ({g.id})")
+        for f in members:
+            kind = {"choice": "one of", "multi": "list of", "boolean": "true/false"}.get(f.type, f.type)
+            if f.is_numeric:
+                kind = f"{f.type} {f.minimum:g}..{f.maximum:g}" + (f" {f.unit}" if f.unit else "")
+            click.echo(f"  {f.id}  ({kind})")
+            click.echo(f"      {f.question}")
+            if f.choices:
+                click.echo("      choices: " + ", ".join(c.id for c in f.choices))
+        click.echo()
+    return 0
+
+
+@click.command("schema", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("which", type=click.Choice(["profile", "rules"]))
+@knowledge_options
+def schema_cmd(which: str, kb_options: dict) -> int:
+    """Print the JSON Schema of business profiles or of rule files.
+
+    \b
+    Examples:
+      advisor schema profile > profile.schema.json
+      advisor schema rules
+    """
+    from .. import schemas
+    from ..fields import profile_schema
+
+    if which == "profile":
+        kb = load_kb(kb_options)
+        data = profile_schema(kb.fields)
+    else:
+        data = schemas.load("rule")
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    return 0

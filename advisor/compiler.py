@@ -1,0 +1,393 @@
+"""Rules -> durable-rules rulesets, sharded to fit the C engine's fixed limits.
+
+Assumptions and method
+----------------------
+* A rule's condition is put in disjunctive normal form; each conjunction (an
+  *alternative*) becomes one durable rule whose patterns are: a start fact, the
+  positive tests, then the negated tests as ``$not`` patterns. Each test is a
+  single-property expression on one small fact (see :mod:`advisor.facts`).
+* Rules are stratified by the derived facts they use
+  (:func:`advisor.loader.dependency_levels`); all rulesets of one level run
+  before the next level, so one ordered pass reaches the fixpoint and negation
+  of a derived fact is only tested once every rule deriving it has run.
+* Within a level, alternatives are packed greedily into rulesets (*shards*)
+  while a model of the alpha network that ``rete.c`` builds stays within the
+  compile-time limits of ``durable_rules_engine`` with a safety margin:
+
+  - children of the root node (a 512-slot table; ``create_ruleset`` hangs when
+    it fills): :data:`ROOT_CHILDREN_CAP`;
+  - beta nodes fed by one alpha node (``BETA_LIST_LENGTH`` 256): :data:`BETA_CAP`;
+  - ``$or`` forward nodes hanging off one alpha node (``NEXT_LIST_LENGTH`` 128):
+    :data:`NEXT_CAP`;
+  - alpha nodes one asserted fact can match at once, counting the ``$or``
+    forward nodes it reaches (``MAX_STACK_SIZE`` 64, events.c): :data:`STACK_CAP`,
+    computed over every value the fact can take;
+  - actions one profile can queue in a shard (``MAX_ACTIONS`` 4096): :data:`ACTION_CAP`.
+
+  Every alternative starts with a start-fact pattern; start facts come in
+  groups of :data:`START_GROUP` alternatives so that no start node feeds more
+  than ``BETA_CAP`` beta nodes.
+
+The output, :class:`CompiledBase`, is plain data (JSON text and tuples) so it
+can be cached on disk and handed to worker processes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Any, Iterable
+
+from .facts import START_PROP, derived_prop, field_prop, member_prop
+from .fields import FieldSet
+from .loader import dependency_levels
+from .model import All, Any_, Condition, Not, Rule, RuleBase, Test
+
+__all__ = [
+    "Literal",
+    "dnf",
+    "Shard",
+    "CompiledBase",
+    "compile_rules",
+    "ROOT_CHILDREN_CAP",
+    "BETA_CAP",
+    "NEXT_CAP",
+    "STACK_CAP",
+    "ACTION_CAP",
+    "START_GROUP",
+    "MAX_PATTERNS",
+]
+
+ROOT_CHILDREN_CAP = 400
+BETA_CAP = 240
+NEXT_CAP = 112
+STACK_CAP = 48
+ACTION_CAP = 3000
+START_GROUP = 200
+VARIANT_CAP = 2000
+#: ``MAX_MESSAGE_FRAMES`` (16) bounds the patterns of one durable rule; one is the start fact.
+MAX_PATTERNS = 15
+
+Literal = tuple[bool, Test]  # (positive, test)
+
+_NUMERIC = {"less_than": "$lt", "at_most": "$lte", "greater_than": "$gt", "at_least": "$gte"}
+
+
+def dnf(condition: Condition | None) -> list[tuple[Literal, ...]]:
+    """The condition as alternatives of literals; ``None`` (no condition) is one empty alternative.
+
+    Duplicate literals are dropped; an alternative holding a literal and its
+    negation is dropped as it can never hold.
+    """
+    if condition is None:
+        return [()]
+    out = []
+    seen = set()
+    for alternative in _dnf(condition, False):
+        unique: dict[Literal, None] = {}
+        for literal in alternative:
+            unique.setdefault(literal, None)
+        lits = tuple(unique)
+        if any((not pos, test) in unique for pos, test in lits):
+            continue
+        key = frozenset(lits)
+        if key not in seen:
+            seen.add(key)
+            out.append(lits)
+    return out
+
+
+def _dnf(condition: Condition, negated: bool) -> list[list[Literal]]:
+    if isinstance(condition, Test):
+        return [[(not negated, condition)]]
+    if isinstance(condition, Not):
+        return _dnf(condition.item, not negated)
+    parts = [_dnf(item, negated) for item in condition.items]
+    conjunctive = isinstance(condition, All) != negated
+    if conjunctive:
+        return [[lit for alt in combo for lit in alt] for combo in product(*parts)]
+    return [alt for part in parts for alt in part]
+
+
+# --------------------------------------------------------------------------- patterns
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    """One durable pattern and what it adds to the alpha network."""
+
+    expr: dict[str, Any]
+    prop: str
+    nodes: tuple[tuple, ...]  # root-child alpha nodes it uses: (prop, op, value)
+    is_or: bool  # True: an $or, which adds one private forward node
+    multiplicity: int  # how many facts it can match at once
+
+
+def _domains(rules: Iterable[Rule], fields: FieldSet) -> dict[str, list[Any]]:
+    """Every value each property can take, where that is finite."""
+    out: dict[str, list[Any]] = {}
+    for f in fields.fields:
+        domain = f.domain()
+        if domain is not None:
+            out[field_prop(f.id) if f.type != "multi" else member_prop(f.id)] = list(domain)
+    derived: dict[str, dict[Any, None]] = {}
+    for rule in rules:
+        for c in rule.then:
+            if c.kind == "derive":
+                derived.setdefault(derived_prop(c.target), {})[_freeze(c.value)] = None
+    for prop, values in derived.items():
+        out[prop] = list(values)
+    return out
+
+
+def _freeze(value: Any) -> Any:
+    return value
+
+
+def _prop(test: Test, fields: FieldSet) -> str:
+    if test.kind == "fact":
+        return derived_prop(test.name)
+    if test.op in ("contains", "contains_any"):
+        return member_prop(test.name)
+    return field_prop(test.name)
+
+
+def _literal_pattern(positive: bool, test: Test, fields: FieldSet,
+                     domains: dict[str, list[Any]]) -> tuple[bool, _Pattern | None] | None:
+    """Translate a literal into (positive, pattern).
+
+    Returns None when the literal can never hold (the alternative is dropped)
+    and ``(positive, None)`` when it always holds (the literal is dropped).
+    """
+    prop = _prop(test, fields)
+    op, value = test.op, test.value
+    if op == "answered":
+        positive = positive == bool(value)
+        return positive, _Pattern({"$ex": {prop: 1}}, prop, ((prop, "ex", 1),), False, 1)
+    if op == "not_in":
+        domain = domains.get(prop)
+        if domain is None:
+            raise ValueError(f"not_in needs a finite domain: {test}")
+        rest = tuple(v for v in domain if v not in set(value))
+        if not rest:  # answered and outside every value: impossible
+            return None if positive else (positive, None)
+        op, value = "in", rest
+    if op in ("in", "contains_any"):
+        values = tuple(value)
+        domain = domains.get(prop)
+        if domain is not None:
+            values = tuple(v for v in values if v in domain)
+            if not values:
+                return None if positive else (positive, None)
+        if len(values) == 1:
+            op, value = "equals", values[0]
+        else:
+            expr = {"$or": [{prop: v} for v in values]}
+            nodes = tuple((prop, "eq", v) for v in values)
+            multiplicity = len(values) if prop.startswith("m_") else 1
+            return positive, _Pattern(expr, prop, nodes, True, multiplicity)
+    if op in ("equals", "contains"):
+        return positive, _Pattern({prop: value}, prop, ((prop, "eq", value),), False, 1)
+    if op in _NUMERIC:
+        durable_op = _NUMERIC[op]
+        return positive, _Pattern({durable_op: {prop: value}}, prop, ((prop, durable_op, value),), False, 1)
+    raise ValueError(f"operator {op!r} reached the compiler")
+
+
+# --------------------------------------------------------------------------- shards
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One durable ruleset: its JSON definition and the fact properties it needs."""
+
+    name: str
+    definition: str
+    props: tuple[str, ...]
+    start_facts: tuple[str, ...]
+    actions: tuple[tuple[str, str], ...]  # (durable rule name, rule id)
+
+
+@dataclass(frozen=True)
+class CompiledBase:
+    """The rule base in the form the engine runs: levels of shards, and what rules conclude."""
+
+    levels: tuple[tuple[Shard, ...], ...]
+    rule_levels: tuple[tuple[str, int], ...]
+    derivations: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]  # rule id -> (fact, value)
+    priorities: tuple[tuple[str, int], ...]
+    never: tuple[str, ...] = ()  # rules whose every alternative is impossible
+
+    def shard_count(self) -> int:
+        return sum(len(level) for level in self.levels)
+
+
+@dataclass
+class _ShardBuilder:
+    index: int
+    nodes: dict[str, dict[tuple, None]] = field(default_factory=dict)  # prop -> root children
+    beta: dict[tuple, int] = field(default_factory=dict)
+    forwards: dict[tuple, int] = field(default_factory=dict)
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    actions: list[tuple[str, str]] = field(default_factory=list)
+    root_children: int = 0
+    action_load: int = 0
+
+    def fits(self, patterns: list[tuple[bool, _Pattern]], multiplicity: int, domains: dict[str, list[Any]]) -> bool:
+        if len(self.rules) >= VARIANT_CAP or self.action_load + multiplicity > ACTION_CAP:
+            return False
+        new_nodes: dict[str, dict[tuple, None]] = {}
+        beta = dict()
+        forwards = dict()
+        for _, pattern in patterns:
+            for node in pattern.nodes:
+                if node not in self.nodes.get(pattern.prop, {}):
+                    new_nodes.setdefault(pattern.prop, {})[node] = None
+                if pattern.is_or:
+                    forwards[node] = forwards.get(node, 0) + 1
+            if not pattern.is_or:
+                end = pattern.nodes[0]
+                beta[end] = beta.get(end, 0) + 1
+        added = sum(len(v) for v in new_nodes.values())
+        if self.root_children + added > ROOT_CHILDREN_CAP:
+            return False
+        if any(self.beta.get(node, 0) + n > BETA_CAP for node, n in beta.items()):
+            return False
+        if any(self.forwards.get(node, 0) + n > NEXT_CAP for node, n in forwards.items()):
+            return False
+        for prop in {p.prop for _, p in patterns}:
+            nodes = list(self.nodes.get(prop, {})) + list(new_nodes.get(prop, {}))
+            fwd = {node: self.forwards.get(node, 0) + forwards.get(node, 0) for node in nodes}
+            if _stack_need(nodes, fwd, domains.get(prop)) > STACK_CAP:
+                return False
+        return True
+
+    def add(self, name: str, rule_id: str, patterns: list[tuple[bool, _Pattern]], multiplicity: int) -> None:
+        group = len(self.rules) // START_GROUP
+        start = (START_PROP, "eq", group)
+        self.nodes.setdefault(START_PROP, {})
+        if start not in self.nodes[START_PROP]:
+            self.nodes[START_PROP][start] = None
+            self.root_children += 1
+        self.beta[start] = self.beta.get(start, 0) + 1
+        body: list[dict[str, Any]] = [{"s": {START_PROP: group}}]
+        ordered = [p for p in patterns if p[0]] + [p for p in patterns if not p[0]]
+        for index, (positive, pattern) in enumerate(ordered):
+            alias = f"c{index}" if positive else f"c{index}$not"
+            body.append({alias: pattern.expr})
+            for node in pattern.nodes:
+                bucket = self.nodes.setdefault(pattern.prop, {})
+                if node not in bucket:
+                    bucket[node] = None
+                    self.root_children += 1
+                if pattern.is_or:
+                    self.forwards[node] = self.forwards.get(node, 0) + 1
+            if not pattern.is_or:
+                self.beta[pattern.nodes[0]] = self.beta.get(pattern.nodes[0], 0) + 1
+        # "dist": 0 lets one fact satisfy two patterns of a rule (a range is two tests on one answer)
+        self.rules[name] = {"dist": 0, "all": body}
+        self.actions.append((name, rule_id))
+        self.action_load += multiplicity
+
+    def build(self, name: str) -> Shard:
+        groups = 1 + (len(self.rules) - 1) // START_GROUP
+        starts = tuple(json.dumps({"id": f"s:{g}", START_PROP: g}, separators=(",", ":")) for g in range(groups))
+        props = tuple(sorted(p for p in self.nodes if p != START_PROP))
+        definition = json.dumps(self.rules, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+        return Shard(name, definition, props, starts, tuple(self.actions))
+
+
+def _matches(node: tuple, value: Any) -> bool:
+    _, op, operand = node
+    if op == "ex":
+        return True
+    if op == "eq":
+        return value == operand and type(value) is type(operand) or (
+            isinstance(value, (int, float)) and isinstance(operand, (int, float))
+            and not isinstance(value, bool) and not isinstance(operand, bool) and value == operand)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or isinstance(operand, bool) \
+            or not isinstance(operand, (int, float)):
+        return False
+    return {"$lt": value < operand, "$lte": value <= operand, "$gt": value > operand, "$gte": value >= operand}[op]
+
+
+def _stack_need(nodes: list[tuple], forwards: dict[tuple, int], domain: list[Any] | None) -> int:
+    """The most alpha nodes (plus forward nodes) one fact on this property can reach."""
+    probes: list[Any] = list(domain) if domain is not None else []
+    numbers = sorted({n[2] for n in nodes if isinstance(n[2], (int, float)) and not isinstance(n[2], bool)})
+    if numbers:
+        probes.extend(numbers)
+        probes.extend((a + b) / 2 for a, b in zip(numbers, numbers[1:]))
+        probes.extend((numbers[0] - 1, numbers[-1] + 1))
+    probes.extend(n[2] for n in nodes if n[1] == "eq")
+    worst = 0
+    for value in probes:
+        need = 0
+        for node in nodes:
+            if _matches(node, value):
+                need += 1 + forwards.get(node, 0)
+        worst = max(worst, need)
+    return worst + 2  # the fact's own path from the root
+
+
+def compile_rules(base: RuleBase, fields: FieldSet, *, prefix: str = "kb") -> CompiledBase:
+    """Compile a rule base into shards; see the module notes."""
+    rules = list(base.rules)
+    levels = dependency_levels(rules)
+    domains = _domains(rules, fields)
+    by_level: dict[int, list[Rule]] = {}
+    for rule in rules:
+        by_level.setdefault(levels[rule.id], []).append(rule)
+    compiled_levels = []
+    never = []
+    shard_no = 0
+    for level in sorted(by_level):
+        builders = [_ShardBuilder(0)]
+        for rule_index, rule in enumerate(by_level[level]):
+            any_alternative = False
+            for alt_index, alternative in enumerate(dnf(rule.when)):
+                patterns = []
+                possible = True
+                for positive, test in alternative:
+                    translated = _literal_pattern(positive, test, fields, domains)
+                    if translated is None:
+                        possible = False
+                        break
+                    pos, pattern = translated
+                    if pattern is not None:
+                        patterns.append((pos, pattern))
+                if not possible:
+                    continue
+                any_alternative = True
+                multiplicity = 1
+                for pos, pattern in patterns:
+                    if pos:
+                        multiplicity *= pattern.multiplicity
+                builder = builders[-1]
+                if not builder.fits(patterns, multiplicity, domains):
+                    builder = _ShardBuilder(len(builders))
+                    builders.append(builder)
+                    if not builder.fits(patterns, multiplicity, domains):
+                        raise ValueError(f"rule {rule.id!r} alone exceeds the engine's limits")
+                name = f"r{rule_index}_{alt_index}"
+                builder.add(name, rule.id, patterns, multiplicity)
+            if not any_alternative:
+                never.append(rule.id)
+        shards = []
+        for builder in builders:
+            if builder.rules:
+                shards.append(builder.build(f"{prefix}_l{level}_s{shard_no}"))
+                shard_no += 1
+        compiled_levels.append(tuple(shards))
+    derivations = tuple(
+        (rule.id, tuple((c.target, c.value) for c in rule.then if c.kind == "derive"))
+        for rule in rules if rule.facts_derived()
+    )
+    return CompiledBase(
+        levels=tuple(compiled_levels),
+        rule_levels=tuple(sorted(levels.items())),
+        derivations=derivations,
+        priorities=tuple(sorted((r.id, r.priority) for r in rules)),
+        never=tuple(sorted(never)),
+    )

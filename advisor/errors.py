@@ -1,0 +1,184 @@
+"""Errors a person can meet, their exit codes, and how they are printed.
+
+Every error the advisor raises on bad input is an :class:`AdvisorError` that
+carries its data (where, what, what would be right, a close match) so that
+renderers and tests can read it, and prints as one line::
+
+    rules/fit.yaml:42:9: rule 'seo-first' > when > all[1]: unknown field 'budjet' (did you mean 'budget'?)
+
+Codes are stable and each one is documented in ``docs/errors.md``
+(a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Iterable
+
+__all__ = [
+    "ExitCode",
+    "Location",
+    "AdvisorError",
+    "InputError",
+    "ProfileError",
+    "RuleFileError",
+    "KnowledgeError",
+    "InternalError",
+    "ERROR_CODES",
+    "close_matches",
+    "did_you_mean",
+]
+
+
+class ExitCode(IntEnum):
+    """Process exit statuses, named in one place."""
+
+    OK = 0
+    FINDINGS = 1  # the audit found problems of error severity
+    BAD_INPUT = 2  # input could not be used: profile, rule file, option
+    INTERNAL = 3  # a bug in the advisor itself
+    INTERRUPTED = 130  # Ctrl-C
+
+
+#: Stable error codes and a one-line meaning; docs/errors.md explains each.
+ERROR_CODES: dict[str, str] = {
+    "E100": "file cannot be read (missing, a directory, unreadable, or not a regular file)",
+    "E101": "file is larger than the allowed size",
+    "E102": "file is not valid UTF-8 text",
+    "E103": "file is empty",
+    "E110": "JSON syntax error",
+    "E111": "JSON nests too deeply",
+    "E112": "JSON holds a number that is not finite or too large",
+    "E113": "JSON object repeats a key",
+    "E120": "YAML syntax error",
+    "E121": "YAML uses a tag that is not allowed",
+    "E122": "YAML aliases expand too much (an alias bomb)",
+    "E123": "YAML mapping repeats a key",
+    "E124": "YAML nests too deeply",
+    "E200": "profile is not a JSON object",
+    "E201": "profile names an unknown field",
+    "E202": "profile value has the wrong type",
+    "E203": "profile value is not one of the allowed choices",
+    "E204": "profile number is outside the allowed range",
+    "E205": "profile list repeats a value",
+    "E300": "rule file does not follow the rule schema",
+    "E301": "rule refers to an unknown profile field",
+    "E302": "rule refers to an unknown catalog item",
+    "E303": "rule cites an unknown document or section",
+    "E304": "rule compares a field with a value it cannot take",
+    "E305": "rule uses an operator that does not apply to the field's type",
+    "E306": "two rules share one id",
+    "E307": "derived facts depend on each other in a cycle",
+    "E308": "a condition expands into too many alternatives",
+    "E309": "rule uses a derived fact that no rule derives",
+    "E400": "knowledge catalog is malformed",
+    "E401": "no rule files found",
+    "E500": "option or argument is not valid",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a problem is: a file and, when known, a 1-based line and column."""
+
+    path: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.path or "<input>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+class AdvisorError(Exception):
+    """Base of every error the advisor reports to a person.
+
+    Parameters
+    ----------
+    message : what is wrong, in plain words.
+    code : a key of :data:`ERROR_CODES`.
+    location : file, line and column.
+    where : a breadcrumb inside the file, e.g. ``rule 'seo' > when > all[1]``
+        or ``field 'price_level'``.
+    expected : what would be right.
+    suggestion : a close match to what was written.
+    """
+
+    exit_code: int = ExitCode.BAD_INPUT
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "E500",
+        location: Location | None = None,
+        where: str | None = None,
+        expected: str | None = None,
+        suggestion: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.location = location
+        self.where = where
+        self.expected = expected
+        self.suggestion = suggestion
+
+    def render(self) -> str:
+        """The one-line form printed to standard error."""
+        head = []
+        if self.location is not None:
+            head.append(str(self.location))
+        if self.where:
+            head.append(self.where)
+        text = self.message
+        if self.expected:
+            text += f"; expected {self.expected}"
+        if self.suggestion:
+            text += f" (did you mean {self.suggestion!r}?)"
+        return ": ".join(head + [text]) + f" [{self.code}]"
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+class InputError(AdvisorError):
+    """A file or value given by the user cannot be used (exit status 2)."""
+
+
+class ProfileError(InputError):
+    """A business profile is malformed or holds values the fields do not allow."""
+
+
+class RuleFileError(InputError):
+    """A rule file is malformed or refers to things that do not exist."""
+
+
+class KnowledgeError(InputError):
+    """A knowledge catalog (fields, sources, channels...) is malformed."""
+
+
+class InternalError(AdvisorError):
+    """Something the advisor should have prevented; a bug, reported as such."""
+
+    exit_code = ExitCode.INTERNAL
+
+
+def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+    """Candidates that look like ``word`` (case-insensitive), best first."""
+    pool = sorted(set(candidates))
+    lowered = {c.lower(): c for c in pool}
+    found = difflib.get_close_matches(str(word).lower(), list(lowered), n=n, cutoff=0.6)
+    return [lowered[f] for f in found]
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    """The single closest candidate to ``word``, or None."""
+    found = close_matches(word, candidates, n=1)
+    return found[0] if found else None

@@ -1,0 +1,76 @@
+"""Profile -> the small facts the engine matches on, and the names they go by.
+
+One fact per answered field, one per member of a list answer, one per derived
+fact. Small facts keep the number of alpha-network branches a single fact can
+reach low (the C engine allows 64 at a time), and let the engine report exactly
+which answers satisfied a rule.
+
+=================  ==========================================  =======================
+fact               durable-rules JSON                           key in provenance
+=================  ==========================================  =======================
+scalar answer      ``{"id": "a:price_level", "f_price_level": "high"}``   ``answer:price_level``
+list answer        ``{"id": "a:offline", "f_offline": 2}`` (count)          ``answer:offline``
+list member        ``{"id": "m:offline=dealers", "m_offline": "dealers"}``  ``member:offline=dealers``
+derived fact       ``{"id": "d:high_value", "d_high_value": true}``         ``derived:high_value``
+start (per group)  ``{"id": "s:0", "s_": 0}``                                -
+=================  ==========================================  =======================
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .fields import FieldSet
+from .profile import Profile
+
+__all__ = [
+    "field_prop",
+    "member_prop",
+    "derived_prop",
+    "START_PROP",
+    "encode_profile",
+    "encode_derived",
+    "fact_key",
+]
+
+START_PROP = "s_"
+
+
+def field_prop(field: str) -> str:
+    return f"f_{field}"
+
+
+def member_prop(field: str) -> str:
+    return f"m_{field}"
+
+
+def derived_prop(fact: str) -> str:
+    return f"d_{fact}"
+
+
+def _dump(obj: dict[str, Any]) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def encode_profile(profile: Profile, fields: FieldSet) -> dict[str, list[str]]:
+    """The profile's facts as JSON strings, grouped by the property rules test."""
+    out: dict[str, list[str]] = {}
+    for name, value in profile.answers:
+        f = fields.get(name)
+        if f is not None and f.type == "multi":
+            out[field_prop(name)] = [_dump({"id": f"a:{name}", field_prop(name): len(value)})]
+            out[member_prop(name)] = [_dump({"id": f"m:{name}={v}", member_prop(name): v}) for v in value]
+        else:
+            out[field_prop(name)] = [_dump({"id": f"a:{name}", field_prop(name): value})]
+    return out
+
+
+def encode_derived(name: str, value: Any) -> str:
+    return _dump({"id": f"d:{name}", derived_prop(name): value})
+
+
+def fact_key(fact_id: str) -> str:
+    """``a:price_level`` -> ``answer:price_level``, and so on for members and derived facts."""
+    prefix, _, rest = fact_id.partition(":")
+    return {"a": "answer:", "m": "member:", "d": "derived:"}.get(prefix, prefix + ":") + rest

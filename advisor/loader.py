@@ -1,0 +1,462 @@
+"""Rule files -> :class:`~advisor.model.Rule` records, with a location on everything.
+
+Two modes over the same checks (as a linter and a compiler share a parser):
+
+* ``load_rule_base(..., strict=True)`` for ``advise``: stops at the first
+  problem and raises it as a :class:`~advisor.errors.RuleFileError`;
+* ``strict=False`` (the audit) collects every problem, skipping only the rules
+  that could not be understood, and returns them beside the rule base.
+
+Checks made here: YAML syntax and the rule schema; unknown fields, values,
+operators and catalog ids; citations to unknown documents or sections; duplicate
+rule ids; derived facts used but never derived; cycles among derived facts;
+conditions that expand into too many alternatives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import schemas
+from .catalog import Catalog
+from .errors import AdvisorError, Location, RuleFileError, did_you_mean
+from .fields import FieldSet
+from .model import (
+    FIELD_ONLY_OPERATORS,
+    All,
+    Any_,
+    Citation,
+    Condition,
+    Conclusion,
+    Not,
+    Rule,
+    RuleBase,
+    Test,
+)
+from .safeio import Marks, load_yaml_file
+
+__all__ = ["LoadResult", "load_rule_base", "rule_files", "parse_condition", "dependency_levels", "MAX_ALTERNATIVES"]
+
+#: A rule's condition may expand to at most this many alternatives (its DNF).
+MAX_ALTERNATIVES = 64
+
+_CONCLUSION_KINDS = ("derive", "recommend", "avoid", "warn", "step", "kpi")
+_TARGET_KINDS = {
+    "recommend": ("channel", "tactic"),
+    "avoid": ("channel", "tactic"),
+    "warn": ("mistake",),
+    "step": ("step",),
+    "kpi": ("kpi",),
+}
+_NUMERIC_OPS = ("less_than", "at_most", "greater_than", "at_least", "between")
+
+
+@dataclass
+class LoadResult:
+    """A rule base and, in collecting mode, every problem met on the way."""
+
+    rules: RuleBase
+    problems: list[RuleFileError] = field(default_factory=list)
+    marks: dict[str, Marks] = field(default_factory=dict)
+
+
+def rule_files(paths: Iterable[Path | str]) -> list[Path]:
+    """The ``*.yaml``/``*.yml`` files named by ``paths`` (folders are searched, sorted)."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
+        else:
+            found.append(path)
+    unique: dict[str, Path] = {}
+    for path in found:
+        unique.setdefault(str(path), path)
+    return list(unique.values())
+
+
+class _Collector:
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+        self.problems: list[RuleFileError] = []
+
+    def add(self, error: RuleFileError) -> None:
+        if self.strict:
+            raise error
+        self.problems.append(error)
+
+
+def _error(message: str, code: str, location: Location, where: str | None = None, *,
+           expected: str | None = None, suggestion: str | None = None) -> RuleFileError:
+    return RuleFileError(message, code=code, location=location, where=where, expected=expected, suggestion=suggestion)
+
+
+def load_rule_base(paths: Iterable[Path | str], fields: FieldSet, catalog: Catalog, *, strict: bool = True) -> LoadResult:
+    """Load every rule file under ``paths``; see the module notes for the two modes."""
+    collector = _Collector(strict)
+    files = rule_files(paths)
+    if not files:
+        shown = ", ".join(str(p) for p in paths) or "(nothing)"
+        raise RuleFileError(f"no rule files (*.yaml) found in {shown}", code="E401", location=Location(shown))
+    rules: list[Rule] = []
+    facts: dict[str, str] = {}
+    marks_by_file: dict[str, Marks] = {}
+    for path in files:
+        try:
+            data, marks = load_yaml_file(path, error=RuleFileError)
+        except AdvisorError as exc:
+            collector.add(exc if isinstance(exc, RuleFileError) else _error(exc.message, exc.code, exc.location))
+            continue
+        marks_by_file[str(path)] = marks
+        file_rules, file_facts = _parse_file(data, marks, fields, catalog, collector)
+        rules.extend(file_rules)
+        for name, text in file_facts.items():
+            facts.setdefault(name, text)
+    _check_ids(rules, collector)
+    rules = _unique(rules)
+    _check_facts(rules, collector)
+    base = RuleBase(tuple(rules), dict(sorted(facts.items())), tuple(str(p) for p in files))
+    return LoadResult(base, sorted(collector.problems, key=_problem_key), marks_by_file)
+
+
+def _problem_key(error: RuleFileError) -> tuple:
+    loc = error.location or Location()
+    return (loc.path or "", loc.line or 0, loc.column or 0, error.code)
+
+
+def _parse_file(data: Any, marks: Marks, fields: FieldSet, catalog: Catalog,
+                collector: _Collector) -> tuple[list[Rule], dict[str, str]]:
+    bad_rules: set[int] = set()
+    for problem in schemas.problems(data, "rule"):
+        where = _breadcrumb(data, problem.path)
+        collector.add(_error(problem.message, "E300", marks.location(problem.path, key=problem.key), where,
+                             expected=problem.expected, suggestion=problem.suggestion))
+        if len(problem.path) >= 2 and problem.path[0] == "rules" and isinstance(problem.path[1], int):
+            bad_rules.add(problem.path[1])
+        elif not (isinstance(data, dict) and isinstance(data.get("rules"), list)):
+            return [], {}
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        return [], {}
+    area = data.get("area", "") if isinstance(data.get("area"), str) else ""
+    facts = {k: " ".join(str(v).split()) for k, v in (data.get("facts") or {}).items()} if isinstance(data.get("facts"), dict) else {}
+    rules = []
+    for index, raw in enumerate(data["rules"]):
+        if index in bad_rules or not isinstance(raw, dict):
+            continue
+        rule = _parse_rule(raw, ("rules", index), area, marks, fields, catalog, collector)
+        if rule is not None:
+            rules.append(rule)
+    return rules, facts
+
+
+def _breadcrumb(data: Any, path: tuple) -> str | None:
+    """``rule 'seo-first' > when > all[1]`` for a data path inside a rule file."""
+    if len(path) < 2 or path[0] != "rules" or not isinstance(path[1], int):
+        return None
+    try:
+        rule = data["rules"][path[1]]
+    except (KeyError, IndexError, TypeError):
+        return None
+    name = f"rule {rule.get('id')!r}" if isinstance(rule, dict) and isinstance(rule.get("id"), str) else f"rules[{path[1]}]"
+    parts = [name]
+    for step in path[2:]:
+        if isinstance(step, int) and parts:
+            parts[-1] += f"[{step}]"
+        else:
+            parts.append(str(step))
+    return " > ".join(parts)
+
+
+def _parse_rule(raw: dict, path: tuple, area: str, marks: Marks, fields: FieldSet, catalog: Catalog,
+                collector: _Collector) -> Rule | None:
+    rule_id = raw["id"]
+    loc = marks.location(path)
+    ok = True
+
+    def report(message: str, code: str, sub: tuple, **kw: Any) -> None:
+        nonlocal ok
+        ok = False
+        crumb = " > ".join([f"rule {rule_id!r}"] + [str(s) if not isinstance(s, int) else f"[{s}]" for s in sub])
+        crumb = crumb.replace(" > [", "[")
+        collector.add(_error(message, code, marks.location(path + sub, key=kw.pop("key", False)), crumb, **kw))
+
+    when = None
+    if "when" in raw:
+        when = parse_condition(raw["when"], path + ("when",), marks, fields, report_at=report, rel=("when",))
+        if when is None:
+            ok = False
+        elif count_alternatives(when) > MAX_ALTERNATIVES:
+            report(f"condition expands into {count_alternatives(when)} alternatives, more than {MAX_ALTERNATIVES}",
+                   "E308", ("when",), expected="fewer nested any/not combinations; split the rule")
+    conclusions = []
+    for c_index, raw_c in enumerate(raw["then"]):
+        conclusion = _parse_conclusion(raw_c, path + ("then", c_index), marks, catalog, report, ("then", c_index))
+        if conclusion is None:
+            ok = False
+        else:
+            conclusions.append(conclusion)
+    cites_raw = raw["sources"] if "sources" in raw else [raw["source"]]
+    cites_key = "sources" if "sources" in raw else "source"
+    citations = []
+    for c_index, cite in enumerate(cites_raw):
+        sub = (cites_key, c_index) if cites_key == "sources" else (cites_key,)
+        citation = Citation(str(cite["doc"]), cite["section"], marks.location(path + sub))
+        problem = catalog.check_citation(citation)
+        if problem:
+            report(problem, "E303", sub)
+        citations.append(citation)
+    if not ok:
+        return None
+    suppress = tuple((s["code"], " ".join(s["reason"].split())) for s in raw.get("suppress", ()))
+    return Rule(
+        id=rule_id,
+        title=" ".join(raw["title"].split()),
+        when=when,
+        then=tuple(conclusions),
+        because=" ".join(raw["because"].split()),
+        sources=tuple(citations),
+        priority=raw.get("priority", 50),
+        area=area,
+        suppress=suppress,
+        location=loc,
+    )
+
+
+def _parse_conclusion(raw: dict, path: tuple, marks: Marks, catalog: Catalog, report: Any, rel: tuple) -> Conclusion | None:
+    kind = next(k for k in _CONCLUSION_KINDS if k in raw)
+    target = raw[kind]
+    loc = marks.location(path)
+    if kind == "derive":
+        return Conclusion("derive", target, value=raw.get("value", True), location=loc)
+    allowed = _TARGET_KINDS[kind]
+    item = catalog.item(target)
+    if item is None or item.kind not in allowed:
+        candidates = catalog.ids(*allowed)
+        what = " or ".join(allowed)
+        if item is not None:
+            message = f"{target!r} is a {item.kind}, but '{kind}' needs a {what}"
+        else:
+            message = f"unknown {what} {target!r}"
+        report(message, "E302", rel + (kind,), expected=f"an id from the {what} catalog",
+               suggestion=did_you_mean(target, candidates))
+        return None
+    return Conclusion(
+        kind, target,
+        role=raw.get("role"),
+        strength=raw.get("strength", "moderate") if kind == "recommend" else None,
+        severity=raw.get("severity", item.get("severity")) if kind == "warn" else None,
+        note=" ".join(raw["note"].split()) if raw.get("note") else None,
+        kpi_target=raw.get("target"),
+        location=loc,
+    )
+
+
+def parse_condition(raw: Any, path: tuple, marks: Marks, fields: FieldSet, *, report_at: Any, rel: tuple = ()) -> Condition | None:
+    """Parse a schema-valid condition; semantic problems go to ``report_at(message, code, rel, ...)``."""
+    loc = marks.location(path)
+    if "all" in raw or "any" in raw:
+        key = "all" if "all" in raw else "any"
+        items = []
+        for index, sub in enumerate(raw[key]):
+            parsed = parse_condition(sub, path + (key, index), marks, fields, report_at=report_at, rel=rel + (key, index))
+            if parsed is None:
+                return None
+            items.append(parsed)
+        return All(tuple(items), loc) if key == "all" else Any_(tuple(items), loc)
+    if "not" in raw:
+        inner = parse_condition(raw["not"], path + ("not",), marks, fields, report_at=report_at, rel=rel + ("not",))
+        return None if inner is None else Not(inner, loc)
+    if "fact" in raw:
+        ops = [k for k in raw if k != "fact"]
+        if not ops:
+            return Test("fact", raw["fact"], "equals", True, loc)
+        op = ops[0]
+        return _expand(Test("fact", raw["fact"], op, raw[op], loc))
+    name = raw["field"]
+    op = next(k for k in raw if k != "field")
+    value = raw[op]
+    f = fields.get(name)
+    if f is None:
+        report_at(f"unknown field {name!r}", "E301", rel + ("field",), expected="a field of knowledge/fields.yaml",
+                  suggestion=did_you_mean(name, fields.names()))
+        return None
+    if op in FIELD_ONLY_OPERATORS and f.type != "multi":
+        report_at(f"'{op}' applies to list fields, but {name!r} is a {f.type} field", "E305", rel + (op,),
+                  expected="equals, in or not_in" if f.type == "choice" else "a comparison", key=True)
+        return None
+    if f.type == "multi" and op in ("equals", "in", "not_in"):
+        report_at(f"{name!r} is a list field; '{op}' does not apply", "E305", rel + (op,),
+                  expected="contains, contains_any or contains_all", key=True)
+        return None
+    if op in _NUMERIC_OPS and not f.is_numeric:
+        report_at(f"'{op}' compares numbers, but {name!r} is a {f.type} field", "E305", rel + (op,),
+                  expected="equals, in or not_in" if f.type == "choice" else "a test for its type", key=True)
+        return None
+    if f.is_numeric and op in ("in", "not_in"):
+        report_at(f"'{op}' does not apply to the number field {name!r}", "E305", rel + (op,),
+                  expected="less_than, at_most, greater_than, at_least or between", key=True)
+        return None
+    if op == "between" and value[0] > value[1]:
+        report_at(f"between [{value[0]}, {value[1]}] is empty: the first bound is larger", "E304", rel + (op,),
+                  expected="[low, high]")
+        return None
+    if op != "answered":
+        values = value if isinstance(value, list) else [value]
+        for v in values:
+            problem, near = _value_problem(f, op, v)
+            if problem:
+                report_at(problem, "E304", rel + (op,), expected=_expected(f), suggestion=near)
+                return None
+    return _expand(Test("field", name, op, value, loc), f.domain())
+
+
+def _value_problem(f: Any, op: str, value: Any) -> tuple[str | None, str | None]:
+    if f.type in ("choice", "multi"):
+        if value not in f.choice_ids():
+            return f"{value!r} is not a choice of {f.id!r}", did_you_mean(str(value), f.choice_ids())
+        return None, None
+    if f.type == "boolean":
+        return (None, None) if isinstance(value, bool) else (f"{f.id!r} is yes/no; {value!r} is not true or false", None)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"{f.id!r} is a number; {value!r} is not", None
+    return None, None
+
+
+def _expected(f: Any) -> str:
+    if f.type in ("choice", "multi"):
+        return "one of: " + ", ".join(f.choice_ids())
+    if f.type == "boolean":
+        return "true or false"
+    return f"a number from {f.minimum:g} to {f.maximum:g}"
+
+
+def _expand(test: Test, domain: list | None = None) -> Condition:
+    """Rewrite shorthand operators into the core ones the engines implement."""
+    if test.op == "between":
+        low, high = test.value
+        return All((Test(test.kind, test.name, "at_least", low, test.location),
+                    Test(test.kind, test.name, "at_most", high, test.location)), test.location)
+    if test.op == "contains_all":
+        return All(tuple(Test(test.kind, test.name, "contains", v, test.location) for v in test.value), test.location)
+    if test.op in ("in", "not_in", "contains_any"):
+        return Test(test.kind, test.name, test.op, tuple(test.value), test.location)
+    return test
+
+
+def count_alternatives(condition: Condition, negated: bool = False) -> int:
+    """How many conjunctions the condition's disjunctive normal form has."""
+    if isinstance(condition, Test):
+        return 1
+    if isinstance(condition, Not):
+        return count_alternatives(condition.item, not negated)
+    conjunctive = isinstance(condition, All) != negated
+    counts = [count_alternatives(c, negated) for c in condition.items]
+    if conjunctive:
+        total = 1
+        for c in counts:
+            total *= c
+            if total > 10 ** 6:
+                return total
+        return total
+    return sum(counts)
+
+
+def _check_ids(rules: list[Rule], collector: _Collector) -> None:
+    first: dict[str, Rule] = {}
+    for rule in rules:
+        if rule.id in first:
+            collector.add(_error(f"rule id {rule.id!r} is already used at {first[rule.id].location}", "E306",
+                                 rule.location or Location(), f"rule {rule.id!r}", expected="a unique id"))
+        else:
+            first[rule.id] = rule
+
+
+def _unique(rules: list[Rule]) -> list[Rule]:
+    seen: set[str] = set()
+    out = []
+    for rule in rules:
+        if rule.id not in seen:
+            seen.add(rule.id)
+            out.append(rule)
+    return out
+
+
+def _check_facts(rules: list[Rule], collector: _Collector) -> None:
+    derived = {name for rule in rules for name in rule.facts_derived()}
+    for rule in rules:
+        for test in rule.tests():
+            if test.kind == "fact" and test.name not in derived:
+                collector.add(_error(f"derived fact {test.name!r} is never derived by any rule", "E309",
+                                     test.location or rule.location or Location(), f"rule {rule.id!r}",
+                                     suggestion=did_you_mean(test.name, derived)))
+    cycle = find_cycle(rules)
+    if cycle:
+        where = next(r for r in rules if r.id == cycle[0][0])
+        spelled = " -> ".join(f"{rule_id} derives {fact}" for rule_id, fact in cycle)
+        collector.add(_error(f"derived facts depend on each other in a cycle: {spelled}", "E307",
+                             where.location or Location(), f"rule {where.id!r}",
+                             expected="derived facts that do not depend on themselves"))
+
+
+def find_cycle(rules: Iterable[Rule]) -> list[tuple[str, str]] | None:
+    """A cycle among derived facts as ``[(rule id, fact it derives), ...]``, or None."""
+    rules = list(rules)
+    derivers: dict[str, list[Rule]] = {}
+    for rule in rules:
+        for name in sorted(rule.facts_derived()):
+            derivers.setdefault(name, []).append(rule)
+    # fact -> facts it depends on (through any rule deriving it)
+    state: dict[str, int] = {}
+    stack: list[tuple[str, str]] = []
+
+    def visit(fact: str) -> list[tuple[str, str]] | None:
+        state[fact] = 1
+        for rule in derivers.get(fact, []):
+            for used in sorted(rule.facts_used()):
+                stack.append((rule.id, fact))
+                if state.get(used) == 1:
+                    start = next(i for i, (_, f) in enumerate(stack) if f == used)
+                    return list(stack[start:])
+                if used in derivers and state.get(used) is None:
+                    found = visit(used)
+                    if found:
+                        return found
+                stack.pop()
+        state[fact] = 2
+        return None
+
+    for fact in sorted(derivers):
+        if state.get(fact) is None:
+            found = visit(fact)
+            if found:
+                return found
+    return None
+
+
+def dependency_levels(rules: Iterable[Rule]) -> dict[str, int]:
+    """Each rule's level: 0 when it uses no derived fact, else one more than the
+    highest level of any rule deriving a fact it uses. Requires no cycle."""
+    rules = list(rules)
+    derivers: dict[str, list[Rule]] = {}
+    for rule in rules:
+        for name in rule.facts_derived():
+            derivers.setdefault(name, []).append(rule)
+    level: dict[str, int] = {}
+
+    def of(rule: Rule, depth: int = 0) -> int:
+        if rule.id in level:
+            return level[rule.id]
+        if depth > len(rules):
+            raise RuleFileError("derived facts depend on each other in a cycle", code="E307")
+        value = 0
+        for fact in rule.facts_used():
+            for other in derivers.get(fact, []):
+                value = max(value, of(other, depth + 1) + 1)
+        level[rule.id] = value
+        return value
+
+    for rule in rules:
+        of(rule)
+    return level

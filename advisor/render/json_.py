@@ -1,0 +1,10 @@
+"""The report as JSON: the stable contract of docs/report.md."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def render(report: dict[str, Any], **_: object) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,376 @@
+"""Bounded, careful reading of the files people hand the advisor.
+
+The only module that imports :mod:`yaml`. Every reader here either returns
+plain data or raises an :class:`~advisor.errors.InputError` that names the
+file, the line and the column. Limits are explicit constants:
+
+* files larger than :data:`MAX_FILE_BYTES` (profiles :data:`MAX_PROFILE_BYTES`)
+  are refused before they are read;
+* JSON and YAML may nest at most :data:`MAX_DEPTH` levels;
+* YAML aliases may expand to at most :data:`MAX_YAML_NODES` nodes
+  (the "billion laughs" bomb stops here);
+* YAML tags other than the core schema's (``!!python/object``, custom ``!tag``)
+  are refused: nothing in a file ever constructs an object;
+* repeated keys are refused in both formats;
+* JSON ``NaN``, ``Infinity`` and numbers beyond float range are refused.
+
+YAML keeps its positions: :func:`parse_yaml` returns the data and a
+:class:`Marks` table from data paths (``("rules", 3, "when")``) to
+``(line, column)``, so that schema errors found on plain data can still be
+reported at the exact place.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from .errors import InputError, Location
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_PROFILE_BYTES",
+    "MAX_DEPTH",
+    "MAX_YAML_NODES",
+    "Marks",
+    "read_text",
+    "read_stream",
+    "decode",
+    "parse_json",
+    "parse_yaml",
+    "load_yaml_file",
+    "write_atomic",
+]
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_PROFILE_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+MAX_YAML_NODES = 200_000
+
+Path_ = Path | str
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_text(path: Path_, *, limit: int = MAX_FILE_BYTES, error: type[InputError] = InputError) -> str:
+    """Read a regular file as UTF-8 text, within ``limit`` bytes.
+
+    Raises ``error`` (an :class:`InputError` subclass) naming the file when it
+    is missing, not a regular file, unreadable, too large, empty or not UTF-8.
+    """
+    name = str(path)
+    loc = Location(name)
+    try:
+        st = os.stat(path)  # follows symlinks; a loop raises OSError
+    except FileNotFoundError:
+        raise error("file not found", code="E100", location=loc) from None
+    except OSError as exc:
+        raise error(f"cannot read file: {exc.strerror or exc}", code="E100", location=loc) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise error("is a directory, not a file", code="E100", location=loc)
+    if not stat.S_ISREG(st.st_mode):
+        raise error("is not a regular file (a device, pipe or socket)", code="E100", location=loc)
+    if st.st_size > limit:
+        raise error(
+            f"file is {st.st_size:,} bytes, more than the limit of {limit:,}",
+            code="E101",
+            location=loc,
+        )
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise error(f"cannot read file: {exc.strerror or exc}", code="E100", location=loc) from None
+    if len(data) > limit:
+        raise error(f"file is more than the limit of {limit:,} bytes", code="E101", location=loc)
+    return decode(data, name, error=error)
+
+
+def read_stream(stream: BinaryIO, name: str = "<stdin>", *, limit: int = MAX_PROFILE_BYTES,
+                error: type[InputError] = InputError) -> str:
+    """Read a binary stream (standard input) as UTF-8 text, within ``limit`` bytes."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise error(f"input is more than the limit of {limit:,} bytes", code="E101", location=Location(name))
+    return decode(data, name, error=error)
+
+
+def decode(data: bytes, name: str, *, error: type[InputError] = InputError) -> str:
+    """Decode UTF-8 (a leading byte-order mark is dropped); name the bad byte's line and column."""
+    if not data.strip():
+        raise error("file is empty", code="E103", location=Location(name),
+                    expected="a JSON object or a YAML mapping")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise error(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded)",
+            code="E102",
+            location=Location(name, line, column),
+            expected="a text file saved as UTF-8",
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        pos = text.index("\x00")
+        line, column = _line_col(text, pos)
+        raise error("binary data (a NUL byte) in a text file", code="E102", location=Location(name, line, column))
+    return text
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return line, column
+
+
+def write_atomic(path: Path_, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename.
+
+    Either the old content or the new one is on disk afterwards, never a
+    truncated mix, even if the disk fills or the process is interrupted.
+    """
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def parse_json(text: str, name: str, *, error: type[InputError] = InputError) -> Any:
+    """Parse JSON strictly: no duplicate keys, no NaN/Infinity, bounded depth and numbers."""
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in items:
+            if key in out:
+                raise _JsonProblem(f"key {key!r} appears twice in one object", "E113", key)
+            out[key] = value
+        return out
+
+    def constant(word: str) -> Any:
+        raise _JsonProblem(f"{word} is not a number JSON allows", "E112", word)
+
+    def parse_float(literal: str) -> float:
+        value = float(literal)
+        if not math.isfinite(value):
+            raise _JsonProblem(f"number {literal[:20]} is too large", "E112", literal)
+        return value
+
+    def parse_int(literal: str) -> int | float:
+        if len(literal.lstrip("-")) > 30:
+            raise _JsonProblem(f"number {literal[:20]}... has too many digits", "E112", literal)
+        return int(literal)
+
+    depth = _json_depth(text)
+    if depth > MAX_DEPTH:
+        raise error(
+            f"JSON nests {depth} levels deep, more than the limit of {MAX_DEPTH}",
+            code="E111",
+            location=Location(name),
+        )
+    try:
+        return json.loads(
+            text,
+            object_pairs_hook=pairs,
+            parse_constant=constant,
+            parse_float=parse_float,
+            parse_int=parse_int,
+        )
+    except json.JSONDecodeError as exc:
+        raise error(f"not valid JSON: {exc.msg}", code="E110",
+                    location=Location(name, exc.lineno, exc.colno)) from None
+    except _JsonProblem as exc:
+        line, column = _find_token(text, exc.token)
+        raise error(exc.message, code=exc.code, location=Location(name, line, column)) from None
+    except RecursionError:
+        raise error("JSON nests too deeply", code="E111", location=Location(name)) from None
+
+
+class _JsonProblem(Exception):
+    def __init__(self, message: str, code: str, token: str) -> None:
+        super().__init__(message)
+        self.message, self.code, self.token = message, code, token
+
+
+def _json_depth(text: str) -> int:
+    """Deepest nesting of ``[`` and ``{`` outside strings (a linear scan)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_DEPTH:
+                    return deepest
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _find_token(text: str, token: str) -> tuple[int | None, int | None]:
+    """Best-effort position of a key or literal, for messages about parsed JSON."""
+    for probe in (f'"{token}"', token):
+        pos = text.rfind(probe) if probe.startswith('"') else text.find(probe)
+        if pos >= 0:
+            return _line_col(text, pos)
+    return None, None
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+@dataclass
+class Marks:
+    """Positions of the nodes of a parsed YAML document.
+
+    ``values[path]`` is where the value at ``path`` starts and ``keys[path]``
+    where its key is written (for mapping entries); both are 1-based
+    ``(line, column)``.
+    """
+
+    path: str
+    values: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+
+    def location(self, path: tuple = (), *, key: bool = False) -> Location:
+        """The location of ``path``, or of its nearest ancestor that has one."""
+        probe = tuple(path)
+        while True:
+            table = self.keys if key and probe in self.keys else self.values
+            if probe in table:
+                line, column = table[probe]
+                return Location(self.path, line, column)
+            if not probe:
+                return Location(self.path)
+            probe = probe[:-1]
+
+
+_CORE_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+
+
+def parse_yaml(text: str, name: str, *, error: type[InputError] = InputError) -> tuple[Any, Marks]:
+    """Parse one YAML document into plain data, keeping positions; see the module notes."""
+    import yaml  # the one importer of yaml; loaded only when a YAML file is really read
+
+    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    marks = Marks(name)
+    try:
+        node = yaml.compose(text, Loader=loader_cls)
+    except yaml.composer.ComposerError as exc:  # e.g. "found undefined alias"
+        raise error(f"YAML error: {exc.problem}", code="E120", location=_yaml_loc(name, exc.problem_mark)) from None
+    except yaml.MarkedYAMLError as exc:
+        problem = exc.problem or exc.context or "cannot parse"
+        raise error(f"YAML syntax error: {problem}", code="E120",
+                    location=_yaml_loc(name, exc.problem_mark or exc.context_mark)) from None
+    except yaml.YAMLError as exc:
+        raise error(f"YAML error: {exc}", code="E120", location=Location(name)) from None
+    except RecursionError:
+        raise error("YAML nests too deeply", code="E124", location=Location(name)) from None
+    if node is None:
+        raise error("file holds no YAML document", code="E103", location=Location(name),
+                    expected="a YAML mapping")
+    builder = _Builder(name, marks, error, yaml)
+    return builder.build(node, (), 0), marks
+
+
+def load_yaml_file(path: Path_, *, error: type[InputError] = InputError) -> tuple[Any, Marks]:
+    """Read and parse a YAML file (bounded), returning data and :class:`Marks`."""
+    return parse_yaml(read_text(path, error=error), str(path), error=error)
+
+
+def _yaml_loc(name: str, mark: Any) -> Location:
+    if mark is None:
+        return Location(name)
+    return Location(name, mark.line + 1, mark.column + 1)
+
+
+class _Builder:
+    """Turns composed YAML nodes into plain data under the module's limits."""
+
+    def __init__(self, name: str, marks: Marks, error: type[InputError], yaml: Any) -> None:
+        self.name = name
+        self.marks = marks
+        self.error = error
+        self.yaml = yaml
+        self.count = 0
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def fail(self, message: str, code: str, node: Any, expected: str | None = None) -> None:
+        raise self.error(message, code=code, location=_yaml_loc(self.name, node.start_mark), expected=expected)
+
+    def build(self, node: Any, path: tuple, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_YAML_NODES:
+            self.fail(f"YAML aliases expand to more than {MAX_YAML_NODES:,} nodes", "E122", node)
+        if depth > MAX_DEPTH:
+            self.fail(f"YAML nests more than {MAX_DEPTH} levels deep", "E124", node)
+        if node.tag not in _CORE_TAGS:
+            self.fail(f"YAML tag {node.tag!r} is not allowed", "E121", node,
+                      expected="plain mappings, lists, strings, numbers and booleans")
+        self.marks.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        yaml = self.yaml
+        if isinstance(node, yaml.MappingNode):
+            try:
+                self.constructor.flatten_mapping(node)  # honours '<<' merge keys
+            except yaml.MarkedYAMLError as exc:
+                raise self.error(f"YAML error: {exc.problem}", code="E120",
+                                 location=_yaml_loc(self.name, exc.problem_mark)) from None
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.build(key_node, path + ("<key>",), depth + 1)
+                if isinstance(key, (dict, list)):
+                    self.fail("a mapping key must be a plain value", "E120", key_node)
+                if key in out:
+                    self.fail(f"key {key!r} appears twice in one mapping", "E123", key_node)
+                self.marks.keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                out[key] = self.build(value_node, path + (key,), depth + 1)
+            self.marks.values.pop(path + ("<key>",), None)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (index,), depth + 1) for index, item in enumerate(node.value)]
+        value = self.constructor.construct_object(node, deep=True)
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            value = node.value  # dates stay the text the author wrote
+        if isinstance(value, float) and not math.isfinite(value):
+            self.fail(f"number {node.value!r} is not finite", "E120", node, expected="an ordinary number")
+        return value
