@@ -46,6 +46,27 @@ class LazyGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AdvisorError as exc:
+            click.echo(f"advisor: {exc.render()}", err=True)
+            ctx.exit(int(exc.exit_code))
+        except KeyboardInterrupt:
+            click.echo("\nadvisor: interrupted", err=True)
+            ctx.exit(int(ExitCode.INTERRUPTED))
+        except BrokenPipeError:
+            sys.stdout = open(os.devnull, "w")
+            ctx.exit(0)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # a bug: say so, briefly
+            if os.environ.get("ADVISOR_DEBUG"):
+                raise
+            click.echo(f"advisor: internal error ({type(exc).__name__}: {exc}). This is a bug; please report it "
+                       "with the command you ran (ADVISOR_DEBUG=1 shows the details).", err=True)
+            ctx.exit(int(ExitCode.INTERNAL))
+
     def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
         name = click.utils.make_str(args[0]) if args else ""
         if name and name not in COMMANDS and not name.startswith("-"):
@@ -72,31 +93,4 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``advisor`` console script."""
-    try:
-        status = cli.main(args=argv, prog_name="advisor", standalone_mode=False)
-    except AdvisorError as exc:
-        click.echo(f"advisor: {exc.render()}", err=True)
-        sys.exit(int(exc.exit_code))
-    except click.exceptions.Abort:
-        click.echo("advisor: interrupted", err=True)
-        sys.exit(int(ExitCode.INTERRUPTED))
-    except KeyboardInterrupt:
-        click.echo("\nadvisor: interrupted", err=True)
-        sys.exit(int(ExitCode.INTERRUPTED))
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except BrokenPipeError:
-        try:
-            sys.stdout = open(os.devnull, "w")
-        finally:
-            sys.exit(0)
-    except Exception as exc:  # a bug: say so, briefly
-        if os.environ.get("ADVISOR_DEBUG"):
-            raise
-        click.echo(f"advisor: internal error ({type(exc).__name__}: {exc}). This is a bug; "
-                   "please report it with the command you ran (ADVISOR_DEBUG=1 shows the details).", err=True)
-        sys.exit(int(ExitCode.INTERNAL))
-    sys.exit(status if isinstance(status, int) else 0)
+    cli.main(args=argv, prog_name="advisor")

@@ -205,7 +205,7 @@ class Shard:
     name: str
     definition: str
     props: tuple[str, ...]
-    start_facts: tuple[str, ...]
+    start_facts: list[str]  # JSON of the start facts, one per group
     actions: tuple[tuple[str, str], ...]  # (durable rule name, rule id)
 
 
@@ -271,9 +271,15 @@ class _ShardBuilder:
             self.nodes[START_PROP][start] = None
             self.root_children += 1
         self.beta[start] = self.beta.get(start, 0) + 1
-        body: list[dict[str, Any]] = [{"s": {START_PROP: group}}]
-        ordered = [p for p in patterns if p[0]] + [p for p in patterns if not p[0]]
-        for index, (positive, pattern) in enumerate(ordered):
+        # Positive tests first, then the start fact, then the negations. Facts are asserted
+        # before the start fact, so joins only grow for facts that match (the Rete way);
+        # when the start fact arrives, the negations see every fact of the profile.
+        positives = [p for p in patterns if p[0]]
+        negatives = [p for p in patterns if not p[0]]
+        body: list[dict[str, Any]] = []
+        for index, (positive, pattern) in enumerate(positives + negatives):
+            if index == len(positives):
+                body.append({"s": {START_PROP: group}})
             alias = f"c{index}" if positive else f"c{index}$not"
             body.append({alias: pattern.expr})
             for node in pattern.nodes:
@@ -285,6 +291,8 @@ class _ShardBuilder:
                     self.forwards[node] = self.forwards.get(node, 0) + 1
             if not pattern.is_or:
                 self.beta[pattern.nodes[0]] = self.beta.get(pattern.nodes[0], 0) + 1
+        if not negatives:
+            body.append({"s": {START_PROP: group}})
         # "dist": 0 lets one fact satisfy two patterns of a rule (a range is two tests on one answer)
         self.rules[name] = {"dist": 0, "all": body}
         self.actions.append((name, rule_id))
@@ -292,7 +300,7 @@ class _ShardBuilder:
 
     def build(self, name: str) -> Shard:
         groups = 1 + (len(self.rules) - 1) // START_GROUP
-        starts = tuple(json.dumps({"id": f"s:{g}", START_PROP: g}, separators=(",", ":")) for g in range(groups))
+        starts = [json.dumps({START_PROP: g}, separators=(",", ":")) for g in range(groups)]
         props = tuple(sorted(p for p in self.nodes if p != START_PROP))
         definition = json.dumps(self.rules, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
         return Shard(name, definition, props, starts, tuple(self.actions))

@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from .compiler import CompiledBase
 from .errors import InternalError
-from .facts import derived_prop, encode_derived, fact_key
+from .facts import derived_prop, encode_derived
 from .model import Firing, Match
 
 __all__ = ["Engine", "Inference", "Derivation"]
@@ -79,7 +80,8 @@ class Engine:
         self._priority = dict(compiled.priorities)
         self._derives = dict(compiled.derivations)
         self._rule_level = dict(compiled.rule_levels)
-        self._levels: list[list[tuple[int, Any, dict[str, str]]]] = []
+        # per level: (handle, fact properties, start facts, durable rule name -> rule id, shard name)
+        self._levels: list[list[tuple[int, tuple[str, ...], list[str], dict[str, str], str]]] = []
         self._closed = False
         tag = next(_names)
         try:
@@ -87,7 +89,8 @@ class Engine:
                 shards = []
                 for shard in level:
                     handle = dre.create_ruleset(f"{shard.name}_{tag}", shard.definition)
-                    shards.append((handle, shard, dict(shard.actions)))
+                    shards.append((handle, tuple(shard.props), list(shard.start_facts), dict(shard.actions),
+                                   shard.name))
                 self._levels.append(shards)
         except self._error as exc:  # a shard the model let through but the engine refused
             self.close()
@@ -102,50 +105,52 @@ class Engine:
             raise InternalError("engine is closed", code="E500")
         dre = self._dre
         facts = dict(facts)
-        matches: dict[str, list[Match]] = {}
+        messages: dict[str, list[str]] = {}  # rule id -> the engine's raw action messages
         derivations: dict[str, list[tuple[int, str, Any]]] = {}
-        derived: list[Derivation] = []
+        derived: dict[str, Derivation] = {}
+        assert_facts, start_action = dre.assert_facts, dre.start_action_for_state
+        complete, retract = dre.complete_and_start_action, dre.retract_facts
         for level in self._levels:
             fired_here: list[str] = []
-            for handle, shard, actions in level:
-                parts = [text for prop in shard.props for text in facts.get(prop, ())]
-                asserted = "[" + ",".join(parts + list(shard.start_facts)) + "]"
+            for handle, props, starts, actions, shard_name in level:
+                parts = [text for prop in props for text in facts.get(prop, ())]
                 try:
-                    _, offset = dre.assert_facts(handle, asserted)
-                    result = dre.start_action_for_state(handle, offset)
+                    _, offset = assert_facts(handle, "[" + ",".join(parts + starts) + "]")
+                    result = start_action(handle, offset)
                     message = result[1] if result else None
                     while message:
-                        payload = json.loads(message)
-                        for name, frame in payload.items():
-                            rule_id = actions[name]
-                            if rule_id not in matches:
-                                matches[rule_id] = []
-                                fired_here.append(rule_id)
-                            matches[rule_id].append(_match(frame))
-                        message = dre.complete_and_start_action(handle, offset)
-                    retracted = "[" + ",".join(list(shard.start_facts) + parts) + "]"
-                    dre.retract_facts(handle, retracted)
+                        # one rule per message: {"<durable rule name>":{...frame...}}
+                        rule_id = actions[message[2:message.index('"', 2)]]
+                        found = messages.get(rule_id)
+                        if found is None:
+                            messages[rule_id] = [message]
+                            fired_here.append(rule_id)
+                        else:
+                            found.append(message)
+                        message = complete(handle, offset)
+                    retract(handle, "[" + ",".join(starts + parts) + "]")
                 except self._error as exc:
-                    raise InternalError(f"durable-rules failed on ruleset {shard.name}: {exc}", code="E500") from exc
+                    raise InternalError(f"durable-rules failed on ruleset {shard_name}: {exc}", code="E500") from exc
             new_facts: set[str] = set()
             for rule_id in fired_here:
                 for fact, value in self._derives.get(rule_id, ()):
                     derivations.setdefault(fact, []).append((self._priority[rule_id], rule_id, value))
                     new_facts.add(fact)
-            for fact in sorted(new_facts):
+            for fact in new_facts:
                 resolution = _resolve(fact, derivations[fact])
                 facts[derived_prop(fact)] = [encode_derived(fact, resolution.value)]
-                derived = [d for d in derived if d.fact != fact] + [resolution]
+                derived[fact] = resolution
+        level_of = self._rule_level
         firings = tuple(
-            Firing(rule_id, self._rule_level[rule_id], tuple(sorted(set(found), key=_match_key)))
-            for rule_id, found in sorted(matches.items(), key=lambda item: (self._rule_level[item[0]], item[0]))
+            Firing(rule_id, level_of[rule_id], _matches(found))
+            for rule_id, found in sorted(messages.items(), key=lambda item: (level_of[item[0]], item[0]))
         )
-        return Inference(firings, tuple(sorted(derived, key=lambda d: d.fact)))
+        return Inference(firings, tuple(derived[name] for name in sorted(derived)))
 
     def is_clean(self) -> bool:
         """True when no shard's state holds a fact (checked by the tests after each profile)."""
         for level in self._levels:
-            for handle, _, _ in level:
+            for handle, *_ in level:
                 if json.loads(self._dre.get_facts(handle, _SID)):
                     return False
         return True
@@ -157,7 +162,7 @@ class Engine:
             return
         self._closed = True
         for level in self._levels:
-            for handle, _, _ in level:
+            for handle, *_ in level:
                 try:
                     self._dre.delete_ruleset(handle)
                 except self._error:
@@ -171,20 +176,47 @@ class Engine:
         self.close()
 
 
-def _match(frame: dict[str, Any]) -> Match:
-    facts = []
-    for alias, fact in frame.items():
-        if alias == "s":
-            continue
-        fact_id = fact.get("id", "")
-        value = next((v for k, v in fact.items() if k not in ("id", "sid")), None)
-        facts.append((fact_key(fact_id), value))
-    facts.sort(key=lambda kv: kv[0])
-    return Match(tuple(facts))
+# a matched fact inside an action message: "f_price_level": "high" (start facts use "s_")
+_FACT = re.compile(r'"([fmd])_([A-Za-z0-9_]+)": ?("(?:[^"\\]|\\.)*"|true|false|null|-?[0-9][0-9.eE+-]*)')
 
 
-def _match_key(match: Match) -> tuple:
-    return tuple((k, json.dumps(v, sort_keys=True)) for k, v in match.facts)
+_LITERALS = {"true": True, "false": False, "null": None}
+
+
+def _value(raw: str) -> Any:
+    if raw[0] == '"':
+        return raw[1:-1] if "\\" not in raw else json.loads(raw)
+    if raw in _LITERALS:
+        return _LITERALS[raw]
+    number = float(raw)
+    return int(number) if number.is_integer() and "." not in raw and "e" not in raw.lower() else number
+
+
+def _matches(found: list[str]) -> tuple[Match, ...]:
+    """Provenance from the raw messages: one :class:`Match` per distinct set of facts."""
+    findall = _FACT.findall
+    combos = {frozenset(findall(message)) for message in found}
+    out = []
+    for combo in combos:
+        facts = []
+        for kind, name, raw in combo:
+            value = _value(raw)
+            if kind == "f":
+                key = "answer:" + name
+            elif kind == "d":
+                key = "derived:" + name
+            else:
+                key = f"member:{name}={value}"
+            facts.append((key, value))
+        facts.sort(key=_first)
+        out.append(Match(tuple(facts)))
+    if len(out) > 1:
+        out.sort(key=lambda m: tuple((k, repr(v)) for k, v in m.facts))
+    return tuple(out)
+
+
+def _first(pair: tuple[str, Any]) -> str:
+    return pair[0]
 
 
 def _resolve(fact: str, entries: list[tuple[int, str, Any]]) -> Derivation:

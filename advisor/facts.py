@@ -8,12 +8,16 @@ which answers satisfied a rule.
 =================  ==========================================  =======================
 fact               durable-rules JSON                           key in provenance
 =================  ==========================================  =======================
-scalar answer      ``{"id": "a:price_level", "f_price_level": "high"}``   ``answer:price_level``
-list answer        ``{"id": "a:offline", "f_offline": 2}`` (count)          ``answer:offline``
-list member        ``{"id": "m:offline=dealers", "m_offline": "dealers"}``  ``member:offline=dealers``
-derived fact       ``{"id": "d:high_value", "d_high_value": true}``         ``derived:high_value``
-start (per group)  ``{"id": "s:0", "s_": 0}``                                -
+scalar answer      ``{"f_price_level": "high"}``                ``answer:price_level``
+list answer        ``{"f_offline": 2}`` (the count)             ``answer:offline``
+list member        ``{"m_offline": "dealers"}``                 ``member:offline=dealers``
+derived fact       ``{"d_high_value": true}``                   ``derived:high_value``
+start (per group)  ``{"s_": 0}``                                -
 =================  ==========================================  =======================
+
+A fact has no ``id``: durable-rules identifies facts by their content, which is
+unique here (one fact per field, member, derived fact or start group), and one
+property less halves the work of finding a fact's alpha nodes.
 """
 
 from __future__ import annotations
@@ -59,18 +63,20 @@ def encode_profile(profile: Profile, fields: FieldSet) -> dict[str, list[str]]:
     for name, value in profile.answers:
         f = fields.get(name)
         if f is not None and f.type == "multi":
-            out[field_prop(name)] = [_dump({"id": f"a:{name}", field_prop(name): len(value)})]
-            out[member_prop(name)] = [_dump({"id": f"m:{name}={v}", member_prop(name): v}) for v in value]
+            out[field_prop(name)] = [_dump({field_prop(name): len(value)})]
+            out[member_prop(name)] = [_dump({member_prop(name): v}) for v in value]
         else:
-            out[field_prop(name)] = [_dump({"id": f"a:{name}", field_prop(name): value})]
+            out[field_prop(name)] = [_dump({field_prop(name): value})]
     return out
 
 
 def encode_derived(name: str, value: Any) -> str:
-    return _dump({"id": f"d:{name}", derived_prop(name): value})
+    return _dump({derived_prop(name): value})
 
 
-def fact_key(fact_id: str) -> str:
-    """``a:price_level`` -> ``answer:price_level``, and so on for members and derived facts."""
-    prefix, _, rest = fact_id.partition(":")
-    return {"a": "answer:", "m": "member:", "d": "derived:"}.get(prefix, prefix + ":") + rest
+def fact_key(prop: str, value: object) -> str:
+    """``f_price_level`` -> ``answer:price_level``; members also name their value."""
+    kind, name = prop[0], prop[2:]
+    if kind == "m":
+        return f"member:{name}={value}"
+    return ("answer:" if kind == "f" else "derived:") + name

@@ -41,6 +41,8 @@ __all__ = ["LoadResult", "load_rule_base", "rule_files", "parse_condition", "dep
 
 #: A rule's condition may expand to at most this many alternatives (its DNF).
 MAX_ALTERNATIVES = 64
+#: ...each of at most this many tests (durable joins at most 16 patterns; one is the start fact).
+MAX_TESTS_PER_ALTERNATIVE = 14
 
 _CONCLUSION_KINDS = ("derive", "recommend", "avoid", "warn", "step", "kpi")
 _TARGET_KINDS = {
@@ -190,6 +192,10 @@ def _parse_rule(raw: dict, path: tuple, area: str, marks: Marks, fields: FieldSe
         elif count_alternatives(when) > MAX_ALTERNATIVES:
             report(f"condition expands into {count_alternatives(when)} alternatives, more than {MAX_ALTERNATIVES}",
                    "E308", ("when",), expected="fewer nested any/not combinations; split the rule")
+        elif widest_alternative(when) > MAX_TESTS_PER_ALTERNATIVE:
+            report(f"condition needs {widest_alternative(when)} tests to hold at once, more than "
+                   f"{MAX_TESTS_PER_ALTERNATIVE}", "E308", ("when",),
+                   expected="fewer tests per rule; move shared tests into a derived fact")
     conclusions = []
     for c_index, raw_c in enumerate(raw["then"]):
         conclusion = _parse_conclusion(raw_c, path + ("then", c_index), marks, catalog, report, ("then", c_index))
@@ -361,6 +367,16 @@ def count_alternatives(condition: Condition, negated: bool = False) -> int:
                 return total
         return total
     return sum(counts)
+
+
+def widest_alternative(condition: Condition, negated: bool = False) -> int:
+    """The most tests any one alternative of the condition's DNF holds."""
+    if isinstance(condition, Test):
+        return 1
+    if isinstance(condition, Not):
+        return widest_alternative(condition.item, not negated)
+    sizes = [widest_alternative(c, negated) for c in condition.items]
+    return sum(sizes) if isinstance(condition, All) != negated else max(sizes)
 
 
 def _check_ids(rules: list[Rule], collector: _Collector) -> None:

@@ -133,13 +133,15 @@ def _profile_error(error: Any, fields: FieldSet, source: str, text: str | None) 
     if error.validator == "uniqueItems":
         return ProfileError("the list repeats a value", code=code, location=location, where=where,
                             expected="each choice at most once")
-    expected = {
-        "choice": "one of: " + ", ".join(f.choice_ids()),
-        "multi": "a list of: " + ", ".join(f.choice_ids()),
-        "boolean": "true or false",
-        "integer": f"a whole number from {f.minimum:g} to {f.maximum:g}",
-        "number": f"a number from {f.minimum:g} to {f.maximum:g}",
-    }[f.type]
+    if f.type == "choice":
+        expected = "one of: " + ", ".join(f.choice_ids())
+    elif f.type == "multi":
+        expected = "a list of: " + ", ".join(f.choice_ids())
+    elif f.type == "boolean":
+        expected = "true or false"
+    else:
+        kind = "a whole number" if f.type == "integer" else "a number"
+        expected = f"{kind} from {f.minimum:g} to {f.maximum:g}"
     if key in ("name", "notes", "$schema"):
         expected = "a string"
     shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__

@@ -21,7 +21,7 @@ FORMATS = ("text", "json", "markdown")
 @color_option
 @knowledge_options
 def advise(profile: str, fmt: str | None, output: str | None, width: int | None, color: str,
-           kb_options: dict) -> int:
+           kb_options: dict) -> None:
     """Advise a business described by a JSON profile (a file, or - for standard input).
 
     \b
@@ -46,4 +46,4 @@ def advise(profile: str, fmt: str | None, output: str | None, width: int | None,
     write_output(text, output)
     if output:
         click.echo(f"wrote {chosen} report to {Path(output)}", err=True)
-    return 0
+    return None

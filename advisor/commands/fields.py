@@ -12,7 +12,7 @@ from .common import knowledge_options, load_kb
 @click.command("fields", context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--group", default=None, help="Only the fields of this group.")
 @knowledge_options
-def fields_cmd(group: str | None, kb_options: dict) -> int:
+def fields_cmd(group: str | None, kb_options: dict) -> None:
     """List the profile fields, their choices and the question each one asks.
 
     \b
@@ -39,13 +39,13 @@ def fields_cmd(group: str | None, kb_options: dict) -> int:
             if f.choices:
                 click.echo("      choices: " + ", ".join(c.id for c in f.choices))
         click.echo()
-    return 0
+    return None
 
 
 @click.command("schema", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("which", type=click.Choice(["profile", "rules"]))
 @knowledge_options
-def schema_cmd(which: str, kb_options: dict) -> int:
+def schema_cmd(which: str, kb_options: dict) -> None:
     """Print the JSON Schema of business profiles or of rule files.
 
     \b
@@ -62,4 +62,4 @@ def schema_cmd(which: str, kb_options: dict) -> int:
     else:
         data = schemas.load("rule")
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-    return 0
+    return None

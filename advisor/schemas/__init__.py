@@ -97,6 +97,14 @@ def _leaf_validator(error: Any) -> str:
 
 
 def _explain_inner(error: Any) -> Problem:
+    if (error.validator in ("oneOf", "anyOf") and error.context and isinstance(error.instance, dict)
+            and all(e.validator == "required" for e in error.context)):
+        wanted = sorted({e.validator_value[0] for e in error.context})
+        present = sorted(map(str, error.instance))
+        near = next((m for key in present for m in close_matches(key, wanted, n=1)), None)
+        shown = ", ".join(present) if present else "nothing"
+        return Problem(tuple(error.absolute_path), f"has {shown}, but needs one of the keys: {', '.join(wanted)}",
+                       _oneof_expected(error), near, validator="required")
     if error.validator in ("oneOf", "anyOf") and error.context:
         candidates = list(_leaves(error))
         # an unknown key says most; then anything that is not a bare "required"

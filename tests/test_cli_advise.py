@@ -1,0 +1,199 @@
+"""`advisor advise`: formats, the JSON contract, stdin, determinism and every bad-input path."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, ROOT
+
+EXAMPLE = str(EXAMPLES / "tea-shop.json")
+
+
+def test_text_report(run_cli):
+    result = run_cli(["advise", EXAMPLE, "--format", "text"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Marketing advice for Lotus Leaf Tea")
+    assert "RECOMMENDED" in result.stdout and "WARNINGS" in result.stdout
+    assert "\033[" not in result.stdout  # no colour unless asked
+
+
+def test_json_report_follows_the_contract(run_cli):
+    result = run_cli(["advise", EXAMPLE, "--format", "json"])
+    assert result.exit_code == 0
+    report = result.json()
+    for key in ("recommendations", "warnings", "derived_facts", "plan", "kpis", "unanswered", "conflicts",
+                "not_advised", "fired_rules", "summary", "business"):
+        assert key in report
+    assert report["recommendations"], "the example should get recommendations"
+    for item in report["recommendations"] + report["warnings"]:
+        assert set(item) >= {"id", "title", "because", "sources", "rank"}
+        assert item["because"] and all(isinstance(r, str) for r in item["because"])
+        assert item["sources"] and all(set(s) >= {"doc", "section"} for s in item["sources"])
+    ranks = [item["rank"] for item in report["recommendations"]]
+    assert ranks == list(range(1, len(ranks) + 1))
+    fired = {r["id"] for r in report["fired_rules"]}
+    for item in report["recommendations"] + report["warnings"]:
+        assert set(item["because"]) <= fired
+
+
+def test_markdown_report(run_cli):
+    result = run_cli(["advise", EXAMPLE, "--format", "markdown"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# Marketing advice for Lotus Leaf Tea")
+    assert "| # | Channel or tactic |" in result.stdout
+
+
+def test_profile_from_stdin(run_cli):
+    text = Path(EXAMPLE).read_text()
+    from_file = run_cli(["advise", EXAMPLE, "--format", "json"]).stdout
+    from_stdin = run_cli(["advise", "-", "--format", "json"], input=text).stdout
+    assert json.loads(from_file)["recommendations"] == json.loads(from_stdin)["recommendations"]
+
+
+def test_output_file_and_format_from_suffix(run_cli, tmp_path):
+    target = tmp_path / "report.md"
+    result = run_cli(["advise", EXAMPLE, "-o", str(target)])
+    assert result.exit_code == 0
+    assert target.read_text().startswith("# Marketing advice")
+    assert result.stdout == ""
+
+
+def test_same_input_same_bytes(run_cli):
+    for fmt in ("json", "text", "markdown"):
+        first = run_cli(["advise", EXAMPLE, "--format", fmt]).stdout
+        second = run_cli(["advise", EXAMPLE, "--format", fmt]).stdout
+        assert first == second
+
+
+def test_same_bytes_across_processes_and_cache_states(tmp_path):
+    """A cold cache, a warm cache and no cache give byte-identical JSON."""
+    outputs = []
+    for env_extra in ({"ADVISOR_CACHE_DIR": str(tmp_path / "c")}, {"ADVISOR_CACHE_DIR": str(tmp_path / "c")},
+                      {"ADVISOR_NO_CACHE": "1"}):
+        env = dict(os.environ, **env_extra, PYTHONHASHSEED="random")
+        done = subprocess.run([sys.executable, "-m", "advisor", "advise", EXAMPLE, "--format", "json"],
+                              capture_output=True, env=env, cwd=str(ROOT), timeout=120)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+BAD_PROFILES = [
+    ("not json", "E110", "not valid JSON"),
+    ("[1, 2]", "E200", "profile is a list, not a JSON object"),
+    ('"text"', "E200", "profile is a string"),
+    ("42", "E200", "profile is a number"),
+    ('{"price_levle": "low"}', "E201", "unknown field 'price_levle'"),
+    ('{"price_level": "cheap"}', "E203", "'cheap' is not allowed; expected one of: low, medium, high, luxury"),
+    ('{"price_level": 3}', "E203", "3 is not allowed"),
+    ('{"months_online": "five"}', "E202", "'five' has the wrong type; expected a whole number"),
+    ('{"months_online": 5000}', "E204", "5000 is out of range; expected a number from 0 to 600"),
+    ('{"months_online": 2.5}', "E202", "2.5 has the wrong type"),
+    ('{"viral_capability": "yes"}', "E202", "expected true or false"),
+    ('{"offline_channels": "dealers"}', "E202", "expected a list of"),
+    ('{"offline_channels": ["dealers", "shops"]}', "E203", "'shops' is not allowed"),
+    ('{"offline_channels": ["dealers", "dealers"]}', "E205", "repeats a value"),
+    ('{"price_level": "low", "price_level": "high"}', "E113", "key 'price_level' appears twice"),
+    ('{"months_online": NaN}', "E112", "NaN is not a number JSON allows"),
+    ('{"months_online": 1e999}', "E112", "too large"),
+    ("", "E103", "file is empty"),
+    ("[" * 5000, "E111", "nests"),
+]
+
+
+@pytest.mark.parametrize("text, code, message", BAD_PROFILES)
+def test_bad_profiles_exit_2_with_one_line(run_cli, tmp_path, text, code, message):
+    path = tmp_path / "profile.json"
+    path.write_text(text)
+    result = run_cli(["advise", str(path)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"advisor: {path}")
+    assert f"[{code}]" in lines[0]
+    assert message in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_field_suggests_the_right_one(run_cli, tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text('{\n  "business_model": "B2C",\n  "prce_level": "low"\n}\n')
+    result = run_cli(["advise", str(path)])
+    assert result.stderr.strip() == (
+        f"advisor: {path}:3:3: profile: unknown field 'prce_level'; expected a field of knowledge/fields.yaml "
+        "(see `advisor fields`) (did you mean 'price_level'?) [E201]")
+
+
+@pytest.mark.parametrize("make, code, message", [
+    (lambda p: p, "E100", "file not found"),
+    (lambda p: (p.mkdir(), p)[1], "E100", "is a directory"),
+    (lambda p: (p.write_bytes(b'{"name": "\xff\xfe"}'), p)[1], "E102", "not UTF-8"),
+    (lambda p: (p.write_bytes(b"\x00\x01\x02binary"), p)[1], "E102", "binary data"),
+])
+def test_unreadable_profiles(run_cli, tmp_path, make, code, message):
+    path = make(tmp_path / "profile.json")
+    result = run_cli(["advise", str(path)])
+    assert result.exit_code == 2
+    assert f"[{code}]" in result.stderr and message in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read any file")
+def test_permission_denied(run_cli, tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text("{}")
+    path.chmod(0)
+    result = run_cli(["advise", str(path)])
+    assert result.exit_code == 2 and "cannot read file" in result.stderr
+
+
+def test_malformed_rule_file_via_cli(run_cli, write_rules):
+    folder = write_rules("area: x\ntitle: Broken rules\nrules:\n  - id: r\n    title: t\n")
+    result = run_cli(["advise", EXAMPLE, "--rules", str(folder)])
+    assert result.exit_code == 2
+    assert "test.yaml:4:5" in result.stderr and "[E300]" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_missing_rules_folder(run_cli, tmp_path):
+    result = run_cli(["advise", EXAMPLE, "--rules", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2 and "not found" in result.stderr
+
+
+def test_extra_rules_are_added(run_cli, write_rules):
+    folder = write_rules("""
+        area: extra
+        title: Extra rules
+        rules:
+          - id: extra-advice
+            title: An extra rule from another rule base
+            when: {field: business_model, equals: B2C}
+            then: [{recommend: ad-alliance, strength: optional}]
+            because: An extra rule written for a test of --extra-rules.
+            source: {doc: "002", section: alliance}
+    """)
+    base = run_cli(["advise", EXAMPLE, "--format", "json"]).json()
+    extra = run_cli(["advise", EXAMPLE, "--format", "json", "--extra-rules", str(folder)]).json()
+    only = run_cli(["advise", EXAMPLE, "--format", "json", "--rules", str(folder)]).json()
+    assert "ad-alliance" not in [r["id"] for r in base["recommendations"]]
+    assert "ad-alliance" in [r["id"] for r in extra["recommendations"]]
+    assert [r["id"] for r in only["recommendations"]] == ["ad-alliance"]
+    assert extra["summary"]["rules_total"] == base["summary"]["rules_total"] + 1
+
+
+def test_python_m_advisor_and_help():
+    done = subprocess.run([sys.executable, "-m", "advisor", "--help"], capture_output=True, text=True, cwd=str(ROOT))
+    assert done.returncode == 0
+    assert "advise" in done.stdout and "Marketing advice" in done.stdout
+
+
+def test_unknown_command_suggests(run_cli):
+    result = run_cli(["advize", EXAMPLE])
+    assert result.exit_code == 2
+    assert "Did you mean 'advise'?" in result.stderr

@@ -1,0 +1,248 @@
+"""The durable-rules engine on small hand-written rule bases, checked against known answers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from advisor.api import engine_for, infer
+from advisor.reference import ReferenceEvaluator
+
+HEAD = """
+area: test
+title: Test rules
+rules:
+"""
+CITE = '    source: {doc: "004", section: sales-channel}\n    because: A rule written for a test of the engine.\n'
+
+
+def rule(rule_id: str, when: str, then: str = "      - recommend: seo", priority: int = 50) -> str:
+    when_block = textwrap.indent(textwrap.dedent(when).strip(), "      ")
+    return (f"  - id: {rule_id}\n    title: Test rule {rule_id}\n    priority: {priority}\n"
+            f"    when:\n{when_block}\n    then:\n{then}\n{CITE}")
+
+
+def fired(kb, profile) -> set[str]:
+    return set(infer(kb, profile).fired_ids())
+
+
+def test_equality_and_one_of(make_kb):
+    kb = make_kb(HEAD + rule("eq", "field: price_level\nequals: high")
+                 + rule("one-of", "field: price_level\nin: [high, luxury]"))
+    assert fired(kb, {"price_level": "high"}) == {"eq", "one-of"}
+    assert fired(kb, {"price_level": "luxury"}) == {"one-of"}
+    assert fired(kb, {"price_level": "low"}) == set()
+    assert fired(kb, {}) == set()
+
+
+def test_not_in_needs_an_answer_but_not_does_not(make_kb):
+    kb = make_kb(HEAD + rule("not-in", "field: price_level\nnot_in: [high, luxury]")
+                 + rule("negated", "not:\n  field: price_level\n  in: [high, luxury]"))
+    assert fired(kb, {"price_level": "low"}) == {"not-in", "negated"}
+    assert fired(kb, {"price_level": "high"}) == set()
+    assert fired(kb, {}) == {"negated"}  # unanswered: not(...) holds, not_in does not
+
+
+def test_numeric_comparisons_and_between(make_kb):
+    kb = make_kb(HEAD
+                 + rule("lt", "field: months_online\nless_than: 6")
+                 + rule("le", "field: months_online\nat_most: 6")
+                 + rule("gt", "field: months_online\ngreater_than: 6")
+                 + rule("ge", "field: months_online\nat_least: 6")
+                 + rule("between", "field: months_online\nbetween: [3, 12]"))
+    assert fired(kb, {"months_online": 6}) == {"le", "ge", "between"}
+    assert fired(kb, {"months_online": 2}) == {"lt", "le"}
+    assert fired(kb, {"months_online": 13}) == {"gt", "ge"}
+    assert fired(kb, {"months_online": 12}) == {"gt", "ge", "between"}
+    assert fired(kb, {}) == set()
+
+
+def test_list_conditions(make_kb):
+    kb = make_kb(HEAD
+                 + rule("has-stores", "field: offline_channels\ncontains: physical_stores")
+                 + rule("any-personal", "field: offline_channels\ncontains_any: [sales_staff, phone_sales]")
+                 + rule("both", "field: offline_channels\ncontains_all: [physical_stores, dealers]")
+                 + rule("no-stores", "not:\n  field: offline_channels\n  contains: physical_stores"))
+    assert fired(kb, {"offline_channels": ["physical_stores", "dealers"]}) == {"has-stores", "both"}
+    assert fired(kb, {"offline_channels": ["sales_staff", "phone_sales"]}) == {"any-personal", "no-stores"}
+    assert fired(kb, {"offline_channels": []}) == {"no-stores"}
+    assert fired(kb, {}) == {"no-stores"}
+
+
+def test_answered_and_unanswered(make_kb):
+    kb = make_kb(HEAD
+                 + rule("answered", "field: brand_awareness\nanswered: true")
+                 + rule("unanswered", "field: brand_awareness\nanswered: false")
+                 + rule("list-answered", "field: offline_channels\nanswered: true"))
+    assert fired(kb, {"brand_awareness": "famous"}) == {"answered"}
+    assert fired(kb, {}) == {"unanswered"}
+    assert fired(kb, {"offline_channels": []}) == {"unanswered", "list-answered"}
+
+
+def test_booleans_are_not_numbers(make_kb):
+    kb = make_kb(HEAD + rule("is-yes", "field: viral_capability\nequals: true")
+                 + rule("is-no", "field: viral_capability\nequals: false"))
+    assert fired(kb, {"viral_capability": True}) == {"is-yes"}
+    assert fired(kb, {"viral_capability": False}) == {"is-no"}
+
+
+def test_all_any_not_combinations(make_kb):
+    kb = make_kb(HEAD + rule("combo", """
+        all:
+          - any:
+              - field: product_type
+                equals: services
+              - field: price_level
+                in: [high, luxury]
+          - not:
+              all:
+                - field: storefront
+                  equals: own_site
+                - field: seo
+                  equals: thorough
+        """))
+    assert fired(kb, {"product_type": "services"}) == {"combo"}
+    assert fired(kb, {"price_level": "luxury", "storefront": "own_site", "seo": "basic"}) == {"combo"}
+    assert fired(kb, {"price_level": "luxury", "storefront": "own_site", "seo": "thorough"}) == set()
+    assert fired(kb, {"price_level": "low", "product_type": "vehicles"}) == set()
+
+
+CHAIN = HEAD + """
+  - id: a-derives
+    title: Derive a from price
+    when: {field: price_level, in: [high, luxury]}
+    then: [{derive: a}]
+    because: A rule written for a test of the engine.
+    source: {doc: "004", section: sales-channel}
+  - id: b-from-a
+    title: Derive b from a and stage
+    when: {all: [{fact: a}, {field: business_stage, equals: launch}]}
+    then: [{derive: b}]
+    because: A rule written for a test of the engine.
+    source: {doc: "004", section: sales-channel}
+  - id: c-from-b
+    title: Recommend from b
+    when: {fact: b}
+    then: [{recommend: seo}]
+    because: A rule written for a test of the engine.
+    source: {doc: "004", section: sales-channel}
+  - id: not-a
+    title: Fires only when a was not derived
+    when: {all: [{field: business_stage, answered: true}, {not: {fact: a}}]}
+    then: [{recommend: pay-by-goal}]
+    because: A rule written for a test of the engine.
+    source: {doc: "004", section: sales-channel}
+"""
+
+
+def test_forward_chaining_through_derived_facts(make_kb):
+    kb = make_kb(CHAIN)
+    result = infer(kb, {"price_level": "high", "business_stage": "launch"})
+    assert result.fired_ids() == ["a-derives", "b-from-a", "c-from-b"]
+    assert [(f.rule_id, f.level) for f in result.firings] == [("a-derives", 0), ("b-from-a", 1), ("c-from-b", 2)]
+    assert {d.fact: d.value for d in result.derived} == {"a": True, "b": True}
+
+
+def test_negation_of_a_derived_fact_waits_for_its_derivers(make_kb):
+    kb = make_kb(CHAIN)
+    # a is derived, so not-a must not fire even though it sits in an early level
+    assert "not-a" not in fired(kb, {"price_level": "high", "business_stage": "growth"})
+    assert fired(kb, {"price_level": "low", "business_stage": "growth"}) == {"not-a"}
+
+
+def test_provenance_names_the_matched_answers(make_kb):
+    kb = make_kb(CHAIN + rule("two-ways", "field: offline_channels\ncontains_any: [dealers, sales_staff]"))
+    result = infer(kb, {"price_level": "high", "business_stage": "launch",
+                        "offline_channels": ["dealers", "sales_staff"]})
+    by_id = {f.rule_id: f for f in result.firings}
+    assert [m.facts for m in by_id["b-from-a"].matches] == [
+        (("answer:business_stage", "launch"), ("derived:a", True))]
+    # two members satisfy the rule: both matches are recorded
+    assert [m.facts for m in by_id["two-ways"].matches] == [
+        (("member:offline_channels=dealers", "dealers"),),
+        (("member:offline_channels=sales_staff", "sales_staff"),)]
+
+
+def test_conflicting_derivations_take_the_higher_priority(make_kb):
+    kb = make_kb(HEAD + """
+  - id: says-promotion
+    title: Role is promotion
+    priority: 40
+    when: {field: product_type, equals: services}
+    then: [{derive: web_role, value: promotion}]
+    because: A rule written for a test of the engine.
+    source: {doc: "004", section: sales-channel}
+  - id: says-sales
+    title: Role is sales
+    priority: 80
+    when: {field: price_level, equals: low}
+    then: [{derive: web_role, value: sales}]
+    because: A rule written for a test of the engine.
+    source: {doc: "004", section: sales-channel}
+  - id: uses-role
+    title: Uses the role
+    when: {fact: web_role, equals: sales}
+    then: [{recommend: seo}]
+    because: A rule written for a test of the engine.
+    source: {doc: "004", section: sales-channel}
+""")
+    result = infer(kb, {"product_type": "services", "price_level": "low"})
+    (derivation,) = result.derived
+    assert (derivation.fact, derivation.value, derivation.rule_id) == ("web_role", "sales", "says-sales")
+    assert derivation.overridden == (("says-promotion", "promotion"),)
+    assert "uses-role" in result.fired_ids()
+
+
+def test_engine_state_is_empty_after_each_profile(make_kb):
+    kb = make_kb(CHAIN)
+    engine = engine_for(kb)
+    for profile in ({"price_level": "high", "business_stage": "launch"}, {}, {"price_level": "low"}):
+        infer(kb, profile)
+        assert engine.is_clean()
+
+
+def test_shipped_base_agrees_with_the_reference_evaluator(kb):
+    import random
+
+    from advisor.generate import random_profile
+    from advisor.profile import validate_answers
+
+    reference = ReferenceEvaluator(kb.rules)
+    rng = random.Random(2024)
+    for _ in range(300):
+        profile = validate_answers(random_profile(kb.fields, rng), kb.fields)
+        expected = reference.run(profile.as_dict())
+        got = infer(kb, profile)
+        assert set(got.fired_ids()) == set(expected.fired), profile
+        assert {d.fact: d.value for d in got.derived} == expected.derived
+
+
+def test_many_profiles_that_fire_nothing_do_not_crash(tmp_path):
+    """Regression for the double free in durable's deleteStateNode (states where no rule fired)."""
+    script = textwrap.dedent("""
+        from advisor.kb import load_knowledge_base
+        from advisor.api import infer
+        kb = load_knowledge_base(use_cache=False)
+        for i in range(3000):
+            result = infer(kb, {})
+        # a fresh engine per knowledge base, many times over
+        for i in range(40):
+            kb = load_knowledge_base(use_cache=False)
+            infer(kb, {})
+        print("done", len(result.firings) >= 0)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                          cwd=str(tmp_path))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "done True" in done.stdout
+
+
+@pytest.mark.parametrize("profile", [{"price_level": "high"}, {}])
+def test_same_profile_same_firings(make_kb, profile):
+    kb = make_kb(CHAIN)
+    first = infer(kb, profile)
+    again = infer(kb, profile)
+    assert first == again

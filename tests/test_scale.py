@@ -1,0 +1,64 @@
+"""A generated rule base of 10,000 rules: it loads, fits the C engine's limits and fires correctly.
+
+Speed is measured by benchmarks/, not here; this checks correctness at size.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from advisor.api import engine_for, infer
+from advisor.generate import random_profile, write_rule_base
+from advisor.kb import load_knowledge_base
+from advisor.profile import validate_answers
+from advisor.reference import ReferenceEvaluator
+
+
+@pytest.fixture(scope="module")
+def big_kb(kb, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("generated")
+    write_rule_base(folder, kb.fields, kb.catalog, 10_000, seed=11)
+    return load_knowledge_base(rules=[folder], use_cache=False)
+
+
+def test_ten_thousand_rules_load_into_several_rulesets(big_kb):
+    assert len(big_kb.rules.rules) >= 10_000
+    assert big_kb.compiled.shard_count() > 1
+    assert len(big_kb.compiled.levels) >= 3  # derived facts chain over several levels
+    for level in big_kb.compiled.levels:
+        for shard in level:
+            assert len(shard.actions) <= 2000
+
+
+def test_ten_thousand_rules_fire_as_the_reference_says(big_kb):
+    reference = ReferenceEvaluator(big_kb.rules)
+    engine = engine_for(big_kb)
+    rng = random.Random(5)
+    total = 0
+    for _ in range(8):
+        profile = validate_answers(random_profile(big_kb.fields, rng), big_kb.fields)
+        expected = reference.run(profile.as_dict())
+        got = infer(big_kb, profile)
+        assert set(got.fired_ids()) == set(expected.fired)
+        assert {d.fact: d.value for d in got.derived} == expected.derived
+        assert engine.is_clean()
+        total += len(expected.fired)
+    assert total > 8 * 100  # the profiles really exercise the base
+
+
+def test_a_profile_with_every_list_choice_stays_within_limits(big_kb):
+    """The most facts one profile can hold: every field answered, every list choice ticked."""
+    profile = {}
+    for f in big_kb.fields.fields:
+        if f.type == "multi":
+            profile[f.id] = f.choice_ids()
+        elif f.type == "choice":
+            profile[f.id] = f.choice_ids()[0]
+        elif f.type == "boolean":
+            profile[f.id] = True
+        else:
+            profile[f.id] = f.minimum
+    expected = ReferenceEvaluator(big_kb.rules).run(validate_answers(profile, big_kb.fields).as_dict())
+    assert set(infer(big_kb, profile).fired_ids()) == set(expected.fired)
