@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 from .safeio import write_atomic
 
-__all__ = ["cache_dir", "content_key", "load", "store", "encode", "decode"]
+__all__ = ["cache_dir", "content_key", "code_fingerprint", "load", "store", "encode", "encode_text", "decode_text"]
 
 
 def cache_dir() -> Path | None:
@@ -38,10 +38,36 @@ def cache_dir() -> Path | None:
     return Path(base) / "marketing-advisor"
 
 
+#: The modules and schemas whose code shapes what is cached: a change to any of them
+#: (while the version number stays) must not reuse entries an older build wrote.
+_CODE = ("cache.py", "catalog.py", "compiler.py", "facts.py", "fields.py", "kb.py", "loader.py", "model.py",
+         "schemas/rule.schema.json", "schemas/catalog.schema.json", "schemas/fields.schema.json",
+         "schemas/sources.schema.json")
+
+
+def code_fingerprint() -> bytes:
+    """A hash of the advisor's own code that builds cached records (read once per process)."""
+    global _fingerprint
+    if _fingerprint is None:
+        digest = hashlib.sha256()
+        package = Path(__file__).resolve().parent
+        for name in _CODE:
+            try:
+                digest.update((package / name).read_bytes())
+            except OSError:
+                digest.update(name.encode())
+        _fingerprint = digest.digest()
+    return _fingerprint
+
+
+_fingerprint: bytes | None = None
+
+
 def content_key(version: str, files: list[Path], extra: str = "") -> str:
-    """A hash of the version, ``extra`` and each file's name and bytes."""
+    """A hash of the version, the advisor's code, ``extra`` and each file's name and bytes."""
     digest = hashlib.sha256()
     digest.update(version.encode())
+    digest.update(code_fingerprint())
     digest.update(extra.encode())
     for path in files:
         digest.update(b"\0" + path.name.encode() + b"\0")
@@ -53,60 +79,96 @@ def content_key(version: str, files: list[Path], extra: str = "") -> str:
 
 
 # --------------------------------------------------------------------------- JSON codec
+#
+# A cache file holds two lines: a JSON list of the file paths that locations name,
+# then the records. A record is {"__t": class name, field: value, ...}; a location
+# is {"__L": [path index, line, column]} (half the records of a rule base are
+# locations, and a path written once keeps the file small); a string-keyed mapping
+# is {"__d": {...}}. Lists come back as tuples. Decoding runs inside json.loads
+# (an object hook), so the records are built as the parser meets them.
 
 
 def _registry() -> dict[str, type]:
     from . import catalog, compiler, fields, model
+    from .kb import KnowledgeBase
 
     classes = [
         model.Test, model.All, model.Any_, model.Not, model.Citation, model.Conclusion, model.Rule,
         model.RuleBase, catalog.Section, catalog.Document, catalog.Item, catalog.Catalog,
         fields.Choice, fields.Group, fields.Field, fields.FieldSet, compiler.Shard, compiler.CompiledBase,
+        KnowledgeBase,
     ]
-    from .errors import Location
-
-    classes.append(Location)
     return {cls.__name__: cls for cls in classes}
 
 
-def encode(value: Any) -> Any:
-    """Plain JSON data for a tree of the advisor's records."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {"__t": type(value).__name__}
-        for f in dataclasses.fields(value):
-            out[f.name] = encode(getattr(value, f.name))
-        return out
-    if isinstance(value, (list, tuple)):
-        return [encode(v) for v in value]
-    if isinstance(value, dict):
-        if all(isinstance(k, str) for k in value):
-            return {"__d": {k: encode(v) for k, v in value.items()}}
-        raise TypeError("only string-keyed mappings can be cached")
+def encode(value: Any, paths: dict[str, int] | None = None) -> Any:
+    """Plain JSON data for a tree of the advisor's records (locations' paths go to ``paths``)."""
+    from .errors import Location
+
+    paths = {} if paths is None else paths
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, Location):
+            index = paths.setdefault(value.path or "", len(paths))
+            return {"__L": [index, value.line, value.column]}
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            out = {"__t": type(value).__name__}
+            for f in dataclasses.fields(value):
+                out[f.name] = walk(getattr(value, f.name))
+            return out
+        if isinstance(value, (list, tuple)):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            if all(isinstance(k, str) for k in value):
+                return {"__d": {k: walk(v) for k, v in value.items()}}
+            raise TypeError("only string-keyed mappings can be cached")
+        return value
+
+    return walk(value)
+
+
+def _tuples(value: Any) -> Any:
+    if type(value) is list:
+        return tuple([_tuples(v) if type(v) is list else v for v in value])
     return value
 
 
-def decode(data: Any, registry: dict[str, type] | None = None) -> Any:
-    """The records :func:`encode` wrote; unknown type names are refused."""
+def decode_text(text: str, registry: dict[str, type] | None = None) -> Any:
+    """The records a cache file's text holds; unknown type names are refused."""
+    from .errors import Location
+
     registry = registry if registry is not None else _registry()
-    if isinstance(data, list):
-        return tuple(decode(v, registry) for v in data)
-    if isinstance(data, dict):
-        if "__d" in data:
-            return {k: _decode_plain(v, registry) for k, v in data["__d"].items()}
-        name = data.get("__t")
-        cls = registry.get(name) if isinstance(name, str) else None
-        if cls is None:
-            raise ValueError(f"unexpected record {name!r} in cache")
-        kwargs = {k: decode(v, registry) for k, v in data.items() if k != "__t"}
-        return cls(**kwargs)
-    return data
+    head, _, body = text.partition("\n")
+    paths = json.loads(head)
+    if not isinstance(paths, list):
+        raise ValueError("cache file has no path table")
+    paths = [p if p else None for p in paths]
+
+    def hook(obj: dict[str, Any]) -> Any:
+        for key, item in obj.items():
+            if type(item) is list:
+                obj[key] = _tuples(item)
+        name = obj.pop("__t", None)
+        if name is not None:
+            cls = registry.get(name) if isinstance(name, str) else None
+            if cls is None:
+                raise ValueError(f"unexpected record {name!r} in cache")
+            return cls(**obj)
+        if "__L" in obj:
+            index, line, column = obj["__L"]
+            return Location(paths[index], line, column)
+        if "__d" in obj:
+            return obj["__d"]
+        return obj
+
+    return _tuples(json.loads(body, object_hook=hook))
 
 
-def _decode_plain(value: Any, registry: dict[str, type]) -> Any:
-    # raw YAML kept verbatim (a field's ask_if) stays lists/dicts
-    if isinstance(value, dict) and "__t" not in value and "__d" not in value:
-        return {k: _decode_plain(v, registry) for k, v in value.items()}
-    return decode(value, registry)
+def encode_text(value: Any) -> str:
+    """The text of a cache file for ``value`` (see :func:`decode_text`)."""
+    paths: dict[str, int] = {}
+    body = json.dumps(encode(value, paths), separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(list(paths), ensure_ascii=False) + "\n" + body
 
 
 def load(key: str, builder: Callable[[Any], Any]) -> Any | None:
@@ -117,8 +179,8 @@ def load(key: str, builder: Callable[[Any], Any]) -> Any | None:
     path = folder / f"kb-{key}.json"
     try:
         text = path.read_text(encoding="utf-8")
-        return builder(decode(json.loads(text)))
-    except (OSError, ValueError, TypeError, KeyError):
+        return builder(decode_text(text))
+    except (OSError, ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError):
         return None
 
 
@@ -129,6 +191,6 @@ def store(key: str, value: Any) -> None:
         return
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(folder / f"kb-{key}.json", json.dumps(encode(value), separators=(",", ":")))
+        write_atomic(folder / f"kb-{key}.json", encode_text(value))
     except (OSError, TypeError, ValueError):
         pass

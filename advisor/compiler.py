@@ -10,7 +10,7 @@ Assumptions and method
   (:func:`advisor.loader.dependency_levels`); all rulesets of one level run
   before the next level, so one ordered pass reaches the fixpoint and negation
   of a derived fact is only tested once every rule deriving it has run.
-* Within a level, alternatives are packed greedily into rulesets (*shards*)
+* Alternatives are packed greedily, in level order, into rulesets (*shards*)
   while a model of the alpha network that ``rete.c`` builds stays within the
   compile-time limits of ``durable_rules_engine`` with a safety margin:
 
@@ -24,9 +24,14 @@ Assumptions and method
     computed over every value the fact can take;
   - actions one profile can queue in a shard (``MAX_ACTIONS`` 4096): :data:`ACTION_CAP`.
 
-  Every alternative starts with a start-fact pattern; start facts come in
-  groups of :data:`START_GROUP` alternatives so that no start node feeds more
-  than ``BETA_CAP`` beta nodes.
+  Every alternative has a start-fact pattern naming its level and group; start
+  facts come in groups of :data:`START_GROUP` alternatives so that no start node
+  feeds more than ``BETA_CAP`` beta nodes.
+
+* A shard holds rules of any levels: the engine asserts a profile's facts into
+  each shard once, then one level's start facts at a time (with the derived
+  facts settled so far), so the facts are matched once per shard rather than
+  once per level.
 
 The output, :class:`CompiledBase`, is plain data (JSON text and tuples) so it
 can be cached on disk and handed to worker processes.
@@ -200,27 +205,37 @@ def _literal_pattern(positive: bool, test: Test, fields: FieldSet,
 
 @dataclass(frozen=True)
 class Shard:
-    """One durable ruleset: its JSON definition and the fact properties it needs."""
+    """One durable ruleset holding rules of one or more levels.
+
+    ``starts`` gives, per level the shard has rules in, the JSON of that level's
+    start facts (comma-joined): asserting them lets that level's rules complete.
+    """
 
     name: str
     definition: str
     props: tuple[str, ...]
-    start_facts: list[str]  # JSON of the start facts, one per group
+    starts: tuple[tuple[int, str], ...]  # (level, JSON start facts joined by ",")
     actions: tuple[tuple[str, str], ...]  # (durable rule name, rule id)
 
 
 @dataclass(frozen=True)
 class CompiledBase:
-    """The rule base in the form the engine runs: levels of shards, and what rules conclude."""
+    """The rule base in the form the engine runs: shards, levels, and what rules conclude."""
 
-    levels: tuple[tuple[Shard, ...], ...]
+    shards: tuple[Shard, ...]
+    level_count: int
     rule_levels: tuple[tuple[str, int], ...]
     derivations: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]  # rule id -> (fact, value)
     priorities: tuple[tuple[str, int], ...]
     never: tuple[str, ...] = ()  # rules whose every alternative is impossible
 
     def shard_count(self) -> int:
-        return sum(len(level) for level in self.levels)
+        return len(self.shards)
+
+
+def start_value(level: int, group: int) -> str:
+    """The value of the start fact of one level's group of rules."""
+    return f"{level}.{group}"
 
 
 @dataclass
@@ -231,11 +246,13 @@ class _ShardBuilder:
     forwards: dict[tuple, int] = field(default_factory=dict)
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     actions: list[tuple[str, str]] = field(default_factory=list)
+    per_level: dict[int, int] = field(default_factory=dict)  # level -> alternatives
     root_children: int = 0
-    action_load: int = 0
+    action_load: dict[int, int] = field(default_factory=dict)  # level -> actions one profile can queue
 
-    def fits(self, patterns: list[tuple[bool, _Pattern]], multiplicity: int, domains: dict[str, list[Any]]) -> bool:
-        if len(self.rules) >= VARIANT_CAP or self.action_load + multiplicity > ACTION_CAP:
+    def fits(self, patterns: list[tuple[bool, _Pattern]], multiplicity: int, level: int,
+             domains: dict[str, list[Any]]) -> bool:
+        if len(self.rules) >= VARIANT_CAP or self.action_load.get(level, 0) + multiplicity > ACTION_CAP:
             return False
         new_nodes: dict[str, dict[tuple, None]] = {}
         beta = dict()
@@ -250,6 +267,8 @@ class _ShardBuilder:
                 end = pattern.nodes[0]
                 beta[end] = beta.get(end, 0) + 1
         added = sum(len(v) for v in new_nodes.values())
+        if self.per_level.get(level, 0) % START_GROUP == 0:
+            added += 1  # a new start node
         if self.root_children + added > ROOT_CHILDREN_CAP:
             return False
         if any(self.beta.get(node, 0) + n > BETA_CAP for node, n in beta.items()):
@@ -263,23 +282,28 @@ class _ShardBuilder:
                 return False
         return True
 
-    def add(self, name: str, rule_id: str, patterns: list[tuple[bool, _Pattern]], multiplicity: int) -> None:
-        group = len(self.rules) // START_GROUP
-        start = (START_PROP, "eq", group)
+    def add(self, name: str, rule_id: str, patterns: list[tuple[bool, _Pattern]], multiplicity: int,
+            level: int, domains: dict[str, list[Any]]) -> None:
+        group = self.per_level.get(level, 0) // START_GROUP
+        self.per_level[level] = self.per_level.get(level, 0) + 1
+        start_id = start_value(level, group)
+        start = (START_PROP, "eq", start_id)
         self.nodes.setdefault(START_PROP, {})
         if start not in self.nodes[START_PROP]:
             self.nodes[START_PROP][start] = None
             self.root_children += 1
         self.beta[start] = self.beta.get(start, 0) + 1
-        # Positive tests first, then the start fact, then the negations. Facts are asserted
-        # before the start fact, so joins only grow for facts that match (the Rete way);
-        # when the start fact arrives, the negations see every fact of the profile.
-        positives = [p for p in patterns if p[0]]
+        # Positive tests first, the most selective first so that fewer partial matches are
+        # built (durable joins the patterns of a rule in order), then the start fact, then
+        # the negations. Facts are asserted before the start fact, so joins only grow for
+        # facts that match (the Rete way); when the start fact arrives, the negations see
+        # every fact of the profile.
+        positives = sorted((p for p in patterns if p[0]), key=lambda p: _selectivity(p[1], domains))
         negatives = [p for p in patterns if not p[0]]
         body: list[dict[str, Any]] = []
         for index, (positive, pattern) in enumerate(positives + negatives):
             if index == len(positives):
-                body.append({"s": {START_PROP: group}})
+                body.append({"s": {START_PROP: start_id}})
             alias = f"c{index}" if positive else f"c{index}$not"
             body.append({alias: pattern.expr})
             for node in pattern.nodes:
@@ -292,18 +316,35 @@ class _ShardBuilder:
             if not pattern.is_or:
                 self.beta[pattern.nodes[0]] = self.beta.get(pattern.nodes[0], 0) + 1
         if not negatives:
-            body.append({"s": {START_PROP: group}})
+            body.append({"s": {START_PROP: start_id}})
         # "dist": 0 lets one fact satisfy two patterns of a rule (a range is two tests on one answer)
         self.rules[name] = {"dist": 0, "all": body}
         self.actions.append((name, rule_id))
-        self.action_load += multiplicity
+        self.action_load[level] = self.action_load.get(level, 0) + multiplicity
 
     def build(self, name: str) -> Shard:
-        groups = 1 + (len(self.rules) - 1) // START_GROUP
-        starts = [json.dumps({START_PROP: g}, separators=(",", ":")) for g in range(groups)]
+        starts = []
+        for level in sorted(self.per_level):
+            groups = 1 + (self.per_level[level] - 1) // START_GROUP
+            starts.append((level, ",".join(json.dumps({START_PROP: start_value(level, g)}, separators=(",", ":"))
+                                           for g in range(groups))))
         props = tuple(sorted(p for p in self.nodes if p != START_PROP))
         definition = json.dumps(self.rules, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-        return Shard(name, definition, props, starts, tuple(self.actions))
+        return Shard(name, definition, props, tuple(starts), tuple(self.actions))
+
+
+def _selectivity(pattern: _Pattern, domains: dict[str, list[Any]]) -> float:
+    """A rough share of profiles a pattern matches, to join the rarest patterns first."""
+    size = len(domains.get(pattern.prop) or ()) or 2
+    if pattern.nodes[0][1] == "ex":
+        share = 0.9
+    elif pattern.nodes[0][1] != "eq":
+        share = 0.5  # a numeric comparison
+    else:
+        share = min(1.0, len(pattern.nodes) / size)
+        if pattern.prop.startswith("d_") and size == 1:
+            share = 0.5  # a derived fact that is either true or absent
+    return share
 
 
 def _matches(node: tuple, value: Any) -> bool:
@@ -344,58 +385,65 @@ def compile_rules(base: RuleBase, fields: FieldSet, *, prefix: str = "kb") -> Co
     rules = list(base.rules)
     levels = dependency_levels(rules)
     domains = _domains(rules, fields)
-    by_level: dict[int, list[Rule]] = {}
-    for rule in rules:
-        by_level.setdefault(levels[rule.id], []).append(rule)
-    compiled_levels = []
+    ordered = sorted(range(len(rules)), key=lambda i: (levels[rules[i].id], i))
+    builders: list[_ShardBuilder] = [_ShardBuilder(0)]
     never = []
-    shard_no = 0
-    for level in sorted(by_level):
-        builders = [_ShardBuilder(0)]
-        for rule_index, rule in enumerate(by_level[level]):
-            any_alternative = False
-            for alt_index, alternative in enumerate(dnf(rule.when)):
-                patterns = []
-                possible = True
-                for positive, test in alternative:
-                    translated = _literal_pattern(positive, test, fields, domains)
-                    if translated is None:
-                        possible = False
-                        break
-                    pos, pattern = translated
-                    if pattern is not None:
-                        patterns.append((pos, pattern))
-                if not possible:
-                    continue
-                any_alternative = True
-                multiplicity = 1
-                for pos, pattern in patterns:
-                    if pos:
-                        multiplicity *= pattern.multiplicity
-                builder = builders[-1]
-                if not builder.fits(patterns, multiplicity, domains):
-                    builder = _ShardBuilder(len(builders))
-                    builders.append(builder)
-                    if not builder.fits(patterns, multiplicity, domains):
-                        raise ValueError(f"rule {rule.id!r} alone exceeds the engine's limits")
-                name = f"r{rule_index}_{alt_index}"
-                builder.add(name, rule.id, patterns, multiplicity)
-            if not any_alternative:
-                never.append(rule.id)
-        shards = []
-        for builder in builders:
-            if builder.rules:
-                shards.append(builder.build(f"{prefix}_l{level}_s{shard_no}"))
-                shard_no += 1
-        compiled_levels.append(tuple(shards))
+    for rule_index in ordered:
+        rule = rules[rule_index]
+        level = levels[rule.id]
+        any_alternative = False
+        for alt_index, alternative in enumerate(dnf(rule.when)):
+            patterns = []
+            possible = True
+            for positive, test in alternative:
+                translated = _literal_pattern(positive, test, fields, domains)
+                if translated is None:
+                    possible = False
+                    break
+                pos, pattern = translated
+                if pattern is not None:
+                    patterns.append((pos, pattern))
+            if not possible:
+                continue
+            any_alternative = True
+            multiplicity = 1
+            for pos, pattern in patterns:
+                if pos:
+                    multiplicity *= pattern.multiplicity
+            builder = _place(builders, patterns, multiplicity, level, domains)
+            if builder is None:
+                builder = _ShardBuilder(len(builders))
+                builders.append(builder)
+                if not builder.fits(patterns, multiplicity, level, domains):
+                    raise ValueError(f"rule {rule.id!r} alone exceeds the engine's limits")
+            builder.add(f"r{rule_index}_{alt_index}", rule.id, patterns, multiplicity, level, domains)
+        if not any_alternative:
+            never.append(rule.id)
+    shards = tuple(builder.build(f"{prefix}_s{number}")
+                   for number, builder in enumerate(b for b in builders if b.rules))
     derivations = tuple(
         (rule.id, tuple((c.target, c.value) for c in rule.then if c.kind == "derive"))
         for rule in rules if rule.facts_derived()
     )
     return CompiledBase(
-        levels=tuple(compiled_levels),
+        shards=shards,
+        level_count=1 + max(levels.values(), default=-1),
         rule_levels=tuple(sorted(levels.items())),
         derivations=derivations,
         priorities=tuple(sorted((r.id, r.priority) for r in rules)),
         never=tuple(sorted(never)),
     )
+
+
+def _place(builders: list[_ShardBuilder], patterns: list[tuple[bool, _Pattern]], multiplicity: int, level: int,
+           domains: dict[str, list[Any]]) -> _ShardBuilder | None:
+    """The open shard to add an alternative to: the newest one if it fits, else the first that fits.
+
+    Every shard stays open, so a later rule can fill the room an earlier one left.
+    """
+    if builders[-1].fits(patterns, multiplicity, level, domains):
+        return builders[-1]
+    for builder in builders[:-1]:
+        if builder.fits(patterns, multiplicity, level, domains):
+            return builder
+    return None

@@ -6,21 +6,29 @@ It drives the C extension ``durable_rules_engine`` (shipped in the
 time per fired rule and starts timer threads that call into the engine
 concurrently (see ``shared/notes/durable-rules.md``).
 
-Per profile and per ruleset (shard), in level order:
+Per profile, level by level, for each ruleset (shard) holding rules of that level:
 
-1. assert the shard's relevant facts, start facts last, in one call, so every
-   join and negation is evaluated with all facts present;
+1. assert, in one call, the shard's relevant facts (on the shard's first call of
+   the profile: the profile's facts; later: derived facts settled since) and
+   then the level's start facts, so every join and negation of the level's rules
+   is evaluated with all facts present;
 2. take every queued action; each names the durable rule, hence the rule and
    the facts that satisfied it (the provenance the graph is built from);
-3. retract the start facts first (no rule can then complete, so no negation can
-   fire on the way out), then the other facts. The state is empty again.
+3. once every rule deriving a fact has run (after the last level holding one),
+   settle its value: the highest-priority rule's value wins, ties go to the
+   rule id that sorts first; the fact goes to the shards that test it.
+
+At the end each shard's facts are retracted, start facts first (no rule can
+then complete, so no negation can fire on the way out). The state is empty
+again.
 
 States are never deleted: ``deleteStateNode`` frees pointers that
 ``createStateNode`` leaves unset when no rule fired in the state (a crash seen
 with SIGABRT). Each shard keeps one state that is emptied after every profile.
 
-Derived facts are resolved between levels: the highest-priority rule's value
-wins, ties go to the rule id that sorts first.
+Provenance is read from the engine's action messages; a message names the
+durable rule and the facts it matched, and the same message recurs across
+profiles, so parsed messages are kept in a bounded memo.
 """
 
 from __future__ import annotations
@@ -64,6 +72,10 @@ class Inference:
         return [f.rule_id for f in self.firings]
 
 
+#: Parsed action messages kept for reuse; the memo is emptied when it grows past this.
+MEMO_LIMIT = 20_000
+
+
 class Engine:
     """Runs a :class:`~advisor.compiler.CompiledBase` over profiles.
 
@@ -80,18 +92,35 @@ class Engine:
         self._priority = dict(compiled.priorities)
         self._derives = dict(compiled.derivations)
         self._rule_level = dict(compiled.rule_levels)
-        # per level: (handle, fact properties, start facts, durable rule name -> rule id, shard name)
-        self._levels: list[list[tuple[int, tuple[str, ...], list[str], dict[str, str], str]]] = []
+        self._order = {rule_id: index for index, (rule_id, _) in
+                       enumerate(sorted(compiled.rule_levels, key=lambda item: (item[1], item[0])))}
+        # per shard: (handle, fact properties, durable rule name -> rule id, shard name)
+        self._shards: list[tuple[int, frozenset[str], dict[str, str], str]] = []
+        # per level: (shard index, that level's start facts)
+        self._schedule: list[list[tuple[int, str]]] = [[] for _ in range(compiled.level_count)]
+        # per level: derived facts whose every deriver has run by the end of that level
+        self._settled: list[list[str]] = [[] for _ in range(compiled.level_count)]
+        last: dict[str, int] = {}
+        for rule_id, pairs in compiled.derivations:
+            for fact, _ in pairs:
+                last[fact] = max(last.get(fact, 0), self._rule_level[rule_id])
+        for fact in sorted(last):
+            self._settled[last[fact]].append(fact)
+        # derived property -> shards testing it
+        self._testers: dict[str, list[int]] = {}
+        self._memo: dict[str, tuple[str, Match]] = {}
+        self._texts: dict[tuple, tuple[str, str]] = {}
         self._closed = False
         tag = next(_names)
         try:
-            for level in compiled.levels:
-                shards = []
-                for shard in level:
-                    handle = dre.create_ruleset(f"{shard.name}_{tag}", shard.definition)
-                    shards.append((handle, tuple(shard.props), list(shard.start_facts), dict(shard.actions),
-                                   shard.name))
-                self._levels.append(shards)
+            for index, shard in enumerate(compiled.shards):
+                handle = dre.create_ruleset(f"{shard.name}_{tag}", shard.definition)
+                self._shards.append((handle, frozenset(shard.props), dict(shard.actions), shard.name))
+                for level, starts in shard.starts:
+                    self._schedule[level].append((index, starts))
+                for prop in shard.props:
+                    if prop.startswith("d_"):
+                        self._testers.setdefault(prop, []).append(index)
         except self._error as exc:  # a shard the model let through but the engine refused
             self.close()
             raise InternalError(f"durable-rules refused a compiled ruleset ({exc}); the sharding model missed a limit",
@@ -104,55 +133,105 @@ class Engine:
         if self._closed:
             raise InternalError("engine is closed", code="E500")
         dre = self._dre
+        shards = self._shards
+        memo = self._memo
+        if len(memo) > MEMO_LIMIT:
+            memo.clear()
         facts = dict(facts)
-        messages: dict[str, list[str]] = {}  # rule id -> the engine's raw action messages
-        derivations: dict[str, list[tuple[int, str, Any]]] = {}
+        found: dict[str, list[Match]] = {}  # rule id -> its matches, as the engine reported them
+        claims: dict[str, list[tuple[int, str, Any]]] = {}
         derived: dict[str, Derivation] = {}
+        sent: dict[int, list[str]] = {}  # shard -> facts asserted this profile
+        started: dict[int, list[str]] = {}  # shard -> start facts asserted this profile
+        pending: dict[int, list[str]] = {}  # shard -> derived facts not yet asserted
+        derives, priority = self._derives, self._priority
         assert_facts, start_action = dre.assert_facts, dre.start_action_for_state
         complete, retract = dre.complete_and_start_action, dre.retract_facts
-        for level in self._levels:
-            fired_here: list[str] = []
-            for handle, props, starts, actions, shard_name in level:
-                parts = [text for prop in props for text in facts.get(prop, ())]
-                try:
-                    _, offset = assert_facts(handle, "[" + ",".join(parts + starts) + "]")
+        try:
+            for level, entries in enumerate(self._schedule):
+                fired_here: list[str] = []
+                for index, starts in entries:
+                    handle, props, actions, _ = shards[index]
+                    parts = sent.get(index)
+                    if parts is None:
+                        parts = sent[index] = [text for prop, texts in facts.items() if prop in props
+                                               for text in texts]
+                        started[index] = [starts]
+                        _, offset = assert_facts(handle, "[" + ",".join(parts + [starts]) + "]")
+                    else:
+                        started[index].append(starts)
+                        new = pending.pop(index, None)
+                        if new:
+                            parts.extend(new)
+                            new.append(starts)
+                            _, offset = assert_facts(handle, "[" + ",".join(new) + "]")
+                        else:
+                            _, offset = assert_facts(handle, "[" + starts + "]")
                     result = start_action(handle, offset)
                     message = result[1] if result else None
                     while message:
-                        # one rule per message: {"<durable rule name>":{...frame...}}
-                        rule_id = actions[message[2:message.index('"', 2)]]
-                        found = messages.get(rule_id)
-                        if found is None:
-                            messages[rule_id] = [message]
+                        entry = memo.get(message)
+                        if entry is None:
+                            # one rule per message: {"<durable rule name>":{...frame...}}
+                            entry = memo[message] = (actions[message[2:message.index('"', 2)]], _match(message))
+                        rule_id, match = entry
+                        matches = found.get(rule_id)
+                        if matches is None:
+                            found[rule_id] = [match]
                             fired_here.append(rule_id)
                         else:
-                            found.append(message)
+                            matches.append(match)
                         message = complete(handle, offset)
-                    retract(handle, "[" + ",".join(starts + parts) + "]")
-                except self._error as exc:
-                    raise InternalError(f"durable-rules failed on ruleset {shard_name}: {exc}", code="E500") from exc
-            new_facts: set[str] = set()
-            for rule_id in fired_here:
-                for fact, value in self._derives.get(rule_id, ()):
-                    derivations.setdefault(fact, []).append((self._priority[rule_id], rule_id, value))
-                    new_facts.add(fact)
-            for fact in new_facts:
-                resolution = _resolve(fact, derivations[fact])
-                facts[derived_prop(fact)] = [encode_derived(fact, resolution.value)]
-                derived[fact] = resolution
+                for rule_id in fired_here:
+                    pairs = derives.get(rule_id)
+                    if pairs:
+                        for fact, value in pairs:
+                            claim = (priority[rule_id], rule_id, value)
+                            if fact in claims:
+                                claims[fact].append(claim)
+                            else:
+                                claims[fact] = [claim]
+                if not claims:
+                    continue
+                for fact in self._settled[level]:
+                    entries_for = claims.get(fact)
+                    if entries_for is None:
+                        continue
+                    resolution = derived[fact] = _resolve(fact, entries_for)
+                    prop, text = self._derived_text(fact, resolution.value)
+                    facts[prop] = [text]
+                    for index in self._testers.get(prop, ()):
+                        if index in sent:
+                            if index in pending:
+                                pending[index].append(text)
+                            else:
+                                pending[index] = [text]
+        except self._error as exc:
+            raise InternalError(f"durable-rules failed: {exc}", code="E500") from exc
+        finally:
+            for index, parts in sent.items():
+                retract(shards[index][0], "[" + ",".join(started[index] + parts) + "]")
+        order = self._order
         level_of = self._rule_level
         firings = tuple(
-            Firing(rule_id, level_of[rule_id], _matches(found))
-            for rule_id, found in sorted(messages.items(), key=lambda item: (level_of[item[0]], item[0]))
+            Firing(rule_id, level_of[rule_id], _distinct(found[rule_id]))
+            for rule_id in sorted(found, key=order.__getitem__)
         )
         return Inference(firings, tuple(derived[name] for name in sorted(derived)))
 
+    def _derived_text(self, fact: str, value: Any) -> tuple[str, str]:
+        """The property and JSON fact of a derived value (memoised: the same few recur)."""
+        key = (fact, type(value), value)
+        found = self._texts.get(key)
+        if found is None:
+            found = self._texts[key] = (derived_prop(fact), encode_derived(fact, value))
+        return found
+
     def is_clean(self) -> bool:
         """True when no shard's state holds a fact (checked by the tests after each profile)."""
-        for level in self._levels:
-            for handle, *_ in level:
-                if json.loads(self._dre.get_facts(handle, _SID)):
-                    return False
+        for handle, *_ in self._shards:
+            if json.loads(self._dre.get_facts(handle, _SID)):
+                return False
         return True
 
     # ------------------------------------------------------------------ lifetime
@@ -161,13 +240,12 @@ class Engine:
         if self._closed:
             return
         self._closed = True
-        for level in self._levels:
-            for handle, *_ in level:
-                try:
-                    self._dre.delete_ruleset(handle)
-                except self._error:
-                    pass
-        self._levels = []
+        for handle, *_ in self._shards:
+            try:
+                self._dre.delete_ruleset(handle)
+            except self._error:
+                pass
+        self._shards = []
 
     def __enter__(self) -> "Engine":
         return self
@@ -192,24 +270,27 @@ def _value(raw: str) -> Any:
     return int(number) if number.is_integer() and "." not in raw and "e" not in raw.lower() else number
 
 
-def _matches(found: list[str]) -> tuple[Match, ...]:
-    """Provenance from the raw messages: one :class:`Match` per distinct set of facts."""
-    findall = _FACT.findall
-    combos = {frozenset(findall(message)) for message in found}
-    out = []
-    for combo in combos:
-        facts = []
-        for kind, name, raw in combo:
-            value = _value(raw)
-            if kind == "f":
-                key = "answer:" + name
-            elif kind == "d":
-                key = "derived:" + name
-            else:
-                key = f"member:{name}={value}"
-            facts.append((key, value))
-        facts.sort(key=_first)
-        out.append(Match(tuple(facts)))
+def _match(message: str) -> Match:
+    """The facts one action message reports, as a :class:`Match` (start facts left out)."""
+    facts = []
+    for kind, name, raw in set(_FACT.findall(message)):
+        value = _value(raw)
+        if kind == "f":
+            key = "answer:" + name
+        elif kind == "d":
+            key = "derived:" + name
+        else:
+            key = f"member:{name}={value}"
+        facts.append((key, value))
+    facts.sort(key=_first)
+    return Match(tuple(facts))
+
+
+def _distinct(matches: list[Match]) -> tuple[Match, ...]:
+    """One :class:`Match` per distinct set of facts, in a stable order."""
+    if len(matches) == 1:
+        return (matches[0],)
+    out = list(dict.fromkeys(matches))
     if len(out) > 1:
         out.sort(key=lambda m: tuple((k, repr(v)) for k, v in m.facts))
     return tuple(out)
@@ -220,6 +301,9 @@ def _first(pair: tuple[str, Any]) -> str:
 
 
 def _resolve(fact: str, entries: list[tuple[int, str, Any]]) -> Derivation:
+    if len(entries) == 1:
+        _, winner, value = entries[0]
+        return Derivation(fact, value, winner, (winner,))
     ordered = sorted(entries, key=lambda e: (-e[0], e[1]))
     _, winner, value = ordered[0]
     supporters = tuple(sorted(rule_id for _, rule_id, v in entries if v == value and type(v) is type(value)))

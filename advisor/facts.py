@@ -57,16 +57,33 @@ def _dump(obj: dict[str, Any]) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
-def encode_profile(profile: Profile, fields: FieldSet) -> dict[str, list[str]]:
+#: Encoded answers kept for reuse (the same answers recur across profiles); emptied when full.
+_MEMO: dict[tuple, tuple[tuple[str, tuple[str, ...]], ...]] = {}
+_MEMO_LIMIT = 50_000
+
+
+def _encode_answer(name: str, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if isinstance(value, (tuple, list)):  # a list answer: its count and its members
+        prop = member_prop(name)
+        return ((field_prop(name), (_dump({field_prop(name): len(value)}),)),
+                (prop, tuple(_dump({prop: v}) for v in value)))
+    return ((field_prop(name), (_dump({field_prop(name): value}),)),)
+
+
+def encode_profile(profile: Profile, fields: FieldSet | None = None) -> dict[str, tuple[str, ...]]:
     """The profile's facts as JSON strings, grouped by the property rules test."""
-    out: dict[str, list[str]] = {}
+    out: dict[str, tuple[str, ...]] = {}
+    memo = _MEMO
     for name, value in profile.answers:
-        f = fields.get(name)
-        if f is not None and f.type == "multi":
-            out[field_prop(name)] = [_dump({field_prop(name): len(value)})]
-            out[member_prop(name)] = [_dump({member_prop(name): v}) for v in value]
-        else:
-            out[field_prop(name)] = [_dump({field_prop(name): value})]
+        if type(value) is list:
+            value = tuple(value)
+        key = (name, type(value), value)
+        encoded = memo.get(key)
+        if encoded is None:
+            if len(memo) >= _MEMO_LIMIT:
+                memo.clear()
+            encoded = memo[key] = _encode_answer(name, value)
+        out.update(encoded)
     return out
 
 

@@ -45,9 +45,9 @@ def _field_test(f: Field, rng: random.Random) -> dict[str, Any]:
     if f.type == "choice":
         ids = f.choice_ids()
         kind = rng.random()
-        if kind < 0.45:
+        if kind < 0.5:
             return {"field": f.id, "equals": rng.choice(ids)}
-        if kind < 0.8:
+        if kind < 0.87:
             return {"field": f.id, "in": sorted(rng.sample(ids, 2))}
         if kind < 0.95:
             return {"field": f.id, "not_in": [rng.choice(ids)]}
@@ -79,7 +79,7 @@ def generate_rules(fields: FieldSet, catalog: Catalog, n: int, seed: int = 0,
     for each derived fact the ``n`` rules test but none of them derives."""
     rng = random.Random(seed)
     usable = [f for f in fields.fields]
-    facts_per_tier = facts_per_tier or max(4, min(60, n // 40))
+    facts_per_tier = facts_per_tier or max(4, n // 40)
     tier_facts = [[f"g{t}_{k}" for k in range(facts_per_tier)] for t in range(TIERS)]
     targets = {
         "recommend": catalog.ids("channel", "tactic"),
@@ -98,9 +98,9 @@ def generate_rules(fields: FieldSet, catalog: Catalog, n: int, seed: int = 0,
             fact = rng.choice(tier_facts[rng.randrange(tier)])
             tests.append({"fact": fact} if rng.random() < 0.8 else {"not": {"fact": fact}})
         shape = rng.random()
-        if shape < 0.12 and len(tests) >= 2:
+        if shape < 0.06 and len(tests) >= 2:
             when: dict[str, Any] = {"any": tests}
-        elif shape < 0.2:
+        elif shape < 0.12:
             when = {"all": [tests[0], {"not": {"all": tests[1:]}}]} if len(tests) > 1 else {"not": tests[0]}
         else:
             when = {"all": tests} if len(tests) > 1 else tests[0]
