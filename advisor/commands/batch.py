@@ -1,0 +1,185 @@
+"""`advisor batch INPUT.jsonl -o OUTPUT.jsonl`: one report per profile line, in order."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from ..errors import ExitCode, InputError, Location
+from .common import knowledge_options, load_kb
+
+#: Bad lines printed on standard error before the rest are only counted.
+SHOWN_ERRORS = 20
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("input_path", metavar="INPUT")
+@click.option("-o", "--output", default="-", show_default=True,
+              help="Where to write the reports (JSON lines); - for standard output.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="Worker processes to spread the profiles over.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first bad line.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary (bad lines are still reported).")
+@knowledge_options
+def batch(input_path: str, output: str, jobs: int, fail_fast: bool, quiet: bool, kb_options: dict) -> None:
+    """Advise every profile of a JSON-lines file (one profile object per line; - for standard input).
+
+    Each output line is the JSON report of the input line in the same position
+    (blank lines are skipped), or for a bad line an error record
+    {"line": N, "error": {"code": ..., "message": ...}}; bad lines are also
+    reported on standard error. Exit status: 0 every line advised, 1 some lines
+    failed, 2 the input or output could not be used at all.
+
+    \b
+    Examples:
+      advisor batch shops.jsonl -o reports.jsonl
+      advisor batch shops.jsonl -o reports.jsonl --jobs 4
+      cat shops.jsonl | advisor batch - > reports.jsonl
+      advisor batch shops.jsonl --fail-fast -o /dev/null      (check every profile)
+    """
+    from ..batch import numbered_lines, run_lines
+
+    kb = load_kb(kb_options)
+    source = "<stdin>" if input_path == "-" else input_path
+    stream, total = _open_input(input_path)
+    started = time.perf_counter()
+    counts = {"ok": 0, "failed": 0}
+    first_bad: list[int] = []
+    sink = _Sink(output)
+    try:
+        results = run_lines(numbered_lines(stream), kb, jobs=jobs, source=source)
+        with _progress(total, quiet) as bar:
+            try:
+                for result in results:
+                    sink.write(result.text)
+                    bar.update(1)
+                    if result.error is None:
+                        counts["ok"] += 1
+                        continue
+                    counts["failed"] += 1
+                    if len(first_bad) < SHOWN_ERRORS:
+                        first_bad.append(result.line)
+                        _echo_err(f"advisor: {result.error.render()}", bar)
+                    if fail_fast:
+                        break
+            finally:
+                results.close()  # ends the worker processes, also on Ctrl-C
+        sink.commit()
+    finally:
+        sink.discard()
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    elapsed = time.perf_counter() - started
+    failed = counts["failed"]
+    if failed > SHOWN_ERRORS:
+        click.echo(f"advisor: ... and {failed - SHOWN_ERRORS:,} more bad lines (see the error records in the output)",
+                   err=True)
+    if not quiet:
+        done = counts["ok"] + failed
+        rate = f", {done / elapsed:,.0f} profiles/s" if elapsed > 0 and done else ""
+        stopped = " (stopped at the first bad line)" if fail_fast and failed else ""
+        click.echo(f"advisor: {done:,} profiles: {counts['ok']:,} advised, {failed:,} failed{stopped} "
+                   f"in {elapsed:.1f} s{rate}" + (f" -> {output}" if output != "-" else ""), err=True)
+    if failed:
+        click.get_current_context().exit(int(ExitCode.FINDINGS))
+
+
+def _open_input(path: str) -> tuple[IO[bytes], int | None]:
+    """The input as a binary stream, and its number of lines when it is a regular file."""
+    if path == "-":
+        return sys.stdin.buffer, None
+    try:
+        handle = open(path, "rb")
+    except OSError as exc:
+        raise InputError(f"cannot read input: {exc.strerror or exc}", code="E100", location=Location(path),
+                         expected="a JSON-lines file (one profile object per line), or - for standard input") from None
+    import stat
+
+    info = os.fstat(handle.fileno())
+    if stat.S_ISDIR(info.st_mode):
+        handle.close()
+        raise InputError("input is a folder", code="E100", location=Location(path),
+                         expected="a JSON-lines file (one profile object per line)")
+    if not stat.S_ISREG(info.st_mode) or info.st_size > 512 * 1024 * 1024:
+        return handle, None
+    count = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    handle.seek(0)
+    return handle, count
+
+
+class _Sink:
+    """Output lines to standard output, or to a file that appears (atomically) only when complete."""
+
+    def __init__(self, output: str) -> None:
+        self.output = output
+        self.tmp: Path | None = None
+        if output == "-":
+            self.handle: IO[str] = sys.stdout
+            return
+        target = Path(output)
+        self.tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            self.handle = open(self.tmp, "w", encoding="utf-8", newline="\n")
+        except OSError as exc:
+            raise InputError(f"cannot write output: {exc.strerror or exc}", code="E100",
+                             location=Location(output)) from None
+
+    def write(self, text: str) -> None:
+        self.handle.write(text)
+        self.handle.write("\n")
+
+    def commit(self) -> None:
+        if self.tmp is None:
+            self.handle.flush()
+            return
+        try:
+            self.handle.close()
+            os.replace(self.tmp, self.output)
+        except OSError as exc:
+            raise InputError(f"cannot write output: {exc.strerror or exc}", code="E100",
+                             location=Location(self.output)) from None
+        self.tmp = None
+
+    def discard(self) -> None:
+        if self.tmp is not None:
+            self.handle.close()
+            try:
+                self.tmp.unlink()
+            except OSError:
+                pass
+            self.tmp = None
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def __enter__(self) -> "_NoBar":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def _progress(total: int | None, quiet: bool) -> Any:
+    """click's progress bar on standard error when it is a terminal (it hides itself otherwise)."""
+    if quiet or not sys.stderr.isatty():
+        return _NoBar()
+    if total is None:
+        # unknown length: count up instead of showing a share
+        return click.progressbar(length=sys.maxsize, label="advising", show_percent=False, show_eta=False,
+                                 show_pos=True, file=sys.stderr, bar_template="%(label)s  %(info)s")
+    return click.progressbar(length=max(total, 1), label="advising", show_pos=True, file=sys.stderr)
+
+
+def _echo_err(text: str, bar: Any) -> None:
+    if isinstance(bar, _NoBar):
+        click.echo(text, err=True)
+    else:
+        click.echo("\r\033[K" + text, err=True)
+

@@ -1,0 +1,515 @@
+"""The advisor's benchmarks: one command, one table, ratios measured within one run.
+
+Run from the repository root::
+
+    python3 -m benchmarks                      # the full table (a few minutes)
+    python3 -m benchmarks --quick              # smaller sizes and fewer profiles
+    python3 -m benchmarks --write BENCHMARKS.md
+
+What is measured (medians of several passes; engine and reference passes
+interleaved so that a busy machine slows both alike):
+
+* per-profile inference - the engine (``advisor.api.infer``: facts encoded,
+  every level run, firings with provenance, no report) beside the plain-Python
+  reference evaluator (``ReferenceEvaluator.run``) on the same rules and
+  profiles - for the shipped rules and seeded generated bases;
+* knowledge-base load: cold (parse, validate, compile) and from a warm cache;
+* ``advisor advise`` wall time in a fresh process, warm cache;
+* graph and explanation cost per profile (when advisor.graph/advisor.explain exist);
+* audit time (when advisor.audit exists; ``benchmarks/bench_audit.py`` is used
+  when it offers ``measure(rules_folder) -> seconds``);
+* batch throughput with 1 and 2 worker processes;
+* resident memory before and after 100,000 inferred profiles;
+* optionally CLIPS through clipspy on the same rules (``benchmarks/clips.py``).
+
+Generated rule bases and profiles come from :mod:`advisor.generate` with fixed
+seeds, so anyone can reproduce the inputs; they are kept in
+``benchmarks/results/`` (not committed) between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+SEED = 1
+PROFILE_SEED = 7
+
+#: rules -> profiles per pass
+FULL_SIZES = {0: 2000, 200: 1000, 1000: 300, 5000: 80, 10000: 40}
+QUICK_SIZES = {0: 1000, 200: 300, 1000: 100}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def median_time(func: Callable[[], Any], passes: int) -> float:
+    times = []
+    for _ in range(passes):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def fmt_time(seconds: float | None) -> str:
+    if seconds is None:
+        return "n/a"
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.0f} us"
+    if seconds < 1:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds:.2f} s"
+
+
+def verdict(value: float | None, limit: float, *, lower_is_better: bool = True) -> str:
+    if value is None:
+        return "n/a"
+    ok = value <= limit if lower_is_better else value >= limit
+    if ok:
+        return "met"
+    if lower_is_better:
+        return f"missed by {value / limit - 1:.0%}"
+    return f"missed by {1 - value / limit:.0%}"
+
+
+def machine() -> list[str]:
+    cpu = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        load = "?"
+    from importlib import metadata
+
+    def version(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    return [
+        f"- CPU: {cpu}; {os.cpu_count()} logical cores; load average at start: {load}",
+        f"- {platform.system()} {platform.release()}; Python {platform.python_version()} "
+        f"({platform.python_implementation()})",
+        f"- durable-rules {version('durable-rules')}, clipspy {version('clipspy')}, "
+        f"jsonschema {version('jsonschema')}",
+    ]
+
+
+def rule_folder(n: int, kb: Any) -> Path:
+    """The seeded generated rule base of ``n`` rules (written once, reused)."""
+    from advisor.generate import write_rule_base
+
+    folder = RESULTS / f"rules-{n}-seed{SEED}"
+    marker = folder / ".complete"
+    if not marker.exists():
+        for old in folder.glob("*.yaml"):
+            old.unlink()
+        write_rule_base(folder, kb.fields, kb.catalog, n, seed=SEED)
+        marker.write_text("ok\n")
+    return folder
+
+
+def profiles(kb: Any, count: int, seed: int = PROFILE_SEED) -> list[Any]:
+    from advisor.generate import random_profile
+    from advisor.profile import validate_answers
+
+    rng = random.Random(seed)
+    return [validate_answers(random_profile(kb.fields, rng), kb.fields) for _ in range(count)]
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def bench_inference(kb: Any, count: int, passes: int, clips: bool) -> dict[str, Any]:
+    from advisor import api
+    from advisor.reference import ReferenceEvaluator
+
+    sample = profiles(kb, count)
+    reference = ReferenceEvaluator(kb.rules)
+    answers = [p.as_dict() for p in sample]
+    disagree = 0
+    fired = 0
+    for profile, plain in zip(sample, answers):  # warm-up, and a check that both agree
+        got = api.infer(kb, profile)
+        want = reference.run(plain)
+        fired += len(want.fired)
+        if set(got.fired_ids()) != set(want.fired) or {d.fact: d.value for d in got.derived} != want.derived:
+            disagree += 1
+    engine_times, reference_times = [], []
+    infer, run = api.infer, reference.run
+    for _ in range(passes):
+        start = time.perf_counter()
+        for profile in sample:
+            infer(kb, profile)
+        engine_times.append((time.perf_counter() - start) / count)
+        start = time.perf_counter()
+        for plain in answers:
+            run(plain)
+        reference_times.append((time.perf_counter() - start) / count)
+    row = {
+        "rules": len(kb.rules.rules),
+        "shards": kb.compiled.shard_count(),
+        "levels": kb.compiled.level_count,
+        "fired": fired / count,
+        "engine": statistics.median(engine_times),
+        "reference": statistics.median(reference_times),
+        "ratio": statistics.median(e / r for e, r in zip(engine_times, reference_times)),
+        "disagree": disagree,
+        "clips": None,
+    }
+    if clips:
+        try:
+            from . import clips as clips_bench
+
+            row["clips"] = clips_bench.per_profile(kb, sample, passes)
+        except ImportError:
+            row["clips"] = None
+        except Exception as exc:  # an optional comparison must not sink the run
+            print(f"  clipspy comparison failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+    return row
+
+
+def bench_load(folder: Path | None, passes: int) -> tuple[float, float]:
+    """Cold (no cache) and warm-cache load times of the shipped knowledge with ``folder``'s rules."""
+    from advisor.kb import load_knowledge_base
+
+    rules = [folder] if folder is not None else None
+    cold = median_time(lambda: load_knowledge_base(rules=rules, use_cache=False), max(1, passes // 2))
+    load_knowledge_base(rules=rules)  # fills the cache
+    warm = median_time(lambda: load_knowledge_base(rules=rules), passes)
+    return cold, warm
+
+
+def bench_advise(passes: int) -> dict[str, float]:
+    """Wall time of ``advisor advise`` in a fresh process (warm cache, bytecode written)."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    example = str(ROOT / "examples" / "tea-shop.json")
+    out = {}
+
+    def run(args: list[str]) -> None:
+        subprocess.run(args, env=env, cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       check=False)
+
+    for fmt in ("json", "text"):
+        args = [sys.executable, "-m", "advisor", "advise", example, "-f", fmt]
+        run(args)  # warm the cache and the bytecode
+        out[fmt] = median_time(lambda: run(args), passes)
+    out["python"] = median_time(lambda: run([sys.executable, "-c", "pass"]), passes)
+    return out
+
+
+def bench_explain(kb: Any, count: int, passes: int) -> dict[str, float | None]:
+    """Graph and explanation cost per profile, beside the inference cost, when those modules exist."""
+    from advisor import api
+
+    out: dict[str, float | None] = {"infer": None, "graph": None, "explain": None}
+    sample = profiles(kb, count, seed=PROFILE_SEED + 1)
+    inferences = [api.infer(kb, p) for p in sample]
+    out["infer"] = median_time(lambda: [api.infer(kb, p) for p in sample], passes) / count
+    try:
+        from advisor.graph import build_graph
+    except ImportError:
+        build_graph = None
+    if build_graph is not None:
+        try:
+            out["graph"] = median_time(
+                lambda: [build_graph(kb, p, i) for p, i in zip(sample, inferences)], passes) / count
+        except Exception as exc:
+            print(f"  graph benchmark failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+    try:
+        from advisor.analysis import analyse
+        from advisor.explain import explain
+    except ImportError:
+        return out
+    try:
+        def explain_all() -> None:
+            for profile in sample:
+                run = analyse(kb, profile)
+                report = run.report if hasattr(run, "report") else None
+                items = (report or {}).get("recommendations") or (report or {}).get("warnings") or []
+                if items:
+                    explain(run, items[0]["id"], search=False)
+        out["explain"] = median_time(explain_all, passes) / count
+    except Exception as exc:
+        print(f"  explain benchmark failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+    return out
+
+
+def bench_audit(folders: dict[int, Path], passes: int) -> dict[int, float | None]:
+    out: dict[int, float | None] = {n: None for n in folders}
+    measure = None
+    try:
+        from . import bench_audit as helper  # written with the audit
+
+        measure = getattr(helper, "measure", None)
+    except ImportError:
+        pass
+    if measure is None:
+        try:
+            from advisor import audit
+        except ImportError:
+            return out
+        measure = _audit_measure(audit)
+    for n, folder in folders.items():
+        try:
+            out[n] = statistics.median(measure(folder) for _ in range(passes))
+        except Exception as exc:
+            print(f"  audit benchmark failed at {n} rules: {type(exc).__name__}: {exc}", file=sys.stderr)
+    return out
+
+
+def _audit_measure(audit: Any) -> Callable[[Path], float]:
+    def measure(folder: Path) -> float:
+        start = time.perf_counter()
+        audit.run([folder])
+        return time.perf_counter() - start
+
+    return measure
+
+
+def bench_batch(kb: Any, count: int, passes: int) -> dict[int, float]:
+    """Profiles per second through :func:`advisor.batch.run_lines` (worker start included)."""
+    import json
+
+    from advisor.batch import run_lines
+    from advisor.generate import random_profile
+
+    rng = random.Random(PROFILE_SEED + 2)
+    lines = [(i, json.dumps(random_profile(kb.fields, rng)).encode()) for i in range(1, count + 1)]
+    out = {}
+    for jobs in (1, 2):
+        def go() -> None:
+            for _ in run_lines(lines, kb, jobs=jobs):
+                pass
+        go()
+        out[jobs] = count / median_time(go, passes)
+    return out
+
+
+def bench_memory(kb: Any, count: int) -> tuple[float, float] | None:
+    """Resident memory (MB) before and after inferring ``count`` distinct profiles."""
+    from advisor import api
+    from advisor.generate import random_profile
+    from advisor.profile import Profile
+
+    if not Path("/proc/self/status").exists():
+        return None
+    # generated profiles are valid by construction, so they are built directly
+    # (100,000 schema validations would take longer than the inference)
+    multi = {f.id for f in kb.fields.fields if f.type == "multi"}
+    order = [f.id for f in kb.fields.fields]
+    rng = random.Random(PROFILE_SEED + 3)
+
+    def make() -> Profile:
+        raw = random_profile(kb.fields, rng)
+        return Profile(tuple((k, tuple(raw[k]) if k in multi else raw[k]) for k in order if k in raw))
+
+    for _ in range(2000):  # warm-up: engine built, memos filled
+        api.infer(kb, make())
+    before = _rss_mb()
+    for _ in range(count):
+        api.infer(kb, make())
+    return before, _rss_mb()
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+# --------------------------------------------------------------------------- the table
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python3 -m benchmarks", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer passes (a smoke run)")
+    parser.add_argument("--passes", type=int, default=None, help="passes per measurement (median taken)")
+    parser.add_argument("--clips", choices=["auto", "yes", "no"], default="auto",
+                        help="compare with CLIPS through clipspy (auto: when it is installed)")
+    parser.add_argument("--write", metavar="FILE", help="also write the table to FILE (e.g. BENCHMARKS.md)")
+    args = parser.parse_args(argv)
+    sizes = QUICK_SIZES if args.quick else FULL_SIZES
+    passes = args.passes or (3 if args.quick else 5)
+    clips = args.clips == "yes" or (args.clips == "auto" and _has_clips())
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    # the benchmarks never touch the user's cache
+    os.environ["ADVISOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="advisor-bench-cache-")
+    sys.path.insert(0, str(ROOT))
+    from advisor.kb import load_knowledge_base
+
+    shipped = load_knowledge_base()
+    lines: list[str] = []
+
+    def say(text: str = "") -> None:
+        print(text, flush=True)
+        lines.append(text)
+
+    def note(text: str) -> None:
+        print(f"  ... {text}", file=sys.stderr, flush=True)
+
+    say("# Benchmarks")
+    say()
+    say("Produced by `python3 -m benchmarks`" + (" --quick" if args.quick else "") + f" ({passes} passes per "
+        "measurement, medians; ratios are taken within one run, engine and reference passes interleaved).")
+    say("The machine is shared with other jobs while this table is made, so absolute times are noisy; "
+        "the lead re-runs the table on a quiet machine before a release.")
+    say()
+    for line in machine():
+        say(line)
+    say()
+
+    # ---- inference
+    say("## Per-profile inference (fired rules with provenance, no report)")
+    say()
+    header = "| rule base | rules | shards | levels | fired / profile | engine | reference | ratio | target |"
+    if clips:
+        header += " clipspy | engine / clipspy |"
+    say(header)
+    say("|" + "---|" * (header.count("|") - 1))
+    rows: dict[int, dict[str, Any]] = {}
+    folders: dict[int, Path] = {}
+    for n, count in sizes.items():
+        note(f"inference: {'shipped rules' if n == 0 else f'{n:,} generated rules'}")
+        if n == 0:
+            kb = shipped
+        else:
+            folders[n] = rule_folder(n, shipped)
+            kb = load_knowledge_base(rules=[folders[n]])
+        row = rows[n] = bench_inference(kb, count, passes, clips)
+        limit = 4.0 if n <= 1000 else 7.0
+        name = "shipped" if n == 0 else f"generated, seed {SEED}"
+        text = (f"| {name} | {row['rules']:,} | {row['shards']} | {row['levels']} | {row['fired']:.0f} | "
+                f"{fmt_time(row['engine'])} | {fmt_time(row['reference'])} | {row['ratio']:.2f}x | "
+                f"<= {limit:g}x: {verdict(row['ratio'], limit)} |")
+        if clips:
+            c = row["clips"]
+            text += f" {fmt_time(c)} | {row['engine'] / c:.2f}x |" if c else " n/a | n/a |"
+        say(text)
+        if row["disagree"]:
+            say(f"\n**The engine disagreed with the reference on {row['disagree']} profiles.**\n")
+    say()
+    say("Engine: `advisor.api.infer` (facts encoded, every level run, firings with their matched facts). "
+        "Reference: `advisor.reference.ReferenceEvaluator.run`, plain-Python predicates over the same rules; "
+        "both gave the same fired rules and derived facts on every profile measured."
+        if not any(r["disagree"] for r in rows.values()) else "")
+    say()
+
+    # ---- load
+    say("## Loading a rule base")
+    say()
+    say("| rule base | cold (parse, validate, compile) | warm cache |")
+    say("|---|---:|---:|")
+    for n in sizes:
+        note(f"load: {n or 'shipped'}")
+        cold, warm = bench_load(folders.get(n), passes)
+        say(f"| {'shipped' if n == 0 else f'{n:,} generated'} | {fmt_time(cold)} | {fmt_time(warm)} |")
+    say()
+
+    # ---- advise
+    note("advise cold start")
+    advise = bench_advise(passes)
+    say("## `advisor advise examples/tea-shop.json` in a fresh process (warm cache)")
+    say()
+    say("| output | wall time | target |")
+    say("|---|---:|---|")
+    for fmt in ("json", "text"):
+        say(f"| {fmt} | {fmt_time(advise[fmt])} | < 300 ms: {verdict(advise[fmt], 0.3)} |")
+    say(f"| (bare `python -c pass`, for scale) | {fmt_time(advise['python'])} | |")
+    say()
+
+    # ---- explain and graph
+    note("graph and explanations")
+    explain = bench_explain(shipped, 100 if args.quick else 300, passes)
+    say("## Explanations and the graph, per profile (shipped rules)")
+    say()
+    say("| step | time per profile | target |")
+    say("|---|---:|---|")
+    say(f"| inference | {fmt_time(explain['infer'])} | |")
+    say(f"| recommendation graph (`advisor.graph.build_graph`) | {fmt_time(explain['graph'])} | |")
+    ratio = explain["explain"] / explain["infer"] if explain["explain"] and explain["infer"] else None
+    say(f"| explain the top item (`advisor.explain.explain`, no what-if search) | {fmt_time(explain['explain'])} | "
+        f"<= inference: {verdict(ratio, 1.0)}" + (f" ({ratio:.1f}x)" if ratio else "") + " |")
+    say()
+
+    # ---- audit
+    audit_sizes = {n: folders[n] if n in folders else rule_folder(n, shipped)
+                   for n in ((1000,) if args.quick else (1000, 10000))}
+    note("audit")
+    audit = bench_audit(audit_sizes, 1 if args.quick else 3)
+    say("## Audit")
+    say()
+    say("| rule base | audit time | target |")
+    say("|---|---:|---|")
+    for n, seconds in audit.items():
+        target = f"< 5 s: {verdict(seconds, 5.0)}" if n == 10000 else ""
+        say(f"| {n:,} generated | {fmt_time(seconds)} | {target} |")
+    say()
+
+    # ---- batch
+    note("batch throughput")
+    count = 600 if args.quick else 3000
+    batch = bench_batch(shipped, count, max(1, passes // 2))
+    speedup = batch[2] / batch[1]
+    say(f"## Batch throughput ({count:,} profiles, shipped rules, reports written as JSON)")
+    say()
+    say("| jobs | profiles / s | target |")
+    say("|---|---:|---|")
+    say(f"| 1 | {batch[1]:,.0f} | |")
+    say(f"| 2 | {batch[2]:,.0f} | >= 1.7x of jobs 1: {verdict(speedup, 1.7, lower_is_better=False)} "
+        f"({speedup:.2f}x) |")
+    say()
+
+    # ---- memory
+    many = 20_000 if args.quick else 100_000
+    note(f"memory over {many:,} profiles")
+    memory = bench_memory(shipped, many)
+    say(f"## Resident memory over {many:,} profiles (shipped rules, engine inference)")
+    say()
+    if memory is None:
+        say("n/a (needs /proc)")
+    else:
+        before, after = memory
+        say("| before | after | growth | target |")
+        say("|---:|---:|---:|---|")
+        say(f"| {before:.1f} MB | {after:.1f} MB | {after - before:+.1f} MB | < 20 MB: "
+            f"{verdict(max(after - before, 0.0), 20.0)} |")
+    say()
+    if args.write:
+        Path(args.write).write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+        note(f"wrote {args.write}")
+    return 0
+
+
+def _has_clips() -> bool:
+    try:
+        import clips  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
