@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from .engine import Engine, Inference
-from .facts import encode_profile
 from .kb import KnowledgeBase, load_knowledge_base
 from .profile import Profile, validate_answers
 
@@ -38,7 +37,7 @@ def as_profile(kb: KnowledgeBase, profile: Profile | Mapping[str, Any]) -> Profi
 def infer(kb: KnowledgeBase, profile: Profile | Mapping[str, Any]) -> Inference:
     """Run the rules over one profile with durable-rules; firings with provenance."""
     checked = as_profile(kb, profile)
-    return engine_for(kb).infer(encode_profile(checked, kb.fields))
+    return engine_for(kb).infer_answers(checked.answers)
 
 
 def advise(kb: KnowledgeBase, profile: Profile | Mapping[str, Any]) -> dict[str, Any]:

@@ -37,11 +37,11 @@ import itertools
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 from .compiler import CompiledBase
 from .errors import InternalError
-from .facts import derived_prop, encode_derived
+from .facts import derived_prop, encode_answer, encode_derived
 from .model import Firing, Match
 
 __all__ = ["Engine", "Inference", "Derivation"]
@@ -108,8 +108,11 @@ class Engine:
             self._settled[last[fact]].append(fact)
         # derived property -> shards testing it
         self._testers: dict[str, list[int]] = {}
-        self._memo: dict[str, tuple[str, Match]] = {}
+        # action message -> (rule id, its Match, the Firing when it is the rule's only match)
+        self._memo: dict[str, tuple[str, Match, Firing]] = {}
+        self._single: dict[tuple, Derivation] = {}  # (fact, rule id, type, value) -> Derivation
         self._texts: dict[tuple, tuple[str, str]] = {}
+        self._answers: dict[tuple, tuple[tuple[int, tuple[str, ...]], ...]] = {}  # answer -> facts per shard
         self._closed = False
         tag = next(_names)
         try:
@@ -130,6 +133,42 @@ class Engine:
 
     def infer(self, facts: dict[str, list[str]]) -> Inference:
         """Run every level over the profile's encoded facts (see :func:`advisor.facts.encode_profile`)."""
+        initial = [[text for prop, texts in facts.items() if prop in props for text in texts]
+                   for _, props, _, _ in self._shards]
+        return self._run(initial)
+
+    def infer_answers(self, answers: Iterable[tuple[str, Any]]) -> Inference:
+        """Run every level over a profile's answers (``Profile.answers``: field, value; lists as tuples).
+
+        The same as ``infer(encode_profile(profile))``, with each answer's facts
+        for each shard looked up once per distinct answer rather than encoded anew.
+        """
+        initial: list[list[str]] = [[] for _ in self._shards]
+        memo = self._answers
+        if len(memo) > MEMO_LIMIT:
+            memo.clear()
+        for name, value in answers:
+            if type(value) is list:
+                value = tuple(value)
+            key = (name, type(value), value)
+            per_shard = memo.get(key)
+            if per_shard is None:
+                per_shard = memo[key] = self._shard_facts(name, value)
+            for index, texts in per_shard:
+                initial[index].extend(texts)
+        return self._run(initial)
+
+    def _shard_facts(self, name: str, value: Any) -> tuple[tuple[int, tuple[str, ...]], ...]:
+        encoded = encode_answer(name, value)
+        out = []
+        for index, (_, props, _, _) in enumerate(self._shards):
+            texts = tuple(text for prop, group in encoded if prop in props for text in group)
+            if texts:
+                out.append((index, texts))
+        return tuple(out)
+
+    def _run(self, initial: list[list[str]]) -> Inference:
+        """Every level over the profile's facts, given per shard."""
         if self._closed:
             raise InternalError("engine is closed", code="E500")
         dre = self._dre
@@ -137,8 +176,7 @@ class Engine:
         memo = self._memo
         if len(memo) > MEMO_LIMIT:
             memo.clear()
-        facts = dict(facts)
-        found: dict[str, list[Match]] = {}  # rule id -> its matches, as the engine reported them
+        found: dict[str, list[tuple[str, Match, Firing]]] = {}  # rule id -> its matches, as reported
         claims: dict[str, list[tuple[int, str, Any]]] = {}
         derived: dict[str, Derivation] = {}
         sent: dict[int, list[str]] = {}  # shard -> facts asserted this profile
@@ -154,8 +192,10 @@ class Engine:
                     handle, props, actions, _ = shards[index]
                     parts = sent.get(index)
                     if parts is None:
-                        parts = sent[index] = [text for prop, texts in facts.items() if prop in props
-                                               for text in texts]
+                        parts = sent[index] = initial[index]
+                        new = pending.pop(index, None)
+                        if new:
+                            parts.extend(new)
                         started[index] = [starts]
                         _, offset = assert_facts(handle, "[" + ",".join(parts + [starts]) + "]")
                     else:
@@ -172,15 +212,14 @@ class Engine:
                     while message:
                         entry = memo.get(message)
                         if entry is None:
-                            # one rule per message: {"<durable rule name>":{...frame...}}
-                            entry = memo[message] = (actions[message[2:message.index('"', 2)]], _match(message))
-                        rule_id, match = entry
+                            entry = memo[message] = self._parse(message, actions)
+                        rule_id = entry[0]
                         matches = found.get(rule_id)
                         if matches is None:
-                            found[rule_id] = [match]
+                            found[rule_id] = [entry]
                             fired_here.append(rule_id)
                         else:
-                            matches.append(match)
+                            matches.append(entry)
                         message = complete(handle, offset)
                 for rule_id in fired_here:
                     pairs = derives.get(rule_id)
@@ -197,15 +236,21 @@ class Engine:
                     entries_for = claims.get(fact)
                     if entries_for is None:
                         continue
-                    resolution = derived[fact] = _resolve(fact, entries_for)
+                    if len(entries_for) == 1:
+                        _, winner, value = entries_for[0]
+                        key = (fact, winner, type(value), value)
+                        resolution = self._single.get(key)
+                        if resolution is None:
+                            resolution = self._single[key] = _resolve(fact, entries_for)
+                        derived[fact] = resolution
+                    else:
+                        resolution = derived[fact] = _resolve(fact, entries_for)
                     prop, text = self._derived_text(fact, resolution.value)
-                    facts[prop] = [text]
                     for index in self._testers.get(prop, ()):
-                        if index in sent:
-                            if index in pending:
-                                pending[index].append(text)
-                            else:
-                                pending[index] = [text]
+                        if index in pending:
+                            pending[index].append(text)
+                        else:
+                            pending[index] = [text]
         except self._error as exc:
             raise InternalError(f"durable-rules failed: {exc}", code="E500") from exc
         finally:
@@ -213,11 +258,20 @@ class Engine:
                 retract(shards[index][0], "[" + ",".join(started[index] + parts) + "]")
         order = self._order
         level_of = self._rule_level
-        firings = tuple(
-            Firing(rule_id, level_of[rule_id], _distinct(found[rule_id]))
-            for rule_id in sorted(found, key=order.__getitem__)
-        )
-        return Inference(firings, tuple(derived[name] for name in sorted(derived)))
+        firings = []
+        for rule_id in sorted(found, key=order.__getitem__):
+            entries_found = found[rule_id]
+            if len(entries_found) == 1:
+                firings.append(entries_found[0][2])
+            else:
+                firings.append(Firing(rule_id, level_of[rule_id], _distinct([e[1] for e in entries_found])))
+        return Inference(tuple(firings), tuple(derived[name] for name in sorted(derived)))
+
+    def _parse(self, message: str, actions: dict[str, str]) -> tuple[str, Match, Firing]:
+        """What one action message says: ``{"<durable rule name>":{<alias>:<fact>,...}}``."""
+        rule_id = actions[message[2:message.index('"', 2)]]
+        match = _match(message)
+        return rule_id, match, Firing(rule_id, self._rule_level[rule_id], (match,))
 
     def _derived_text(self, fact: str, value: Any) -> tuple[str, str]:
         """The property and JSON fact of a derived value (memoised: the same few recur)."""

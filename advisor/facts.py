@@ -34,6 +34,7 @@ __all__ = [
     "derived_prop",
     "START_PROP",
     "encode_profile",
+    "encode_answer",
     "encode_derived",
     "fact_key",
 ]
@@ -62,7 +63,8 @@ _MEMO: dict[tuple, tuple[tuple[str, tuple[str, ...]], ...]] = {}
 _MEMO_LIMIT = 50_000
 
 
-def _encode_answer(name: str, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def encode_answer(name: str, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The facts of one answer: ``(property, JSON texts)`` pairs (a list answer has two)."""
     if isinstance(value, (tuple, list)):  # a list answer: its count and its members
         prop = member_prop(name)
         return ((field_prop(name), (_dump({field_prop(name): len(value)}),)),
@@ -82,7 +84,7 @@ def encode_profile(profile: Profile, fields: FieldSet | None = None) -> dict[str
         if encoded is None:
             if len(memo) >= _MEMO_LIMIT:
                 memo.clear()
-            encoded = memo[key] = _encode_answer(name, value)
+            encoded = memo[key] = encode_answer(name, value)
         out.update(encoded)
     return out
 
