@@ -276,6 +276,8 @@ class _ShardBuilder:
         if any(self.forwards.get(node, 0) + n > NEXT_CAP for node, n in forwards.items()):
             return False
         for prop in {p.prop for _, p in patterns}:
+            if prop not in new_nodes and not any(node[0] == prop for node in forwards):
+                continue  # nothing new under this property: its need was checked when it last grew
             nodes = list(self.nodes.get(prop, {})) + list(new_nodes.get(prop, {}))
             fwd = {node: self.forwards.get(node, 0) + forwards.get(node, 0) for node in nodes}
             if _stack_need(nodes, fwd, domains.get(prop)) > STACK_CAP:

@@ -6,8 +6,8 @@ Run from the repository root::
     python3 -m benchmarks --quick              # smaller sizes and fewer profiles
     python3 -m benchmarks --write BENCHMARKS.md
 
-What is measured (medians of several passes; engine and reference passes
-interleaved so that a busy machine slows both alike):
+What is measured (medians of several passes; the engine and the reference
+take turns profile by profile, so that a busy machine slows both alike):
 
 * per-profile inference - the engine (``advisor.api.infer``: facts encoded,
   every level run, firings with provenance, no report) beside the plain-Python
@@ -155,16 +155,19 @@ def bench_inference(kb: Any, count: int, passes: int, clips: bool) -> dict[str, 
         if set(got.fired_ids()) != set(want.fired) or {d.fact: d.value for d in got.derived} != want.derived:
             disagree += 1
     engine_times, reference_times = [], []
-    infer, run = api.infer, reference.run
+    infer, run, clock = api.infer, reference.run, time.perf_counter
     for _ in range(passes):
-        start = time.perf_counter()
-        for profile in sample:
+        # profile by profile, engine then reference, so that both meet the same load
+        engine_total = reference_total = 0.0
+        for profile, plain in zip(sample, answers):
+            start = clock()
             infer(kb, profile)
-        engine_times.append((time.perf_counter() - start) / count)
-        start = time.perf_counter()
-        for plain in answers:
+            middle = clock()
             run(plain)
-        reference_times.append((time.perf_counter() - start) / count)
+            reference_total += clock() - middle
+            engine_total += middle - start
+        engine_times.append(engine_total / count)
+        reference_times.append(reference_total / count)
     row = {
         "rules": len(kb.rules.rules),
         "shards": kb.compiled.shard_count(),
@@ -373,7 +376,8 @@ def main(argv: list[str] | None = None) -> int:
     say("# Benchmarks")
     say()
     say("Produced by `python3 -m benchmarks`" + (" --quick" if args.quick else "") + f" ({passes} passes per "
-        "measurement, medians; ratios are taken within one run, engine and reference passes interleaved).")
+        "measurement, medians; ratios are taken within one run, the engine and the reference taking turns profile by "
+        "profile).")
     say("The machine is shared with other jobs while this table is made, so absolute times are noisy; "
         "the lead re-runs the table on a quiet machine before a release.")
     say()
