@@ -79,8 +79,17 @@ def _no_fetch(uri: str) -> Any:
     raise ValueError(f"schemas are never fetched ({uri})")
 
 
+_FAST: dict[int, tuple[FieldSet, Any]] = {}
+
+
 def _surely_valid(data: Any, fields: FieldSet) -> bool:
-    check = _fast_validator(fields)
+    # looked up by identity: hashing a FieldSet walks every field and choice
+    entry = _FAST.get(id(fields))
+    if entry is None or entry[0] is not fields:
+        if len(_FAST) > 16:
+            _FAST.clear()
+        entry = _FAST[id(fields)] = (fields, _fast_validator(fields))
+    check = entry[1]
     if check is None:
         return False
     try:

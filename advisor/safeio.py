@@ -182,7 +182,8 @@ def parse_json(text: str, name: str, *, error: type[InputError] = InputError) ->
             raise _JsonProblem(f"number {literal[:20]}... has too many digits", "E112", literal)
         return int(literal)
 
-    depth = _json_depth(text)
+    # fewer brackets than the limit cannot nest past it: skip the character scan
+    depth = _json_depth(text) if text.count("[") + text.count("{") > MAX_DEPTH else 0
     if depth > MAX_DEPTH:
         raise error(
             f"JSON nests {depth} levels deep, more than the limit of {MAX_DEPTH}",
