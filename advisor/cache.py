@@ -81,9 +81,10 @@ def content_key(version: str, files: list[Path], extra: str = "") -> str:
 # --------------------------------------------------------------------------- JSON codec
 #
 # A cache file holds two lines: a JSON list of the file paths that locations name,
-# then the records. A record is {"__t": class name, field: value, ...}; a location
-# is {"__L": [path index, line, column]} (half the records of a rule base are
-# locations, and a path written once keeps the file small); a string-keyed mapping
+# then the records. A record is {"__t": class name, field: value, ...}; its
+# ``location`` is [path index, line, column] (half the records of a rule base are
+# locations, and a path written once keeps the file small), any other location
+# {"__L": [path index, line, column]}; a string-keyed mapping
 # is {"__d": {...}}. Lists come back as tuples. Decoding runs inside json.loads
 # (an object hook), so the records are built as the parser meets them.
 
@@ -114,7 +115,12 @@ def encode(value: Any, paths: dict[str, int] | None = None) -> Any:
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             out = {"__t": type(value).__name__}
             for f in dataclasses.fields(value):
-                out[f.name] = walk(getattr(value, f.name))
+                item = getattr(value, f.name)
+                if f.name == "location" and isinstance(item, Location):
+                    # the commonest record, kept short: [path index, line, column]
+                    out["location"] = [paths.setdefault(item.path or "", len(paths)), item.line, item.column]
+                else:
+                    out[f.name] = walk(item)
             return out
         if isinstance(value, (list, tuple)):
             return [walk(v) for v in value]
@@ -145,10 +151,14 @@ def decode_text(text: str, registry: dict[str, type] | None = None) -> Any:
     paths = [p if p else None for p in paths]
 
     def hook(obj: dict[str, Any]) -> Any:
+        name = obj.pop("__t", None)
+        if name is not None:
+            where = obj.get("location")
+            if type(where) is list:
+                obj["location"] = Location(paths[where[0]], where[1], where[2])
         for key, item in obj.items():
             if type(item) is list:
                 obj[key] = _tuples(item)
-        name = obj.pop("__t", None)
         if name is not None:
             cls = registry.get(name) if isinstance(name, str) else None
             if cls is None:
