@@ -155,10 +155,19 @@ def run_lines(lines: Iterable[tuple[int, bytes]], kb: Any, *, jobs: int = 1, sou
         return
     import multiprocessing
 
+    import gc
+
     methods = multiprocessing.get_all_start_methods()
-    # fork hands the loaded knowledge base to the workers for free; each builds its own engine
+    # fork hands the loaded knowledge base to the workers for free; each builds its own engine.
+    # Frozen objects are left out of the workers' garbage collections, which would otherwise
+    # touch, and so copy, every page of the parent's memory.
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    pool = context.Pool(jobs, initializer=_init_worker, initargs=(kb, source))
+    gc.collect()
+    gc.freeze()
+    try:
+        pool = context.Pool(jobs, initializer=_init_worker, initargs=(kb, source))
+    finally:
+        gc.unfreeze()
     try:
         for results in pool.imap(_advise_chunk, chunks):
             yield from results

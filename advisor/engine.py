@@ -73,7 +73,7 @@ class Inference:
 
 
 #: Parsed action messages kept for reuse; the memo is emptied when it grows past this.
-MEMO_LIMIT = 20_000
+MEMO_LIMIT = 10_000
 
 
 class Engine:

@@ -203,11 +203,21 @@ def bench_advise(passes: int) -> dict[str, float]:
         subprocess.run(args, env=env, cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                        check=False)
 
+    def times(args: list[str]) -> list[float]:
+        found = []
+        for _ in range(passes):
+            start = time.perf_counter()
+            run(args)
+            found.append(time.perf_counter() - start)
+        return found
+
     for fmt in ("json", "text"):
         args = [sys.executable, "-m", "advisor", "advise", example, "-f", fmt]
         run(args)  # warm the cache and the bytecode
-        out[fmt] = median_time(lambda: run(args), passes)
-    out["python"] = median_time(lambda: run([sys.executable, "-c", "pass"]), passes)
+        found = times(args)
+        out[fmt], out[fmt + "-best"] = statistics.median(found), min(found)
+    found = times([sys.executable, "-c", "pass"])
+    out["python"], out["python-best"] = statistics.median(found), min(found)
     return out
 
 
@@ -341,6 +351,34 @@ def _rss_mb() -> float:
 
 # --------------------------------------------------------------------------- the table
 
+NOTES = [
+    "## Reading the table",
+    "",
+    "- **The bound.** The reference evaluator walks each rule's condition tree with a generic test "
+    "function, every rule for every profile. It is a fair, independent evaluator but not a tuned one: "
+    "the notes in shared/notes/durable-rules.md measured hand-compiled plain-Python predicates at about "
+    "136 us per profile at 1,000 rules on a quiet core, and CLIPS (clipspy) at about 272 us; the ratios "
+    "above are against the reference evaluator, as the targets are. No CLIPS comparison runs here yet.",
+    "- **Where the engine's time goes** (shipped rules): about two thirds in durable-rules' C calls "
+    "(one assert per level, one retract per ruleset, one call per queued action), the rest in the adapter "
+    "(answers to facts through a memo, firings read from the action messages through a memo). At "
+    "5,000 and 10,000 rules the C engine's own work dominates: 10 and 26 rulesets, each taking the "
+    "profile's facts once.",
+    "- **Cold loads** of big generated bases are dominated by YAML: the generated files are JSON, which "
+    "PyYAML's composer reads node by node to keep each rule's line and column. Schema checks "
+    "(fastjsonschema first) and compiling are a small part.",
+    "- **`advise` start-up** is mostly the interpreter, click and the advisor's own modules; a warm "
+    "cache loads the shipped knowledge base in a few milliseconds. On a loaded machine the bare "
+    "interpreter start alone varies by a factor of several.",
+    "- **Batch throughput** is dominated by building and writing each report (report.py, json); "
+    "inference and the profile check are about a quarter. With 2 jobs the parent process reads and "
+    "writes while two workers advise, on a 2-core machine shared with other work.",
+    "- **Explanations**: the what-if search is left out (it re-runs the engine many times by design); "
+    "the explanation builds the recommendation graph with networkx, which costs more than the "
+    "inference it explains.",
+    "",
+]
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python3 -m benchmarks", description=__doc__.split("\n\n")[0])
@@ -377,6 +415,15 @@ def main(argv: list[str] | None = None) -> int:
     for line in machine():
         say(line)
     say()
+
+    # batch and memory first, while the process holds only the shipped knowledge base
+    # (workers are forked from it); they are printed further down
+    note("batch throughput")
+    batch_count = 1000 if args.quick else 3000
+    batch = bench_batch(shipped, batch_count, max(1, passes // 2))
+    many = 20_000 if args.quick else 100_000
+    note(f"memory over {many:,} profiles")
+    memory = bench_memory(shipped, many)
 
     # ---- inference
     say("## Per-profile inference (fired rules with provenance, no report)")
@@ -425,11 +472,14 @@ def main(argv: list[str] | None = None) -> int:
     advise = bench_advise(passes)
     say("## `advisor advise examples/tea-shop.json` in a fresh process (warm cache)")
     say()
-    say("| output | wall time | target |")
-    say("|---|---:|---|")
+    say("| output | wall time (median) | best of the runs | best minus bare interpreter start | target |")
+    say("|---|---:|---:|---:|---|")
     for fmt in ("json", "text"):
-        say(f"| {fmt} | {fmt_time(advise[fmt])} | < 300 ms: {verdict(advise[fmt], 0.3)} |")
-    say(f"| (bare `python -c pass`, for scale) | {fmt_time(advise['python'])} | |")
+        own = advise[fmt + "-best"] - advise["python-best"]
+        say(f"| {fmt} | {fmt_time(advise[fmt])} | {fmt_time(advise[fmt + '-best'])} | {fmt_time(own)} | "
+            f"< 300 ms: {verdict(advise[fmt], 0.3)} |")
+    say(f"| (bare `python -c pass`, for scale) | {fmt_time(advise['python'])} | "
+        f"{fmt_time(advise['python-best'])} | | |")
     say()
 
     # ---- explain and graph
@@ -462,11 +512,8 @@ def main(argv: list[str] | None = None) -> int:
     say()
 
     # ---- batch
-    note("batch throughput")
-    count = 600 if args.quick else 3000
-    batch = bench_batch(shipped, count, max(1, passes // 2))
     speedup = batch[2] / batch[1]
-    say(f"## Batch throughput ({count:,} profiles, shipped rules, reports written as JSON)")
+    say(f"## Batch throughput ({batch_count:,} profiles, shipped rules, reports written as JSON)")
     say()
     say("| jobs | profiles / s | target |")
     say("|---|---:|---|")
@@ -476,9 +523,6 @@ def main(argv: list[str] | None = None) -> int:
     say()
 
     # ---- memory
-    many = 20_000 if args.quick else 100_000
-    note(f"memory over {many:,} profiles")
-    memory = bench_memory(shipped, many)
     say(f"## Resident memory over {many:,} profiles (shipped rules, engine inference)")
     say()
     if memory is None:
@@ -490,6 +534,8 @@ def main(argv: list[str] | None = None) -> int:
         say(f"| {before:.1f} MB | {after:.1f} MB | {after - before:+.1f} MB | < 20 MB: "
             f"{verdict(max(after - before, 0.0), 20.0)} |")
     say()
+    for text in NOTES:
+        say(text)
     if args.write:
         Path(args.write).write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
         note(f"wrote {args.write}")
