@@ -20,6 +20,9 @@ take turns profile by profile, so that a busy machine slows both alike):
   when it offers ``measure(rules_folder) -> seconds``);
 * batch throughput with 1 and 2 worker processes;
 * resident memory before and after 100,000 inferred profiles;
+* when clipspy is installed (benchmark-only: ``pip install clipspy``), CLIPS on
+  the same rules and profiles (:mod:`benchmarks.clips_rules`), checked against the
+  reference evaluator first.
 
 Generated rule bases and profiles come from :mod:`advisor.generate` with fixed
 seeds, so anyone can reproduce the inputs; they are kept in
@@ -138,7 +141,7 @@ def profiles(kb: Any, count: int, seed: int = PROFILE_SEED) -> list[Any]:
 # --------------------------------------------------------------------------- sections
 
 
-def bench_inference(kb: Any, count: int, passes: int) -> dict[str, Any]:
+def bench_inference(kb: Any, count: int, passes: int, clips: bool = False) -> dict[str, Any]:
     from advisor import api
     from advisor.reference import ReferenceEvaluator
 
@@ -176,7 +179,15 @@ def bench_inference(kb: Any, count: int, passes: int) -> dict[str, Any]:
         "reference": statistics.median(reference_times),
         "ratio": statistics.median(e / r for e, r in zip(engine_times, reference_times)),
         "disagree": disagree,
+        "clips": None,
     }
+    if clips:
+        from . import clips_rules as clips_bench
+
+        try:
+            row["clips"] = clips_bench.per_profile(kb, sample, passes)
+        except Exception as exc:  # an optional comparison must not sink the run
+            print(f"  clipspy comparison failed: {type(exc).__name__}: {exc}", file=sys.stderr)
     return row
 
 
@@ -358,7 +369,9 @@ NOTES = [
     "function, every rule for every profile. It is a fair, independent evaluator but not a tuned one: "
     "the notes in shared/notes/durable-rules.md measured hand-compiled plain-Python predicates at about "
     "136 us per profile at 1,000 rules on a quiet core, and CLIPS (clipspy) at about 272 us; the ratios "
-    "above are against the reference evaluator, as the targets are. No CLIPS comparison runs here yet.",
+    "above are against the reference evaluator, as the targets are. The clipspy column (when clipspy is "
+    "installed) runs the same rules in CLIPS, each level's facts loaded in one call and every firing "
+    "reported to Python with its matched facts, as the engine adapter does.",
     "- **Where the engine's time goes** (shipped rules): about two thirds in durable-rules' C calls "
     "(one assert per level, one retract per ruleset, one call per queued action), the rest in the adapter "
     "(answers to facts through a memo, firings read from the action messages through a memo). At "
@@ -384,10 +397,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python3 -m benchmarks", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer passes (a smoke run)")
     parser.add_argument("--passes", type=int, default=None, help="passes per measurement (median taken)")
+    parser.add_argument("--clips", choices=["auto", "yes", "no"], default="auto",
+                        help="compare with CLIPS through clipspy (auto: when clipspy is installed)")
     parser.add_argument("--write", metavar="FILE", help="also write the table to FILE (e.g. BENCHMARKS.md)")
     args = parser.parse_args(argv)
     sizes = QUICK_SIZES if args.quick else FULL_SIZES
     passes = args.passes or (3 if args.quick else 5)
+    clips = args.clips == "yes" or (args.clips == "auto" and _has_clips())
     RESULTS.mkdir(parents=True, exist_ok=True)
     # the benchmarks never touch the user's cache
     os.environ["ADVISOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="advisor-bench-cache-")
@@ -429,6 +445,8 @@ def main(argv: list[str] | None = None) -> int:
     say("## Per-profile inference (fired rules with provenance, no report)")
     say()
     header = "| rule base | rules | shards | levels | fired / profile | engine | reference | ratio | target |"
+    if clips:
+        header += " clipspy | engine / clipspy |"
     say(header)
     say("|" + "---|" * (header.count("|") - 1))
     rows: dict[int, dict[str, Any]] = {}
@@ -440,12 +458,15 @@ def main(argv: list[str] | None = None) -> int:
         else:
             folders[n] = rule_folder(n, shipped)
             kb = load_knowledge_base(rules=[folders[n]])
-        row = rows[n] = bench_inference(kb, count, passes)
+        row = rows[n] = bench_inference(kb, count, passes, clips)
         limit = 4.0 if n <= 1000 else 7.0
         name = "shipped" if n == 0 else f"generated, seed {SEED}"
         text = (f"| {name} | {row['rules']:,} | {row['shards']} | {row['levels']} | {row['fired']:.0f} | "
                 f"{fmt_time(row['engine'])} | {fmt_time(row['reference'])} | {row['ratio']:.2f}x | "
                 f"<= {limit:g}x: {verdict(row['ratio'], limit)} |")
+        if clips:
+            c = row["clips"]
+            text += f" {fmt_time(c)} | {row['engine'] / c:.2f}x |" if c else " n/a | n/a |"
         say(text)
         if row["disagree"]:
             say(f"\n**The engine disagreed with the reference on {row['disagree']} profiles.**\n")
@@ -540,6 +561,14 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.write).write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
         note(f"wrote {args.write}")
     return 0
+
+
+def _has_clips() -> bool:
+    try:
+        import clips  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 if __name__ == "__main__":
