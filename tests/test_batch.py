@@ -130,3 +130,13 @@ def test_advise_many_maps_profiles_to_reports(kb):
     with pytest.raises(Exception) as caught:
         list(advise_many(items, kb, fail_fast=True))
     assert getattr(caught.value, "code", None) == "E203"
+
+
+def test_output_to_a_device_is_written_through_not_replaced(kb, tmp_path, run_cli):
+    import os
+    import stat
+
+    source = _write(tmp_path / "in.jsonl", [json.dumps(_profiles(kb, 1)[0]), BAD_CHOICE])
+    result = run_cli(["batch", str(source), "-o", os.devnull, "--fail-fast", "-q"])
+    assert result.exit_code == 1
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)  # still the device, not a file put in its place

@@ -122,9 +122,10 @@ class _Sink:
             self.handle: IO[str] = sys.stdout
             return
         target = Path(output)
-        self.tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        special = target.exists() and not target.is_file()  # /dev/null, a pipe: write straight through
+        self.tmp = None if special else target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
-            self.handle = open(self.tmp, "w", encoding="utf-8", newline="\n")
+            self.handle = open(self.tmp or target, "w", encoding="utf-8", newline="\n")
         except OSError as exc:
             raise InputError(f"cannot write output: {exc.strerror or exc}", code="E100",
                              location=Location(output)) from None
@@ -135,7 +136,10 @@ class _Sink:
 
     def commit(self) -> None:
         if self.tmp is None:
-            self.handle.flush()
+            if self.handle is sys.stdout:
+                self.handle.flush()
+            else:
+                self.handle.close()
             return
         try:
             self.handle.close()
@@ -153,6 +157,8 @@ class _Sink:
             except OSError:
                 pass
             self.tmp = None
+        elif self.handle is not sys.stdout and not self.handle.closed:
+            self.handle.close()
 
 
 class _NoBar:
