@@ -47,7 +47,7 @@ from typing import Any, Iterable
 from .facts import START_PROP, derived_prop, field_prop, member_prop
 from .fields import FieldSet
 from .loader import dependency_levels
-from .model import All, Any_, Condition, Not, Rule, RuleBase, Test
+from .model import All, Condition, Not, Rule, RuleBase, Test
 
 __all__ = [
     "Literal",

@@ -1,0 +1,339 @@
+"""The measurements behind ``python3 -m benchmarks`` (see :mod:`benchmarks.run` for the table)."""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+SEED = 1
+PROFILE_SEED = 7
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def median_time(func: Callable[[], Any], passes: int) -> float:
+    times = []
+    for _ in range(passes):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def fmt_time(seconds: float | None) -> str:
+    if seconds is None:
+        return "n/a"
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.0f} us"
+    if seconds < 1:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds:.2f} s"
+
+
+def verdict(value: float | None, limit: float, *, lower_is_better: bool = True) -> str:
+    if value is None:
+        return "n/a"
+    ok = value <= limit if lower_is_better else value >= limit
+    if ok:
+        return "met"
+    if lower_is_better:
+        return f"missed by {value / limit - 1:.0%}"
+    return f"missed by {1 - value / limit:.0%}"
+
+
+def machine() -> list[str]:
+    cpu = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        load = "?"
+    from importlib import metadata
+
+    def version(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    return [
+        f"- CPU: {cpu}; {os.cpu_count()} logical cores; load average at start: {load}",
+        f"- {platform.system()} {platform.release()}; Python {platform.python_version()} "
+        f"({platform.python_implementation()})",
+        f"- durable-rules {version('durable-rules')}, fastjsonschema {version('fastjsonschema')}, "
+        f"jsonschema {version('jsonschema')}",
+    ]
+
+
+def rule_folder(n: int, kb: Any) -> Path:
+    """The seeded generated rule base of ``n`` rules (written once, reused)."""
+    from advisor.generate import write_rule_base
+
+    folder = RESULTS / f"rules-{n}-seed{SEED}"
+    marker = folder / ".complete"
+    if not marker.exists():
+        for old in folder.glob("*.yaml"):
+            old.unlink()
+        write_rule_base(folder, kb.fields, kb.catalog, n, seed=SEED)
+        marker.write_text("ok\n")
+    return folder
+
+
+def profiles(kb: Any, count: int, seed: int = PROFILE_SEED) -> list[Any]:
+    from advisor.generate import random_profile
+    from advisor.profile import validate_answers
+
+    rng = random.Random(seed)
+    return [validate_answers(random_profile(kb.fields, rng), kb.fields) for _ in range(count)]
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def bench_inference(kb: Any, count: int, passes: int, clips: bool = False) -> dict[str, Any]:
+    from advisor import api
+    from advisor.reference import ReferenceEvaluator
+
+    sample = profiles(kb, count)
+    reference = ReferenceEvaluator(kb.rules)
+    answers = [p.as_dict() for p in sample]
+    disagree = 0
+    fired = 0
+    for profile, plain in zip(sample, answers):  # warm-up, and a check that both agree
+        got = api.infer(kb, profile)
+        want = reference.run(plain)
+        fired += len(want.fired)
+        if set(got.fired_ids()) != set(want.fired) or {d.fact: d.value for d in got.derived} != want.derived:
+            disagree += 1
+    engine_times, reference_times = [], []
+    infer, run, clock = api.infer, reference.run, time.perf_counter
+    for _ in range(passes):
+        # profile by profile, engine then reference, so that both meet the same load
+        engine_total = reference_total = 0.0
+        for profile, plain in zip(sample, answers):
+            start = clock()
+            infer(kb, profile)
+            middle = clock()
+            run(plain)
+            reference_total += clock() - middle
+            engine_total += middle - start
+        engine_times.append(engine_total / count)
+        reference_times.append(reference_total / count)
+    row = {
+        "rules": len(kb.rules.rules),
+        "shards": kb.compiled.shard_count(),
+        "levels": kb.compiled.level_count,
+        "fired": fired / count,
+        "engine": statistics.median(engine_times),
+        "reference": statistics.median(reference_times),
+        "ratio": statistics.median(e / r for e, r in zip(engine_times, reference_times)),
+        "disagree": disagree,
+        "clips": None,
+    }
+    if clips:
+        from . import clips_rules as clips_bench
+
+        try:
+            row["clips"] = clips_bench.per_profile(kb, sample, passes)
+        except Exception as exc:  # an optional comparison must not sink the run
+            print(f"  clipspy comparison failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+    return row
+
+
+def bench_load(folder: Path | None, passes: int) -> tuple[float, float]:
+    """Cold (no cache) and warm-cache load times of the shipped knowledge with ``folder``'s rules."""
+    from advisor.kb import load_knowledge_base
+
+    rules = [folder] if folder is not None else None
+    cold = median_time(lambda: load_knowledge_base(rules=rules, use_cache=False), max(1, passes // 2))
+    load_knowledge_base(rules=rules)  # fills the cache
+    warm = median_time(lambda: load_knowledge_base(rules=rules), passes)
+    return cold, warm
+
+
+def bench_advise(passes: int) -> dict[str, float]:
+    """Wall time of ``advisor advise`` in a fresh process (warm cache, bytecode written)."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    example = str(ROOT / "examples" / "tea-shop.json")
+    out = {}
+
+    def run(args: list[str]) -> None:
+        subprocess.run(args, env=env, cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       check=False)
+
+    def times(args: list[str]) -> list[float]:
+        found = []
+        for _ in range(passes):
+            start = time.perf_counter()
+            run(args)
+            found.append(time.perf_counter() - start)
+        return found
+
+    for fmt in ("json", "text"):
+        args = [sys.executable, "-m", "advisor", "advise", example, "-f", fmt]
+        run(args)  # warm the cache and the bytecode
+        found = times(args)
+        out[fmt], out[fmt + "-best"] = statistics.median(found), min(found)
+    found = times([sys.executable, "-c", "pass"])
+    out["python"], out["python-best"] = statistics.median(found), min(found)
+    return out
+
+
+def bench_explain(kb: Any, count: int, passes: int) -> dict[str, float | None]:
+    """Graph and explanation cost per profile, beside the inference cost, when those modules exist."""
+    from advisor import api
+
+    out: dict[str, float | None] = {"infer": None, "graph": None, "explain": None}
+    sample = profiles(kb, count, seed=PROFILE_SEED + 1)
+    inferences = [api.infer(kb, p) for p in sample]
+    out["infer"] = median_time(lambda: [api.infer(kb, p) for p in sample], passes) / count
+    try:
+        from advisor.graph import build_graph
+    except ImportError:
+        build_graph = None
+    if build_graph is not None:
+        try:
+            out["graph"] = median_time(
+                lambda: [build_graph(kb, p, i) for p, i in zip(sample, inferences)], passes) / count
+        except Exception as exc:
+            print(f"  graph benchmark failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+    try:
+        from advisor.analysis import analyse
+        from advisor.explain import explain
+    except ImportError:
+        return out
+    try:
+        # what to explain: each profile's top recommendation (or warning), found once
+        targets = []
+        for profile in sample:
+            report = analyse(kb, profile).report
+            items = report.get("recommendations") or report.get("warnings") or []
+            targets.append(items[0]["id"] if items else None)
+        times = []
+        for _ in range(passes):
+            runs = [analyse(kb, p) for p in sample]  # inference done beforehand, not timed
+            start = time.perf_counter()
+            for run, target in zip(runs, targets):
+                if target is not None:
+                    explain(run, target, search=False)
+            times.append(time.perf_counter() - start)
+        out["explain"] = statistics.median(times) / count
+    except Exception as exc:
+        print(f"  explain benchmark failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+    return out
+
+
+def bench_audit(folders: dict[int, Path], passes: int) -> dict[int, float | None]:
+    out: dict[int, float | None] = {n: None for n in folders}
+    measure = None
+    try:
+        from . import bench_audit as helper  # written with the audit
+
+        measure = getattr(helper, "measure", None)
+    except ImportError:
+        pass
+    if measure is None:
+        try:
+            from advisor import audit
+        except ImportError:
+            return out
+        measure = _audit_measure(audit)
+    for n, folder in folders.items():
+        try:
+            out[n] = statistics.median(measure(folder) for _ in range(passes))
+        except Exception as exc:
+            print(f"  audit benchmark failed at {n} rules: {type(exc).__name__}: {exc}", file=sys.stderr)
+    return out
+
+
+def _audit_measure(audit: Any) -> Callable[[Path], float]:
+    def measure(folder: Path) -> float:
+        start = time.perf_counter()
+        audit.run([folder])
+        return time.perf_counter() - start
+
+    return measure
+
+
+def bench_batch(kb: Any, count: int, passes: int) -> dict[int, tuple[float, float]]:
+    """Profiles per second through :func:`advisor.batch.run_lines` (worker start included),
+    and the cores the run really got (CPU seconds of the process and its workers / wall seconds)."""
+    import json
+    import resource
+
+    from advisor.batch import run_lines
+    from advisor.generate import random_profile
+
+    rng = random.Random(PROFILE_SEED + 2)
+    lines = [(i, json.dumps(random_profile(kb.fields, rng)).encode()) for i in range(1, count + 1)]
+
+    def cpu() -> float:
+        own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+    out = {}
+    for jobs in (1, 2):
+        def go() -> None:
+            for _ in run_lines(lines, kb, jobs=jobs):
+                pass
+        go()
+        walls, cores = [], []
+        for _ in range(passes):
+            used, start = cpu(), time.perf_counter()
+            go()
+            wall = time.perf_counter() - start
+            walls.append(wall)
+            cores.append((cpu() - used) / wall)
+        out[jobs] = (count / statistics.median(walls), statistics.median(cores))
+    return out
+
+
+def bench_memory(kb: Any, count: int) -> tuple[float, float] | None:
+    """Resident memory (MB) before and after inferring ``count`` distinct profiles."""
+    from advisor import api
+    from advisor.generate import random_profile
+    from advisor.profile import Profile
+
+    if not Path("/proc/self/status").exists():
+        return None
+    # generated profiles are valid by construction, so they are built directly
+    # (100,000 schema validations would take longer than the inference)
+    multi = {f.id for f in kb.fields.fields if f.type == "multi"}
+    order = [f.id for f in kb.fields.fields]
+    rng = random.Random(PROFILE_SEED + 3)
+
+    def make() -> Profile:
+        raw = random_profile(kb.fields, rng)
+        return Profile(tuple((k, tuple(raw[k]) if k in multi else raw[k]) for k in order if k in raw))
+
+    for _ in range(2000):  # warm-up: engine built, memos filled
+        api.infer(kb, make())
+    before = _rss_mb()
+    for _ in range(count):
+        api.infer(kb, make())
+    return before, _rss_mb()
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
