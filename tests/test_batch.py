@@ -67,12 +67,12 @@ def test_output_is_the_same_bytes_whatever_the_jobs(kb, tmp_path):
     lines[70] = BAD_CHOICE
     source = _write(tmp_path / "in.jsonl", lines)
     outputs = []
-    for jobs in ("1", "2", "3"):
+    for jobs in ("1", "2", "3", "0"):
         out = tmp_path / f"out{jobs}.jsonl"
         done = _cli(["batch", str(source), "-o", str(out), "--jobs", jobs, "-q"])
         assert done.returncode == 1, done.stderr
         outputs.append(out.read_bytes())
-    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[0] == outputs[1] == outputs[2] == outputs[3]
     assert outputs[0].count(b"\n") == 150
     assert not list(tmp_path.glob(".*.tmp"))  # no temporary files left behind
 

@@ -21,8 +21,8 @@ SHOWN_ERRORS = 20
 @click.argument("input_path", metavar="INPUT")
 @click.option("-o", "--output", default="-", show_default=True,
               help="Where to write the reports (JSON lines); - for standard output.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=1, show_default=True,
-              help="Worker processes to spread the profiles over.")
+@click.option("-j", "--jobs", type=click.IntRange(0, 256), default=1, show_default=True,
+              help="Worker processes to spread the profiles over (0: one per CPU core).")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad line.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary (bad lines are still reported).")
 @knowledge_options
@@ -44,6 +44,8 @@ def batch(input_path: str, output: str, jobs: int, fail_fast: bool, quiet: bool,
     """
     from ..batch import numbered_lines, run_lines
 
+    if jobs == 0:
+        jobs = os.cpu_count() or 1
     kb = load_kb(kb_options)
     source = "<stdin>" if input_path == "-" else input_path
     stream, total = _open_input(input_path)
