@@ -337,3 +337,26 @@ def _rss_mb() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def _spin(_: int) -> float:
+    total = 0
+    for i in range(3_000_000):
+        total += i * i
+    return float(total)
+
+
+def parallel_capacity() -> float:
+    """How much faster two CPU-bound processes finish than the same work in one (2.0: two free cores)."""
+    import multiprocessing
+
+    start = time.perf_counter()
+    _spin(0)
+    _spin(1)
+    alone = time.perf_counter() - start
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        pool.map(_spin, [0, 1])  # workers started and warm
+        start = time.perf_counter()
+        pool.map(_spin, [0, 1], chunksize=1)
+        together = time.perf_counter() - start
+    return alone / together
