@@ -1,0 +1,545 @@
+"""`advisor ask`: the interview in a terminal (or from a pipe or an answer file).
+
+The terminal loop only: which question comes next and which are skipped is
+decided in :mod:`advisor.questionnaire`, and typed answers are read by
+:mod:`advisor.answers`. The answers are saved atomically after every step, so
+Ctrl-C, end of input or a crash leave a valid profile to resume from.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..answers import Command, Invalid, coerce, instructions, parse_answer, show_value
+from ..errors import ExitCode, InputError, Location, ProfileError, did_you_mean
+from ..questionnaire import Interview, Planner, Question
+from .common import color_option, knowledge_options, load_kb
+
+DEFAULT_SAVE = "my-business.json"
+FORMATS = ("text", "json", "markdown")
+_STAKE_WORDS = {"recommend": "recommendation", "avoid": "advised against", "warn": "warning", "step": "plan step",
+                "kpi": "measure"}
+_STYLES = {"head": {"fg": "cyan", "bold": True}, "question": {"bold": True}, "dim": {"dim": True},
+           "warn": {"fg": "yellow"}, "good": {"fg": "green"}}
+
+
+class Stop(Exception):
+    """The person asked to stop (q), or input ended."""
+
+
+class Screen:
+    """Writes the interview and reads answers: a terminal, or lines from a pipe (echoed)."""
+
+    def __init__(self, width: int, color: bool, interactive: bool) -> None:
+        self.width, self.color, self.interactive = width, color, interactive
+        self._readline = False
+
+    def say(self, text: str = "", style: str | None = None, indent: int = 0) -> None:
+        lines = textwrap.wrap(text, self.width - indent, break_on_hyphens=False) if text else [""]
+        for line in lines:
+            line = " " * indent + line
+            click.echo(click.style(line, **_STYLES[style]) if style and self.color else line)
+
+    def read(self, prompt: str = "> ") -> str:
+        """One line of input; raises EOFError at the end and KeyboardInterrupt on Ctrl-C."""
+        if self.interactive:
+            if not self._readline:
+                try:  # line editing and history for input(), where the platform has it
+                    import readline  # noqa: F401
+                except ImportError:
+                    pass
+                self._readline = True
+            return input(prompt)
+        click.echo(prompt, nl=False)
+        line = sys.stdin.readline()
+        if not line:
+            click.echo()
+            raise EOFError
+        click.echo(line.rstrip("\r\n"))  # a transcript of piped answers reads like a session
+        return line.rstrip("\r\n")
+
+
+class Saver:
+    """Saves the interview as a profile after every step, atomically."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problem: str | None = None
+
+    def save(self, interview: Interview) -> bool:
+        from ..safeio import write_atomic
+
+        text = json.dumps(interview.to_profile(), indent=2, ensure_ascii=False) + "\n"
+        try:
+            write_atomic(self.path, text)
+        except OSError as exc:
+            self.problem = exc.strerror or str(exc)
+            return False
+        self.problem = None
+        return True
+
+    def shown(self) -> str:
+        return shlex.quote(str(self.path))
+
+
+@click.command("ask", context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--save", "save", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=f"Save the answers to this file as you go (default: {DEFAULT_SAVE}, or the file being resumed).")
+@click.option("--resume", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Continue the interview saved in this file.")
+@click.option("--edit", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Change chosen answers of a saved profile, then continue.")
+@click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Answer from a JSON or YAML file (field: answer as typed, or a profile); asks nothing.")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Format of the report printed at the end.")
+@click.option("--width", type=click.IntRange(50, 400), default=None, help="Text width (default: the terminal's).")
+@color_option
+@knowledge_options
+def ask(save: Path | None, resume: Path | None, edit: Path | None, answers_file: Path | None, fmt: str,
+        width: int | None, color: str, kb_options: dict) -> None:
+    """Answer questions about your business and get the advice, one question at a time.
+
+    Only questions whose answer can still change the advice are asked. Type ?
+    at any question to see why it matters, s if you don't know, b to go back
+    and q to save and stop. Answers are saved as you go.
+
+    \b
+    Examples:
+      advisor ask
+      advisor ask --save tea-shop.json
+      advisor ask --resume tea-shop.json
+      advisor ask --edit tea-shop.json
+      advisor ask --answers answers.yaml --save tea-shop.json
+      printf 'Tea shop\\n1\\n2\\n' | advisor ask
+    """
+    import shutil
+
+    from .common import use_color
+
+    if sum(x is not None for x in (resume, edit, answers_file)) > 1:
+        raise InputError("--resume, --edit and --answers cannot be combined", code="E500",
+                         expected="one of them (--save may go with any)")
+    kb = load_kb(kb_options)
+    planner = Planner(kb)
+    if width is None:
+        width = min(100, shutil.get_terminal_size((88, 24)).columns)
+    if answers_file is not None:
+        interview = Interview(planner)
+        given = _read_answers(answers_file, interview)
+        asked = interview.play(given)
+        if save is not None:
+            saver = Saver(save)
+            if not saver.save(interview):
+                raise InputError(f"cannot save the answers: {saver.problem}", code="E100", location=Location(str(save)))
+        unused = [name for name in given if name not in asked]
+        dont_know = len([name for name in asked if name in interview.skipped])
+        click.echo(f"asked {len(asked)} of {len(kb.fields.fields)} questions ({dont_know} don't know)", err=True)
+        if unused:
+            click.echo("not asked, so not used (they cannot change the advice here): " + ", ".join(unused), err=True)
+        click.echo(_report_text(kb, interview, fmt, width, use_color(color) and fmt == "text"), nl=False)
+        return
+
+    screen = Screen(width, use_color(color) and sys.stdout.isatty(), sys.stdin.isatty())
+    source = resume or edit
+    if source is not None:
+        interview = _load_saved(planner, source)
+        saver = Saver(save or source)
+    else:
+        interview = Interview(planner)
+        saver = Saver(save if save is not None else _free_name(Path(DEFAULT_SAVE)))
+        if save is not None and save.exists():
+            raise InputError("file already exists", code="E500", location=Location(str(save)),
+                             expected=f"a new file, or continue it with: advisor ask --resume {shlex.quote(str(save))}")
+    if not saver.save(interview):
+        raise InputError(f"cannot save the answers here: {saver.problem}", code="E100",
+                         location=Location(str(saver.path)), expected="a file you can write (choose one with --save)")
+    try:
+        _introduce(screen, interview, saver, kb, source)
+        if source is None:
+            _ask_name(screen, interview, saver)
+        if edit is not None:
+            _edit_menu(screen, interview, saver)
+        _interview(screen, interview, saver)
+    except KeyboardInterrupt:
+        _say_saved(screen, interview, saver, "Stopped. ")
+        sys.stdout.flush()
+        raise click.exceptions.Exit(int(ExitCode.INTERRUPTED)) from None
+    except (Stop, EOFError) as stop:
+        _say_saved(screen, interview, saver, "End of input. " if isinstance(stop, EOFError) else "")
+        return
+    _finish(screen, kb, interview, saver, fmt)
+
+
+# --------------------------------------------------------------------------- the conversation
+
+
+def _introduce(screen: Screen, interview: Interview, saver: Saver, kb: Any, source: Path | None) -> None:
+    total = len(kb.fields.fields)
+    if source is None:
+        screen.say("Marketing advisor: a short interview about your business", "head")
+        screen.say()
+        screen.say("Answer a few questions and you get marketing advice for your business, with the reason and "
+                   f"the source behind every point. Questions whose answers cannot change the advice for you are "
+                   f"left out, so you will see only some of the {total} questions.")
+    else:
+        done = len(interview.answers) + len(interview.skipped)
+        screen.say(f"Welcome back. Continuing with the {done} answer{'s' if done != 1 else ''} "
+                   f"saved in {saver.shown() if source == saver.path else shlex.quote(str(source))}.", "head")
+    screen.say()
+    screen.say("At any question, type:  ?  why it matters   s  don't know   b  go back   q  save and stop")
+    screen.say(f"Your answers are saved as you go in {saver.shown()}; to continue later, run "
+               f"advisor ask --resume {saver.shown()}", "dim")
+
+
+def _ask_name(screen: Screen, interview: Interview, saver: Saver) -> None:
+    screen.say()
+    screen.say("First, what is your business called? It heads the report; press Enter to leave it out.",
+               "question")
+    name = " ".join(screen.read().split())[:200]
+    if name.lower() in ("q", "quit", "exit"):
+        raise Stop
+    if name and name.lower() not in ("s", "skip", "?"):
+        interview.name = name
+        saver.save(interview)
+
+
+def _show_question(screen: Screen, q: Question, default: Any, group: str) -> None:
+    f = q.field
+    again = "  (asked again)" if q.revisit else ""
+    screen.say()
+    screen.say(f"Question {q.number} of about {q.about}  -  {group}{again}", "dim")
+    screen.say(f.question, "question")
+    if f.choices:
+        digits = len(str(len(f.choices)))
+        for index, choice in enumerate(f.choices, 1):
+            line = textwrap.wrap(choice.label, screen.width - digits - 5, break_on_hyphens=False) or [""]
+            click.echo(f"  {index:>{digits}}  {line[0]}")
+            for more in line[1:]:
+                click.echo(" " * (digits + 4) + more)
+    screen.say(instructions(f, default, keep=q.current is not None), "dim")
+
+
+def _interview(screen: Screen, interview: Interview, saver: Saver, *, revisit_only: bool = False) -> None:
+    """Ask until nothing more can change the advice (or only the revisits, for the edit menu)."""
+    planner = interview.planner
+    groups = {g.id: g.label for g in planner.fields.groups}
+    while True:
+        if revisit_only and not interview.revisit:
+            return
+        q = interview.next_question()
+        if q is None:
+            return
+        f = q.field
+        default = q.current if q.current is not None else f.default
+        _show_question(screen, q, default, groups.get(f.group, ""))
+        while True:
+            result = parse_answer(f, screen.read(), default)
+            if isinstance(result, Invalid):
+                screen.say(result.message, "warn")
+                continue
+            if isinstance(result, Command) and result.name == "help":
+                _why(screen, interview, f.id)
+                continue
+            break
+        if isinstance(result, Command):
+            if result.name == "quit":
+                raise Stop
+            if result.name == "back":
+                if interview.back() is None:
+                    screen.say("This is the first question; there is nothing to go back to.", "warn")
+                continue
+            dropped = interview.skip(f.id)
+        else:
+            dropped = interview.answer(f.id, result)
+        for name in dropped:
+            gone = planner.fields.get(name)
+            screen.say(f"(Your answer to \"{gone.label if gone else name}\" no longer applies and was removed.)", "dim")
+        if not saver.save(interview):
+            click.echo(f"advisor: could not save to {saver.path}: {saver.problem}; the file keeps your earlier "
+                       "answers. The interview goes on and tries again after the next answer.", err=True)
+
+
+def _why(screen: Screen, interview: Interview, name: str) -> None:
+    planner = interview.planner
+    f = planner.fields.get(name)
+    assert f is not None
+    if f.help:
+        screen.say("Why we ask: " + f.help, indent=2)
+    stakes = planner.stakes_of(name, interview.assessment())
+    if stakes:
+        screen.say("Your answer decides whether your advice includes:", indent=2)
+        for stake in stakes[:10]:
+            screen.say(f"- {stake.title} ({_STAKE_WORDS[stake.kind]})", indent=4)
+        if len(stakes) > 10:
+            screen.say(f"...and {len(stakes) - 10} more.", indent=4)
+        opened = [other for other in planner.fields.fields if other.id in interview.assessment().waiting
+                  and name in _gate_fields(planner, other.id)]
+        if opened:
+            screen.say("It also decides whether these questions apply to you:", indent=2)
+            for other in opened:
+                screen.say(f"- {other.question}", indent=4)
+    else:
+        screen.say("Your earlier answers already settle everything this question could change.", indent=2)
+
+
+def _gate_fields(planner: Planner, name: str) -> set[str]:
+    from ..model import iter_tests
+
+    cond = planner.ask_if.get(name)
+    return {t.name for t in iter_tests(cond) if t.kind == "field"}
+
+
+def _edit_menu(screen: Screen, interview: Interview, saver: Saver) -> None:
+    fields = interview.planner.fields
+    while True:
+        listed = [f for f in fields.fields if f.id in interview.answers or f.id in interview.skipped]
+        screen.say()
+        if not listed:
+            screen.say("There are no answers to change yet.")
+            return
+        screen.say(f"Your answers in {saver.shown()}:", "head")
+        digits = len(str(len(listed)))
+        for index, f in enumerate(listed, 1):
+            value = show_value(f, interview.answers[f.id]) if f.id in interview.answers else "don't know"
+            screen.say(f"{index:>{digits}}  {f.label}: {value}", indent=2)
+        screen.say("Type the numbers of the answers to change (e.g. 2 5), or press Enter to go on.", "dim")
+        while True:
+            typed = screen.read().replace(",", " ").split()
+            if typed and typed[0].lower() in ("q", "quit", "exit"):
+                raise Stop
+            if all(t.isdigit() and 1 <= int(t) <= len(listed) for t in typed):
+                break
+            screen.say(f"Please type numbers from 1 to {len(listed)}, or press Enter to go on.", "warn")
+        if not typed:
+            return
+        interview.edit(listed[int(t) - 1].id for t in dict.fromkeys(typed))
+        _interview(screen, interview, saver, revisit_only=True)
+
+
+def _say_saved(screen: Screen, interview: Interview, saver: Saver, why: str = "") -> None:
+    count = len(interview.answers) + len(interview.skipped)
+    where = (f"Your {count} answer{'s are' if count != 1 else ' is'} saved in {saver.shown()}."
+             if saver.problem is None else
+             f"The last save to {saver.shown()} failed ({saver.problem}); it holds your earlier answers.")
+    screen.say()
+    screen.say(why + where, "warn" if why.startswith("Stopped.") else None)
+    screen.say("To continue later, run:")
+    click.echo(f"  advisor ask --resume {saver.shown()}")  # never wrapped: people copy it
+
+
+# --------------------------------------------------------------------------- the end
+
+
+def _finish(screen: Screen, kb: Any, interview: Interview, saver: Saver, fmt: str) -> None:
+    answered, dont_know = len(interview.answers), len(interview.skipped)
+    left = len(kb.fields.fields) - answered - dont_know
+    screen.say()
+    screen.say("That's all: nothing else you could tell me would change the advice.", "good")
+    screen.say(f"You answered {answered} question{'s' if answered != 1 else ''}"
+               + (f" ({dont_know} more \"don't know\")" if dont_know else "")
+               + f"; the other {left} did not apply to your business or could not change its advice.")
+    screen.say(f"Saved in {saver.shown()}. To see this report again: advisor advise {saver.shown()}", "dim")
+    screen.say()
+    click.echo(_report_text(kb, interview, fmt, screen.width, screen.color), nl=False)
+    if fmt == "text":
+        _offer_explanations(screen, kb, interview)
+
+
+def _report_text(kb: Any, interview: Interview, fmt: str, width: int, color: bool) -> str:
+    from ..api import advise
+    from ..profile import validate_answers
+    from ..render import render
+
+    profile = validate_answers(interview.to_profile(), kb.fields, source="<interview>")
+    return render(advise(kb, profile), fmt, width=width, color=color)
+
+
+def _offer_explanations(screen: Screen, kb: Any, interview: Interview) -> None:
+    from ..api import advise
+    from ..profile import validate_answers
+
+    profile = validate_answers(interview.to_profile(), kb.fields, source="<interview>")
+    report = advise(kb, profile)
+    entries = _explainable(report)
+    if not entries:
+        return
+    recs, warns = len(report["recommendations"]), len(report["warnings"])
+    parts = []
+    if recs:
+        parts.append(f"the number of a recommendation (1-{recs})" if recs > 1 else "1 for the recommendation")
+    if warns:
+        parts.append(f"w1-w{warns} for a warning" if warns > 1 else "w1 for the warning")
+    parts.append("or a few words of any item's name")
+    screen.say()
+    screen.say("Want to know why? Type " + ", ".join(parts) + ". Press Enter to finish.", "dim")
+    while True:
+        try:
+            typed = screen.read("explain> ").strip()
+        except EOFError:
+            return
+        if not typed or typed.lower() in ("q", "quit", "exit"):
+            return
+        found = _find_item(entries, typed)
+        if isinstance(found, str):
+            screen.say(found, "warn")
+            continue
+        screen.say()
+        click.echo(_explain(kb, profile, report, found, screen.width), nl=False)
+        screen.say()
+
+
+def _explainable(report: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(label people can type, report entry) for every item of the report."""
+    out = [(str(e["rank"]), e) for e in report["recommendations"]]
+    out += [(f"w{e['rank']}", e) for e in report["warnings"]]
+    for key in ("not_advised", "plan", "kpis"):
+        out += [("", e) for e in report[key]]
+    return out
+
+
+def _find_item(entries: list[tuple[str, dict[str, Any]]], typed: str) -> dict[str, Any] | str:
+    lowered = typed.lower()
+    for label, entry in entries:
+        if lowered in (label, entry["id"]):
+            return entry
+    words = lowered.split()
+    hits = [entry for _, entry in entries if all(w in entry["title"].lower() for w in words)]
+    unique = list({e["id"]: e for e in hits}.values())
+    if len(unique) == 1:
+        return unique[0]
+    if unique:
+        return f"{typed!r} fits several items: " + "; ".join(e["title"] for e in unique[:5]) + ". Type more words."
+    return f"No item in the report matches {typed!r}. Type a number from the list, or words from an item's name."
+
+
+def _explain(kb: Any, profile: Any, report: dict[str, Any], entry: dict[str, Any], width: int) -> str:
+    try:
+        from ..explain import explain_text  # written in parallel; used as soon as it exists
+    except ImportError:
+        explain_text = None
+    if explain_text is not None:
+        try:
+            return explain_text(kb, profile, entry["id"], width=width)
+        except InputError as exc:
+            return exc.message + "\n"
+    return _entry_text(kb, profile, report, entry, width)
+
+
+def _entry_text(kb: Any, profile: Any, report: dict[str, Any], entry: dict[str, Any], width: int) -> str:
+    """An item's entry of the report, in words (until `advisor.explain` is there)."""
+    lines: list[str] = []
+
+    def put(text: str, indent: int = 2) -> None:
+        lines.extend(textwrap.wrap(text, width, initial_indent=" " * indent, subsequent_indent=" " * (indent + 2),
+                                   break_on_hyphens=False))
+
+    put(f"{entry['title']} ({entry['kind']})", 0)
+    if entry.get("description"):
+        put("What it is: " + entry["description"])
+    if entry.get("rationale"):
+        put("Why: " + entry["rationale"])
+    for note in entry.get("notes", []):
+        put("Tip: " + note)
+    if entry.get("fix"):
+        put("Instead: " + entry["fix"])
+    matched: dict[str, None] = {}
+    by_rule = {r["id"]: r for r in report["fired_rules"]}
+    setters = {d["name"]: d["because"] for d in report["derived_facts"]}
+    todo, seen = list(entry["because"]), set()
+    while todo:  # the answers behind the rules, through the derived facts they tested
+        rule_id = todo.pop(0)
+        if rule_id in seen:
+            continue
+        seen.add(rule_id)
+        for key in by_rule.get(rule_id, {}).get("matched", []):
+            kind, _, rest = key.partition(":")
+            if kind in ("answer", "member"):
+                matched.setdefault(rest.split("=", 1)[0], None)
+            elif kind == "derived":
+                todo.extend(setters.get(rest, []))
+    shown = []
+    for f in kb.fields.fields:
+        if f.id in matched and profile.get(f.id) is not None:
+            shown.append(f"{f.label}: {show_value(f, profile.get(f.id))}")
+    if shown:
+        put("Because you answered: " + "; ".join(shown))
+    rules = [kb.rule(rule_id) for rule_id in entry["because"]]
+    put("Rules: " + "; ".join(f"{r.id} ({r.title})" for r in rules if r is not None))
+    put("Sources: " + "; ".join(f"document {s['doc']}, {s['title'] or s['section']}" for s in entry["sources"]))
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _free_name(path: Path) -> Path:
+    """``path`` if it does not exist, else the first free ``stem-2.json``, ``stem-3.json``..."""
+    candidate, number = path, 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+        number += 1
+    return candidate
+
+
+def _load_saved(planner: Planner, path: Path) -> Interview:
+    from ..profile import load_profile
+    from ..safeio import MAX_PROFILE_BYTES, parse_json, read_text
+
+    load_profile(path, planner.fields)  # every check of `advisor advise`, with its messages
+    data = parse_json(read_text(path, limit=MAX_PROFILE_BYTES, error=ProfileError), str(path), error=ProfileError)
+    return Interview.from_profile(planner, data)
+
+
+def _read_answers(path: Path, interview: Interview) -> dict[str, Any]:
+    """An answer file -> field -> value (None: don't know); the name goes to the interview."""
+    from ..safeio import parse_json, parse_yaml, read_text
+
+    fields = interview.planner.fields
+    text = read_text(path, error=ProfileError)
+    if path.suffix.lower() == ".json":
+        from ..safeio import _find_token
+
+        data = parse_json(text, str(path), error=ProfileError)
+
+        def where(key: str) -> Location:
+            line, column = _find_token(text, key)
+            return Location(str(path), line, column)
+    else:
+        data, marks = parse_yaml(text, str(path), error=ProfileError)
+
+        def where(key: str) -> Location:
+            return marks.location((key,), key=True)
+    if not isinstance(data, dict):
+        raise ProfileError("an answer file holds a mapping of question (field) to answer", code="E200",
+                           location=Location(str(path)), expected="e.g. price_level: 2  or  price_level: medium")
+    given: dict[str, Any] = {}
+    for key, raw in data.items():
+        key = str(key)
+        if key == "name":
+            interview.name = str(raw)[:200] if raw is not None else ""
+            continue
+        if key in ("notes", "$schema"):
+            continue
+        if key == "skipped" and isinstance(raw, list):
+            given.update({str(k): None for k in raw if str(k) in fields})
+            continue
+        f = fields.get(key)
+        if f is None:
+            raise ProfileError(f"unknown field {key!r}", code="E201", location=where(key),
+                               expected="a field of knowledge/fields.yaml (see `advisor fields`)",
+                               suggestion=did_you_mean(key, fields.names()))
+        value = coerce(f, raw)
+        if isinstance(value, Invalid):
+            code = "E204" if f.is_numeric and "range" in value.message else ("E203" if f.choices else "E202")
+            raise ProfileError(value.message.rstrip("."), code=code, location=where(key), where=f"field {key!r}")
+        given[key] = None if isinstance(value, Command) else value
+    return given
+
