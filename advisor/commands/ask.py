@@ -248,13 +248,15 @@ def _interview(screen: Screen, interview: Interview, saver: Saver, *, revisit_on
             if isinstance(result, Command) and result.name == "help":
                 _why(screen, interview, f.id)
                 continue
+            if isinstance(result, Command) and result.name == "back" and not interview.history:
+                screen.say("This is the first question; there is nothing to go back to.", "warn")
+                continue
             break
         if isinstance(result, Command):
             if result.name == "quit":
                 raise Stop
             if result.name == "back":
-                if interview.back() is None:
-                    screen.say("This is the first question; there is nothing to go back to.", "warn")
+                interview.back()
                 continue
             dropped = interview.skip(f.id)
         else:
