@@ -237,5 +237,7 @@ def instructions(f: Field, default: Any = None, *, keep: bool = False) -> str:
             typed += " (yes)" if default else " (no)"
         elif f.type == "multi" and not default:
             typed = "0 (none)"
+        if f.type == "choice" and len(show_value(f, default)) <= 40:
+            typed += f" ({show_value(f, default)})"
         text += f" Press Enter to keep your answer, {typed}." if keep else f" Press Enter for {typed}."
     return text

@@ -9,6 +9,7 @@ Ctrl-C, end of input or a crash leave a valid profile to resume from.
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import sys
 import textwrap
@@ -35,17 +36,25 @@ class Stop(Exception):
 
 
 class Screen:
-    """Writes the interview and reads answers: a terminal, or lines from a pipe (echoed)."""
+    """Writes the conversation and reads answers: a terminal, or lines from a pipe (echoed).
 
-    def __init__(self, width: int, color: bool, interactive: bool) -> None:
-        self.width, self.color, self.interactive = width, color, interactive
+    The conversation goes to standard output on a terminal; when standard
+    output is redirected it goes to standard error, so that
+    ``advisor ask > report.txt`` shows the questions and files only the report.
+    """
+
+    def __init__(self, width: int, color: bool, interactive: bool, to_stderr: bool = False) -> None:
+        self.width, self.color, self.interactive, self.to_stderr = width, color, interactive, to_stderr
         self._readline = False
+
+    def echo(self, text: str = "", nl: bool = True) -> None:
+        click.echo(text, nl=nl, err=self.to_stderr)
 
     def say(self, text: str = "", style: str | None = None, indent: int = 0) -> None:
         lines = textwrap.wrap(text, self.width - indent, break_on_hyphens=False) if text else [""]
         for line in lines:
             line = " " * indent + line
-            click.echo(click.style(line, **_STYLES[style]) if style and self.color else line)
+            self.echo(click.style(line, **_STYLES[style]) if style and self.color else line)
 
     def read(self, prompt: str = "> ") -> str:
         """One line of input; raises EOFError at the end and KeyboardInterrupt on Ctrl-C."""
@@ -56,13 +65,16 @@ class Screen:
                 except ImportError:
                     pass
                 self._readline = True
-            return input(prompt)
-        click.echo(prompt, nl=False)
+            if not self.to_stderr:
+                return input(prompt)
+            self.echo(prompt, nl=False)
+            return input()
+        self.echo(prompt, nl=False)
         line = sys.stdin.readline()
         if not line:
-            click.echo()
+            self.echo()
             raise EOFError
-        click.echo(line.rstrip("\r\n"))  # a transcript of piped answers reads like a session
+        self.echo(line.rstrip("\r\n"))  # a transcript of piped answers reads like a session
         return line.rstrip("\r\n")
 
 
@@ -147,7 +159,10 @@ def ask(save: Path | None, resume: Path | None, edit: Path | None, answers_file:
         click.echo(_report_text(kb, interview, fmt, width, use_color(color) and fmt == "text"), nl=False)
         return
 
-    screen = Screen(width, use_color(color) and sys.stdout.isatty(), sys.stdin.isatty())
+    to_stderr = not sys.stdout.isatty()
+    stream = sys.stderr if to_stderr else sys.stdout
+    colored = color == "always" or (color == "auto" and stream.isatty() and not os.environ.get("NO_COLOR"))
+    screen = Screen(width, colored, sys.stdin.isatty(), to_stderr)
     source = resume or edit
     if source is not None:
         interview = _load_saved(planner, source)
@@ -175,7 +190,7 @@ def ask(save: Path | None, resume: Path | None, edit: Path | None, answers_file:
     except (Stop, EOFError) as stop:
         _say_saved(screen, interview, saver, "End of input. " if isinstance(stop, EOFError) else "")
         return
-    _finish(screen, kb, interview, saver, fmt)
+    _finish(screen, kb, interview, saver, fmt, use_color(color) and fmt == "text")
 
 
 # --------------------------------------------------------------------------- the conversation
@@ -195,8 +210,8 @@ def _introduce(screen: Screen, interview: Interview, saver: Saver, kb: Any, sour
                    f"saved in {saver.shown() if source == saver.path else shlex.quote(str(source))}.", "head")
     screen.say()
     screen.say("At any question, type:  ?  why it matters   s  don't know   b  go back   q  save and stop")
-    screen.say(f"Your answers are saved as you go in {saver.shown()}; to continue later, run "
-               f"advisor ask --resume {saver.shown()}", "dim")
+    screen.say(f"Your answers are saved as you go in {saver.shown()}"
+               + (" (choose another file with --save FILE)." if source is None else "."), "dim")
 
 
 def _ask_name(screen: Screen, interview: Interview, saver: Saver) -> None:
@@ -221,9 +236,9 @@ def _show_question(screen: Screen, q: Question, default: Any, group: str) -> Non
         digits = len(str(len(f.choices)))
         for index, choice in enumerate(f.choices, 1):
             line = textwrap.wrap(choice.label, screen.width - digits - 5, break_on_hyphens=False) or [""]
-            click.echo(f"  {index:>{digits}}  {line[0]}")
+            screen.echo(f"  {index:>{digits}}  {line[0]}")
             for more in line[1:]:
-                click.echo(" " * (digits + 4) + more)
+                screen.echo(" " * (digits + 4) + more)
     screen.say(instructions(f, default, keep=q.current is not None), "dim")
 
 
@@ -334,23 +349,23 @@ def _say_saved(screen: Screen, interview: Interview, saver: Saver, why: str = ""
     screen.say()
     screen.say(why + where, "warn" if why.startswith("Stopped.") else None)
     screen.say("To continue later, run:")
-    click.echo(f"  advisor ask --resume {saver.shown()}")  # never wrapped: people copy it
+    screen.echo(f"  advisor ask --resume {saver.shown()}")  # never wrapped: people copy it
 
 
 # --------------------------------------------------------------------------- the end
 
 
-def _finish(screen: Screen, kb: Any, interview: Interview, saver: Saver, fmt: str) -> None:
+def _finish(screen: Screen, kb: Any, interview: Interview, saver: Saver, fmt: str, color: bool) -> None:
     answered, dont_know = len(interview.answers), len(interview.skipped)
     left = len(kb.fields.fields) - answered - dont_know
     screen.say()
-    screen.say("That's all: nothing else you could tell me would change the advice.", "good")
+    screen.say("That's all the questions: nothing else you could answer would change your advice.", "good")
     screen.say(f"You answered {answered} question{'s' if answered != 1 else ''}"
                + (f" ({dont_know} more \"don't know\")" if dont_know else "")
                + f"; the other {left} did not apply to your business or could not change its advice.")
     screen.say(f"Saved in {saver.shown()}. To see this report again: advisor advise {saver.shown()}", "dim")
     screen.say()
-    click.echo(_report_text(kb, interview, fmt, screen.width, screen.color), nl=False)
+    click.echo(_report_text(kb, interview, fmt, screen.width, color), nl=False)
     if fmt == "text":
         _offer_explanations(screen, kb, interview)
 
@@ -394,7 +409,7 @@ def _offer_explanations(screen: Screen, kb: Any, interview: Interview) -> None:
             screen.say(found, "warn")
             continue
         screen.say()
-        click.echo(_explain(kb, profile, report, found, screen.width), nl=False)
+        screen.echo(_explain(kb, profile, report, found, screen.width), nl=False)
         screen.say()
 
 
