@@ -40,7 +40,7 @@ from typing import Any, Collection, Iterable, Mapping
 
 from .fields import Field
 from .kb import KnowledgeBase
-from .model import All, Condition, Not, Rule, Test
+from .model import All, Condition, Not, Rule, Test, iter_tests
 from .reference import test_holds
 
 __all__ = ["ADVICE_KINDS", "Assessment", "Planner", "Question", "Interview", "Stake"]
@@ -107,24 +107,15 @@ class Planner:
                       for level in sorted(set(by_level) | set(fact_level.values()))]
         self._advice = [r for r in rules if any(c.kind in ADVICE_KINDS for c in r.then)]
         self._order = {f.id: i for i, f in enumerate(self.fields.fields)}
+        self._gates_use_facts = any(t.kind == "fact" for cond in self.ask_if.values() for t in iter_tests(cond))
         self._group_order = {g.id: i for i, g in enumerate(self.fields.groups)}
 
     # ------------------------------------------------------------------ evaluation
 
     def assess(self, answers: Mapping[str, Any], skipped: Collection[str] = ()) -> Assessment:
         """Evaluate every rule and ``ask_if`` over ``answers``; see the module notes."""
-        known = set(answers) | set(skipped)
-        everything = [f.id for f in self.fields.fields]
-        closed: set[str] = set()
-        while True:  # closing one question can close those that depend on it
-            open_fields = frozenset(f for f in everything if f not in known and f not in closed)
-            status, facts = self._evaluate(answers, open_fields)
-            gates = {name: self._status(cond, answers, open_fields, facts)
-                     for name, cond in self.ask_if.items() if name in open_fields}
-            newly = {name for name, s in gates.items() if s is False}
-            if not newly:
-                break
-            closed |= newly
+        open_fields, gates, evaluated = self._close(answers, skipped)
+        status, _ = evaluated or self._evaluate(answers, open_fields)
         stakes: dict[str, set[str]] = defaultdict(set)
         decided = set()
         for rule in self._advice:
@@ -146,11 +137,35 @@ class Planner:
                     if not mine <= stakes[dep]:
                         stakes[dep] |= mine
                         changed = True
+        everything = self.fields.names()
         askable = tuple(f for f in everything if f in open_fields and stakes.get(f) and f not in waiting_on)
         waiting = tuple(f for f in everything if f in open_fields and stakes.get(f) and f in waiting_on)
-        return Assessment(open_fields, frozenset(closed),
+        known = set(answers) | set(skipped)
+        closed = frozenset(f for f in everything if f not in known and f not in open_fields)
+        return Assessment(open_fields, closed,
                           {k: frozenset(v) for k, v in sorted(stakes.items()) if v and k in open_fields},
                           askable, waiting, frozenset(decided), dict(answers), frozenset(skipped))
+
+    def _close(self, answers: Mapping[str, Any], skipped: Collection[str]) -> tuple[frozenset[str], dict, Any]:
+        """The open fields once every ``ask_if`` that is false has closed its field, and the gates' status.
+
+        Closing one question can close those that depend on it, hence the
+        loop. Derived facts are only evaluated when some ``ask_if`` tests one;
+        the last evaluation is returned so :meth:`assess` need not repeat it.
+        """
+        known = set(answers) | set(skipped)
+        everything = self.fields.names()
+        closed: set[str] = set()
+        while True:
+            open_fields = frozenset(f for f in everything if f not in known and f not in closed)
+            evaluated = self._evaluate(answers, open_fields) if self._gates_use_facts else None
+            facts = evaluated[1] if evaluated else _EMPTY
+            gates = {name: self._status(cond, answers, open_fields, facts)
+                     for name, cond in self.ask_if.items() if name in open_fields}
+            newly = {name for name, s in gates.items() if s is False}
+            if not newly:
+                return open_fields, gates, evaluated
+            closed |= newly
 
     def inapplicable_answers(self, answers: Mapping[str, Any], skipped: Collection[str] = ()) -> list[str]:
         """Answered or skipped fields whose ``ask_if`` is now false (after an answer changed)."""
@@ -158,11 +173,11 @@ class Planner:
         skipped = set(skipped)
         dropped: list[str] = []
         while True:
-            assessment = self.assess(answers, skipped)
-            status, facts = self._evaluate(answers, assessment.open)
+            open_fields, _, evaluated = self._close(answers, skipped)
+            facts = evaluated[1] if evaluated else _EMPTY
             gone = [name for name in self.fields.names() if (name in answers or name in skipped)
                     and name in self.ask_if
-                    and self._status(self.ask_if[name], answers, assessment.open, facts) is False]
+                    and self._status(self.ask_if[name], answers, open_fields, facts) is False]
             if not gone:
                 return dropped
             for name in gone:

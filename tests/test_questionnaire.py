@@ -18,7 +18,7 @@ from advisor.kb import load_knowledge_base
 from advisor.profile import validate_answers
 from advisor.questionnaire import ADVICE_KINDS, Interview, Planner
 from advisor.reference import ReferenceEvaluator
-from ask_kit import write_kb
+from ask_kit import FIELDS, write_kb
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +70,21 @@ def test_irrelevance_through_a_derived_fact(planner):
     with_site = planner.assess({"has_site": True})
     assert with_site.stakes["audience"] == {"young-audience"}
     assert "site_quality" in with_site.askable
+
+
+def test_an_ask_if_on_a_derived_fact(tmp_path):
+    # audience asked only for shops that are online (a derived fact): has_site=false closes it
+    fields = FIELDS.replace("    question: Who visits your website?\n",
+                            "    question: Who visits your website?\n    ask_if: {fact: online}\n")
+    knowledge, rules = write_kb(tmp_path, fields=fields)
+    planner = Planner(load_knowledge_base(knowledge, [rules], use_cache=False))
+    assert "audience" in planner.assess({}).waiting
+    assert "audience" in planner.assess({"has_site": False}).inapplicable
+    assert "audience" in planner.assess({"has_site": True}).askable
+    interview = Interview(planner)
+    interview.answer("has_site", True)
+    interview.answer("audience", "young")
+    assert interview.answer("has_site", False) == ["audience"]
 
 
 def test_a_question_that_opens_another_inherits_its_stakes(planner):
