@@ -228,3 +228,18 @@ def test_questions_left_out_do_not_change_the_shipped_advice(run_cli):
     full = run_cli(["advise", example, "-f", "json"]).json()
     for key in ("recommendations", "warnings", "not_advised", "plan", "kpis", "conflicts"):
         assert [e.get("id", e.get("item")) for e in asked[key]] == [e.get("id", e.get("item")) for e in full[key]], key
+
+
+@pytest.mark.parametrize("skipped, message", [
+    (["prise"], "field 'skipped'[0]: 'prise' is not a field name; expected a list of field names (see "
+                "`advisor fields`), each once (did you mean 'price'?) [E203]"),
+    ("price", "field 'skipped': 'price' is not a list; expected a list of field names"),
+    (["price", "price"], "field 'skipped': the list repeats a field; expected"),
+])
+def test_a_bad_skipped_list_is_explained(run_cli, toy_args, tmp_path, skipped, message):
+    profile = tmp_path / "shop.json"
+    profile.write_text(json.dumps({"sells": "goods", "skipped": skipped}))
+    for command in (["advise", str(profile)], ["ask", "--resume", str(profile)]):
+        result = run_cli([*command, *toy_args])
+        assert result.exit_code == 2
+        assert message in result.stderr
