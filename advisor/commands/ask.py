@@ -400,7 +400,8 @@ def _offer_explanations(screen: Screen, kb: Any, interview: Interview) -> None:
     while True:
         try:
             typed = screen.read("explain> ").strip()
-        except EOFError:
+        except (EOFError, KeyboardInterrupt):  # the report is out and saved: just leave
+            screen.echo()
             return
         if not typed or typed.lower() in ("q", "quit", "exit"):
             return
