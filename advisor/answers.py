@@ -22,11 +22,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from .fields import Field
+from .errors import Location, ProfileError, did_you_mean
+from .fields import Field, FieldSet
 
-__all__ = ["Command", "Invalid", "parse_answer", "coerce", "show_value", "typed_form", "instructions", "COMMANDS"]
+__all__ = ["Command", "Invalid", "parse_answer", "coerce", "show_value", "typed_form", "instructions",
+           "read_answer_file", "COMMANDS"]
 
 #: typed word -> command
 COMMANDS = {
@@ -241,3 +244,55 @@ def instructions(f: Field, default: Any = None, *, keep: bool = False) -> str:
             typed += f" ({show_value(f, default)})"
         text += f" Press Enter to keep your answer, {typed}." if keep else f" Press Enter for {typed}."
     return text
+
+
+def read_answer_file(path: Path, fields: FieldSet) -> tuple[str, dict[str, Any]]:
+    """An answer file (JSON or YAML) -> the business name and field -> answer (None: "don't know").
+
+    Values are read as if typed at the prompt (``price_level: 2``,
+    ``has_site: yes``, ``staff: 3 people``), or as profile values; a
+    ``skipped`` list marks "don't know"s. Raises :class:`ProfileError` naming
+    the line and field of the first bad entry.
+    """
+    from .safeio import parse_json, parse_yaml, read_text
+
+    name = ""
+    text = read_text(path, error=ProfileError)
+    if path.suffix.lower() == ".json":
+        from .safeio import _find_token
+
+        data = parse_json(text, str(path), error=ProfileError)
+
+        def where(key: str) -> Location:
+            line, column = _find_token(text, key)
+            return Location(str(path), line, column)
+    else:
+        data, marks = parse_yaml(text, str(path), error=ProfileError)
+
+        def where(key: str) -> Location:
+            return marks.location((key,), key=True)
+    if not isinstance(data, dict):
+        raise ProfileError("an answer file holds a mapping of question (field) to answer", code="E200",
+                           location=Location(str(path)), expected="e.g. price_level: 2  or  price_level: medium")
+    given: dict[str, Any] = {}
+    for key, raw in data.items():
+        key = str(key)
+        if key == "name":
+            name = " ".join(str(raw).split())[:200] if raw is not None else ""
+            continue
+        if key in ("notes", "$schema"):
+            continue
+        if key == "skipped" and isinstance(raw, list):
+            given.update({str(k): None for k in raw if str(k) in fields})
+            continue
+        f = fields.get(key)
+        if f is None:
+            raise ProfileError(f"unknown field {key!r}", code="E201", location=where(key),
+                               expected="a field of knowledge/fields.yaml (see `advisor fields`)",
+                               suggestion=did_you_mean(key, fields.names()))
+        value = coerce(f, raw)
+        if isinstance(value, Invalid):
+            code = "E204" if f.is_numeric and "range" in value.message else ("E203" if f.choices else "E202")
+            raise ProfileError(value.message.rstrip("."), code=code, location=where(key), where=f"field {key!r}")
+        given[key] = None if isinstance(value, Command) else value
+    return name, given

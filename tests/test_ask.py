@@ -140,7 +140,7 @@ def test_answers_file_as_typed(run_cli, toy_args, tmp_path):
     result = run_cli(["ask", "--answers", str(answers), "--save", str(save), *toy_args])
     assert result.exit_code == 0, result.stderr
     assert "asked 7 of 8 questions (1 don't know)" in result.stderr  # audience: not in the file
-    assert "not asked, so not used (they cannot change the advice here): mood" in result.stderr
+    assert "not asked, so not used (they did not apply or could not change the advice): mood" in result.stderr
     assert json.loads(save.read_text()) == SAVED
     assert result.stdout.startswith("Marketing advice for Corner Shop")
 

@@ -18,8 +18,8 @@ from typing import Any
 
 import click
 
-from ..answers import Command, Invalid, coerce, instructions, parse_answer, show_value
-from ..errors import ExitCode, InputError, Location, ProfileError, did_you_mean
+from ..answers import Command, Invalid, instructions, parse_answer, read_answer_file, show_value
+from ..errors import ExitCode, InputError, Location, ProfileError
 from ..questionnaire import Interview, Planner, Question
 from .common import color_option, knowledge_options, load_kb
 
@@ -144,8 +144,8 @@ def ask(save: Path | None, resume: Path | None, edit: Path | None, answers_file:
     if width is None:
         width = min(100, shutil.get_terminal_size((88, 24)).columns)
     if answers_file is not None:
-        interview = Interview(planner)
-        given = _read_answers(answers_file, interview)
+        name, given = read_answer_file(answers_file, kb.fields)
+        interview = Interview(planner, name=name)
         asked = interview.play(given)
         if save is not None:
             saver = Saver(save)
@@ -155,7 +155,8 @@ def ask(save: Path | None, resume: Path | None, edit: Path | None, answers_file:
         dont_know = len([name for name in asked if name in interview.skipped])
         click.echo(f"asked {len(asked)} of {len(kb.fields.fields)} questions ({dont_know} don't know)", err=True)
         if unused:
-            click.echo("not asked, so not used (they cannot change the advice here): " + ", ".join(unused), err=True)
+            click.echo("not asked, so not used (they did not apply or could not change the advice): "
+                       + ", ".join(unused), err=True)
         click.echo(_report_text(kb, interview, fmt, width, use_color(color) and fmt == "text"), nl=False)
         return
 
@@ -210,8 +211,7 @@ def _introduce(screen: Screen, interview: Interview, saver: Saver, kb: Any, sour
                    f"saved in {saver.shown() if source == saver.path else shlex.quote(str(source))}.", "head")
     screen.say()
     screen.say("At any question, type:  ?  why it matters   s  don't know   b  go back   q  save and stop")
-    screen.say(f"Your answers are saved as you go in {saver.shown()}"
-               + (" (choose another file with --save FILE)." if source is None else "."), "dim")
+    screen.say(f"Your answers are saved as you go in {saver.shown()}.", "dim")
 
 
 def _ask_name(screen: Screen, interview: Interview, saver: Saver) -> None:
@@ -356,6 +356,11 @@ def _say_saved(screen: Screen, interview: Interview, saver: Saver, why: str = ""
 
 
 def _finish(screen: Screen, kb: Any, interview: Interview, saver: Saver, fmt: str, color: bool) -> None:
+    from ..api import advise
+    from ..profile import validate_answers
+    from ..render import render
+    from .ask_explain import offer_explanations
+
     answered, dont_know = len(interview.answers), len(interview.skipped)
     left = len(kb.fields.fields) - answered - dont_know
     screen.say()
@@ -365,134 +370,11 @@ def _finish(screen: Screen, kb: Any, interview: Interview, saver: Saver, fmt: st
                + f"; the other {left} did not apply to your business or could not change its advice.")
     screen.say(f"Saved in {saver.shown()}. To see this report again: advisor advise {saver.shown()}", "dim")
     screen.say()
-    click.echo(_report_text(kb, interview, fmt, screen.width, color), nl=False)
-    if fmt == "text":
-        _offer_explanations(screen, kb, interview)
-
-
-def _report_text(kb: Any, interview: Interview, fmt: str, width: int, color: bool) -> str:
-    from ..api import advise
-    from ..profile import validate_answers
-    from ..render import render
-
-    profile = validate_answers(interview.to_profile(), kb.fields, source="<interview>")
-    return render(advise(kb, profile), fmt, width=width, color=color)
-
-
-def _offer_explanations(screen: Screen, kb: Any, interview: Interview) -> None:
-    from ..api import advise
-    from ..profile import validate_answers
-
-    profile = validate_answers(interview.to_profile(), kb.fields, source="<interview>")
+    profile = validate_answers(interview.to_profile(), kb.fields, source=str(saver.path))
     report = advise(kb, profile)
-    entries = _explainable(report)
-    if not entries:
-        return
-    recs, warns = len(report["recommendations"]), len(report["warnings"])
-    parts = []
-    if recs:
-        parts.append(f"the number of a recommendation (1-{recs})" if recs > 1 else "1 for the recommendation")
-    if warns:
-        parts.append(f"w1-w{warns} for a warning" if warns > 1 else "w1 for the warning")
-    parts.append("or a few words of any item's name")
-    screen.say()
-    screen.say("Want to know why? Type " + ", ".join(parts) + ". Press Enter to finish.", "dim")
-    while True:
-        try:
-            typed = screen.read("explain> ").strip()
-        except (EOFError, KeyboardInterrupt):  # the report is out and saved: just leave
-            screen.echo()
-            return
-        if not typed or typed.lower() in ("q", "quit", "exit"):
-            return
-        found = _find_item(entries, typed)
-        if isinstance(found, str):
-            screen.say(found, "warn")
-            continue
-        screen.say()
-        screen.echo(_explain(kb, profile, report, found, screen.width), nl=False)
-        screen.say()
-
-
-def _explainable(report: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """(label people can type, report entry) for every item of the report."""
-    out = [(str(e["rank"]), e) for e in report["recommendations"]]
-    out += [(f"w{e['rank']}", e) for e in report["warnings"]]
-    for key in ("not_advised", "plan", "kpis"):
-        out += [("", e) for e in report[key]]
-    return out
-
-
-def _find_item(entries: list[tuple[str, dict[str, Any]]], typed: str) -> dict[str, Any] | str:
-    lowered = typed.lower()
-    for label, entry in entries:
-        if lowered in (label, entry["id"]):
-            return entry
-    words = lowered.split()
-    hits = [entry for _, entry in entries if all(w in entry["title"].lower() for w in words)]
-    unique = list({e["id"]: e for e in hits}.values())
-    if len(unique) == 1:
-        return unique[0]
-    if unique:
-        return f"{typed!r} fits several items: " + "; ".join(e["title"] for e in unique[:5]) + ". Type more words."
-    return f"No item in the report matches {typed!r}. Type a number from the list, or words from an item's name."
-
-
-def _explain(kb: Any, profile: Any, report: dict[str, Any], entry: dict[str, Any], width: int) -> str:
-    try:
-        from ..explain import explain_text  # written in parallel; used as soon as it exists
-    except ImportError:
-        explain_text = None
-    if explain_text is not None:
-        try:
-            return explain_text(kb, profile, entry["id"], width=width)
-        except InputError as exc:
-            return exc.message + "\n"
-    return _entry_text(kb, profile, report, entry, width)
-
-
-def _entry_text(kb: Any, profile: Any, report: dict[str, Any], entry: dict[str, Any], width: int) -> str:
-    """An item's entry of the report, in words (until `advisor.explain` is there)."""
-    lines: list[str] = []
-
-    def put(text: str, indent: int = 2) -> None:
-        lines.extend(textwrap.wrap(text, width, initial_indent=" " * indent, subsequent_indent=" " * (indent + 2),
-                                   break_on_hyphens=False))
-
-    put(f"{entry['title']} ({entry['kind']})", 0)
-    if entry.get("description"):
-        put("What it is: " + entry["description"])
-    if entry.get("rationale"):
-        put("Why: " + entry["rationale"])
-    for note in entry.get("notes", []):
-        put("Tip: " + note)
-    if entry.get("fix"):
-        put("Instead: " + entry["fix"])
-    matched: dict[str, None] = {}
-    by_rule = {r["id"]: r for r in report["fired_rules"]}
-    setters = {d["name"]: d["because"] for d in report["derived_facts"]}
-    todo, seen = list(entry["because"]), set()
-    while todo:  # the answers behind the rules, through the derived facts they tested
-        rule_id = todo.pop(0)
-        if rule_id in seen:
-            continue
-        seen.add(rule_id)
-        for key in by_rule.get(rule_id, {}).get("matched", []):
-            kind, _, rest = key.partition(":")
-            if kind in ("answer", "member"):
-                matched.setdefault(rest.split("=", 1)[0], None)
-            elif kind == "derived":
-                todo.extend(setters.get(rest, []))
-    shown = []
-    for f in kb.fields.fields:
-        if f.id in matched and profile.get(f.id) is not None:
-            shown.append(f"{f.label}: {show_value(f, profile.get(f.id))}")
-    if shown:
-        put("Because you answered: " + "; ".join(shown))
-    rules = [kb.rule(rule_id) for rule_id in entry["because"]]
-    put("Rules: " + "; ".join(f"{r.id} ({r.title})" for r in rules if r is not None))
-    put("Sources: " + "; ".join(f"document {s['doc']}, {s['title'] or s['section']}" for s in entry["sources"]))
-    return "\n".join(lines) + "\n"
+    click.echo(render(report, fmt, width=screen.width, color=color), nl=False)
+    if fmt == "text":
+        offer_explanations(screen, kb, profile, report)
 
 
 # --------------------------------------------------------------------------- files
@@ -516,48 +398,10 @@ def _load_saved(planner: Planner, path: Path) -> Interview:
     return Interview.from_profile(planner, data)
 
 
-def _read_answers(path: Path, interview: Interview) -> dict[str, Any]:
-    """An answer file -> field -> value (None: don't know); the name goes to the interview."""
-    from ..safeio import parse_json, parse_yaml, read_text
+def _report_text(kb: Any, interview: Interview, fmt: str, width: int, color: bool) -> str:
+    from ..api import advise
+    from ..profile import validate_answers
+    from ..render import render
 
-    fields = interview.planner.fields
-    text = read_text(path, error=ProfileError)
-    if path.suffix.lower() == ".json":
-        from ..safeio import _find_token
-
-        data = parse_json(text, str(path), error=ProfileError)
-
-        def where(key: str) -> Location:
-            line, column = _find_token(text, key)
-            return Location(str(path), line, column)
-    else:
-        data, marks = parse_yaml(text, str(path), error=ProfileError)
-
-        def where(key: str) -> Location:
-            return marks.location((key,), key=True)
-    if not isinstance(data, dict):
-        raise ProfileError("an answer file holds a mapping of question (field) to answer", code="E200",
-                           location=Location(str(path)), expected="e.g. price_level: 2  or  price_level: medium")
-    given: dict[str, Any] = {}
-    for key, raw in data.items():
-        key = str(key)
-        if key == "name":
-            interview.name = str(raw)[:200] if raw is not None else ""
-            continue
-        if key in ("notes", "$schema"):
-            continue
-        if key == "skipped" and isinstance(raw, list):
-            given.update({str(k): None for k in raw if str(k) in fields})
-            continue
-        f = fields.get(key)
-        if f is None:
-            raise ProfileError(f"unknown field {key!r}", code="E201", location=where(key),
-                               expected="a field of knowledge/fields.yaml (see `advisor fields`)",
-                               suggestion=did_you_mean(key, fields.names()))
-        value = coerce(f, raw)
-        if isinstance(value, Invalid):
-            code = "E204" if f.is_numeric and "range" in value.message else ("E203" if f.choices else "E202")
-            raise ProfileError(value.message.rstrip("."), code=code, location=where(key), where=f"field {key!r}")
-        given[key] = None if isinstance(value, Command) else value
-    return given
-
+    profile = validate_answers(interview.to_profile(), kb.fields, source="<answers>")
+    return render(advise(kb, profile), fmt, width=width, color=color)
