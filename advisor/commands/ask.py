@@ -178,7 +178,7 @@ def ask(save: Path | None, resume: Path | None, edit: Path | None, answers_file:
         raise InputError(f"cannot save the answers here: {saver.problem}", code="E100",
                          location=Location(str(saver.path)), expected="a file you can write (choose one with --save)")
     try:
-        _introduce(screen, interview, saver, kb, source)
+        _introduce(screen, interview, saver, kb, source, editing=edit is not None)
         if source is None:
             _ask_name(screen, interview, saver)
         if edit is not None:
@@ -197,7 +197,8 @@ def ask(save: Path | None, resume: Path | None, edit: Path | None, answers_file:
 # --------------------------------------------------------------------------- the conversation
 
 
-def _introduce(screen: Screen, interview: Interview, saver: Saver, kb: Any, source: Path | None) -> None:
+def _introduce(screen: Screen, interview: Interview, saver: Saver, kb: Any, source: Path | None,
+               editing: bool = False) -> None:
     total = len(kb.fields.fields)
     if source is None:
         screen.say("Marketing advisor: a short interview about your business", "head")
@@ -207,7 +208,8 @@ def _introduce(screen: Screen, interview: Interview, saver: Saver, kb: Any, sour
                    f"left out, so you will see only some of the {total} questions.")
     else:
         done = len(interview.answers) + len(interview.skipped)
-        screen.say(f"Welcome back. Continuing with the {done} answer{'s' if done != 1 else ''} "
+        what = "Changing" if editing else "Welcome back. Continuing with"
+        screen.say(f"{what} the {done} answer{'s' if done != 1 else ''} "
                    f"saved in {saver.shown() if source == saver.path else shlex.quote(str(source))}.", "head")
     screen.say()
     screen.say("At any question, type:  ?  why it matters   s  don't know   b  go back   q  save and stop")
@@ -226,11 +228,12 @@ def _ask_name(screen: Screen, interview: Interview, saver: Saver) -> None:
         saver.save(interview)
 
 
-def _show_question(screen: Screen, q: Question, default: Any, group: str) -> None:
+def _show_question(screen: Screen, q: Question, default: Any, group: str, editing: bool = False) -> None:
     f = q.field
     again = "  (asked again)" if q.revisit else ""
     screen.say()
-    screen.say(f"Question {q.number} of about {q.about}  -  {group}{again}", "dim")
+    where = "Change your answer" if editing else f"Question {q.number} of about {q.about}"
+    screen.say(f"{where}  -  {group}{'' if editing else again}", "dim")
     screen.say(f.question, "question")
     if f.choices:
         digits = len(str(len(f.choices)))
@@ -254,7 +257,7 @@ def _interview(screen: Screen, interview: Interview, saver: Saver, *, revisit_on
             return
         f = q.field
         default = q.current if q.current is not None else f.default
-        _show_question(screen, q, default, groups.get(f.group, ""))
+        _show_question(screen, q, default, groups.get(f.group, ""), editing=revisit_only)
         while True:
             result = parse_answer(f, screen.read(), default)
             if isinstance(result, Invalid):
