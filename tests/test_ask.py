@@ -285,3 +285,35 @@ def test_explaining_an_item_with_advisor_explain(run_cli, toy_args, tmp_path, mo
     assert "EXPLAINED dealer-conflict" in result.stderr
     assert "unknown item 'fix-site'" in result.stderr
     assert calls == [("services", "dealer-conflict", 88), ("services", "fix-site", 88)]
+
+
+def test_a_full_disk_never_corrupts_the_saved_answers(run_cli, toy_args, tmp_path, monkeypatch):
+    """A save that fails half-way (fsync: no space left) keeps the previous file, and the interview goes on."""
+    import errno
+    import os as os_module
+
+    save = tmp_path / "shop.json"
+    real_fsync = os_module.fsync
+    calls = {"n": 0}
+
+    def fsync(fd):
+        calls["n"] += 1
+        if calls["n"] == 3:  # the save after the second answer (the first two: start, name)
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(os_module, "fsync", fsync)
+    result = run_cli(["ask", "--save", str(save), *toy_args], input=lines("Corner Shop", "2", "3", "q"))
+    assert result.exit_code == 0
+    assert f"advisor: could not save to {save}: No space left on device; the file keeps your earlier answers" \
+        in result.stderr
+    assert json.loads(save.read_text()) == {"name": "Corner Shop", "sells": "services", "staff": 3}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kb", "shop.json"]  # no temporary file left behind
+
+
+def test_input_that_is_not_utf8_is_asked_again(run_cli, toy_args, tmp_path):
+    result = run_cli(["ask", "--save", str(tmp_path / "shop.json"), *toy_args],
+                     input=b"\n\xff\xfe\n1\nq\n")
+    assert result.exit_code == 0
+    assert "is not one of the choices" in result.stderr
+    assert json.loads((tmp_path / "shop.json").read_text()) == {"sells": "goods"}

@@ -58,6 +58,12 @@ class Screen:
 
     def read(self, prompt: str = "> ") -> str:
         """One line of input; raises EOFError at the end and KeyboardInterrupt on Ctrl-C."""
+        try:
+            return self._read(prompt)
+        except UnicodeDecodeError:  # not UTF-8: an answer no question accepts, so it is asked again
+            return "\ufffd"
+
+    def _read(self, prompt: str) -> str:
         if self.interactive:
             if not self._readline:
                 try:  # line editing and history for input(), where the platform has it
@@ -70,7 +76,8 @@ class Screen:
             self.echo(prompt, nl=False)
             return input()
         self.echo(prompt, nl=False)
-        line = sys.stdin.readline()
+        stream = getattr(sys.stdin, "buffer", None)  # bytes, so one bad line cannot spoil the rest
+        line = stream.readline().decode("utf-8", "replace") if stream is not None else sys.stdin.readline()
         if not line:
             self.echo()
             raise EOFError
