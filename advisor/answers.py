@@ -13,6 +13,7 @@ typed                                      meaning
 ``?``, ``help``, ``why``                   why the question matters
 ``s``, ``skip``, ``don't know``, ``dk``    leave the field unanswered
 ``b``, ``back``                            the previous question again
+``r``, ``report``                          the advice now (the rest can be answered later)
 ``q``, ``quit``, ``exit``                  save and stop
 =========================================  =======================
 """
@@ -36,6 +37,7 @@ COMMANDS = {
     "?": "help", "help": "help", "why": "help",
     "s": "skip", "skip": "skip", "don't know": "skip", "dont know": "skip", "dk": "skip", "idk": "skip",
     "b": "back", "back": "back",
+    "r": "report", "report": "report",
     "q": "quit", "quit": "quit", "exit": "quit",
 }
 _NONE_WORDS = ("0", "none", "nothing", "no")

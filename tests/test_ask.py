@@ -317,3 +317,17 @@ def test_input_that_is_not_utf8_is_asked_again(run_cli, toy_args, tmp_path):
     assert result.exit_code == 0
     assert "is not one of the choices" in result.stderr
     assert json.loads((tmp_path / "shop.json").read_text()) == {"sells": "goods"}
+
+
+def test_r_shows_the_advice_now_and_the_rest_can_be_answered_later(run_cli, toy_args, tmp_path):
+    save = tmp_path / "shop.json"
+    result = run_cli(["ask", "--save", str(save), *toy_args], input=lines("", "2", "1", "r", ""))
+    assert result.exit_code == 0, result.stderr
+    # services and one person: personal closing still needs the price, 4 questions could still matter
+    assert "Here is your advice from the answers so far. Up to 5 more questions could still change it" \
+        in " ".join(result.stderr.split())
+    assert result.stdout.startswith("Marketing advice for your business")
+    assert "Get help with marketing" in result.stdout
+    assert json.loads(save.read_text()) == {"sells": "services", "staff": 1}
+    resumed = run_cli(["ask", "--resume", str(save), *toy_args], input=lines("q"))
+    assert "Question 3 of about" in resumed.stderr

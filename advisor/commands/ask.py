@@ -35,6 +35,10 @@ class Stop(Exception):
     """The person asked to stop (q), or input ended."""
 
 
+class ReportNow(Exception):
+    """The person asked for the advice before the last question (r)."""
+
+
 class Screen:
     """Writes the conversation and reads answers: a terminal, or lines from a pipe (echoed).
 
@@ -127,8 +131,8 @@ def ask(save: Path | None, resume: Path | None, edit: Path | None, answers_file:
     """Answer questions about your business and get the advice, one question at a time.
 
     Only questions whose answer can still change the advice are asked. Type ?
-    at any question to see why it matters, s if you don't know, b to go back
-    and q to save and stop. Answers are saved as you go.
+    at any question to see why it matters, s if you don't know, b to go back,
+    r to see the advice now and q to save and stop. Answers are saved as you go.
 
     \b
     Examples:
@@ -198,6 +202,9 @@ def ask(save: Path | None, resume: Path | None, edit: Path | None, answers_file:
     except (Stop, EOFError) as stop:
         _say_saved(screen, interview, saver, "End of input. " if isinstance(stop, EOFError) else "")
         return
+    except ReportNow:
+        _finish(screen, kb, interview, saver, fmt, use_color(color) and fmt == "text", early=True)
+        return
     _finish(screen, kb, interview, saver, fmt, use_color(color) and fmt == "text")
 
 
@@ -219,7 +226,8 @@ def _introduce(screen: Screen, interview: Interview, saver: Saver, kb: Any, sour
         screen.say(f"{what} the {done} answer{'s' if done != 1 else ''} "
                    f"saved in {saver.shown() if source == saver.path else shlex.quote(str(source))}.", "head")
     screen.say()
-    screen.say("At any question, type:  ?  why it matters   s  don't know   b  go back   q  save and stop")
+    screen.say("At any question, type:  ?  why it matters   s  don't know   b  go back")
+    screen.say("                        r  see the advice now   q  save and stop")
     screen.say(f"Your answers are saved as you go in {saver.shown()}.", "dim")
 
 
@@ -280,6 +288,8 @@ def _interview(screen: Screen, interview: Interview, saver: Saver, *, revisit_on
         if isinstance(result, Command):
             if result.name == "quit":
                 raise Stop
+            if result.name == "report":
+                raise ReportNow
             if result.name == "back":
                 interview.back()
                 continue
@@ -365,7 +375,8 @@ def _say_saved(screen: Screen, interview: Interview, saver: Saver, why: str = ""
 # --------------------------------------------------------------------------- the end
 
 
-def _finish(screen: Screen, kb: Any, interview: Interview, saver: Saver, fmt: str, color: bool) -> None:
+def _finish(screen: Screen, kb: Any, interview: Interview, saver: Saver, fmt: str, color: bool, *,
+            early: bool = False) -> None:
     from ..api import advise
     from ..profile import validate_answers
     from ..render import render
@@ -374,10 +385,16 @@ def _finish(screen: Screen, kb: Any, interview: Interview, saver: Saver, fmt: st
     answered, dont_know = len(interview.answers), len(interview.skipped)
     left = len(kb.fields.fields) - answered - dont_know
     screen.say()
-    screen.say("That's all the questions: nothing else you could answer would change your advice.", "good")
-    screen.say(f"You answered {answered} question{'s' if answered != 1 else ''}"
-               + (f" ({dont_know} more \"don't know\")" if dont_know else "")
-               + f"; the other {left} did not apply to your business or could not change its advice.")
+    if early:
+        more = interview.assessment().remaining()
+        screen.say(f"Here is your advice from the answers so far. Up to {more} more question{'s' if more != 1 else ''}"
+                   " could still change it; answer them any time with:", "good")
+        screen.echo(f"  advisor ask --resume {saver.shown()}")
+    else:
+        screen.say("That's all the questions: nothing else you could answer would change your advice.", "good")
+        screen.say(f"You answered {answered} question{'s' if answered != 1 else ''}"
+                   + (f" ({dont_know} more \"don't know\")" if dont_know else "")
+                   + f"; the other {left} did not apply to your business or could not change its advice.")
     screen.say(f"Saved in {saver.shown()}. To see this report again: advisor advise {saver.shown()}", "dim")
     screen.say()
     profile = validate_answers(interview.to_profile(), kb.fields, source=str(saver.path))

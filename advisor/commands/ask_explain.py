@@ -28,9 +28,10 @@ def offer_explanations(screen: Any, kb: Any, profile: Any, report: dict[str, Any
         parts.append(f"the number of a recommendation (1-{recs})" if recs > 1 else "1 for the recommendation")
     if warns:
         parts.append(f"w1-w{warns} for a warning" if warns > 1 else "w1 for the warning")
-    parts.append("or a few words of any item's name")
+    parts.append("a few words of any item's name")
+    choices = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
     screen.say()
-    screen.say("Want to know why? Type " + ", ".join(parts) + ". Press Enter to finish.", "dim")
+    screen.say(f"Want to know why? Type {choices}. Press Enter to finish.", "dim")
     while True:
         try:
             typed = screen.read("explain> ").strip()
