@@ -217,9 +217,9 @@ def _introduce(screen: Screen, interview: Interview, saver: Saver, kb: Any, sour
     if source is None:
         screen.say("Marketing advisor: a short interview about your business", "head")
         screen.say()
-        screen.say("Answer a few questions and you get marketing advice for your business, with the reason and "
-                   f"the source behind every point. Questions whose answers cannot change the advice for you are "
-                   f"left out, so you will see only some of the {total} questions.")
+        screen.say("Answer questions about your business and get marketing advice, with the reason and the "
+                   "source behind every point. Questions that cannot change the advice for your business are left "
+                   f"out as you go, so you will see fewer than all {total}: the count drops as you answer.")
     else:
         done = len(interview.answers) + len(interview.skipped)
         what = "Changing" if editing else "Welcome back. Continuing with"
@@ -251,13 +251,26 @@ def _show_question(screen: Screen, q: Question, default: Any, group: str, editin
     screen.say(f"{where}  -  {group}{'' if editing else again}", "dim")
     screen.say(f.question, "question")
     if f.choices:
-        digits = len(str(len(f.choices)))
-        for index, choice in enumerate(f.choices, 1):
-            line = textwrap.wrap(choice.label, screen.width - digits - 5, break_on_hyphens=False) or [""]
-            screen.echo(f"  {index:>{digits}}  {line[0]}")
-            for more in line[1:]:
-                screen.echo(" " * (digits + 4) + more)
+        _show_choices(screen, [c.label for c in f.choices])
     screen.say(instructions(f, default, keep=q.current is not None), "dim")
+
+
+def _show_choices(screen: Screen, labels: list[str]) -> None:
+    """Numbered choices; a long list goes in two columns when they fit, so it stays on one screen."""
+    digits = len(str(len(labels)))
+    items = [f"{index:>{digits}}  {label}" for index, label in enumerate(labels, 1)]
+    if len(items) > 10:
+        rows = (len(items) + 1) // 2
+        left, right = items[:rows], items[rows:]
+        gap = max(len(item) for item in left) + 3
+        if 2 + gap + max(len(item) for item in right) <= screen.width:
+            for index, item in enumerate(left):
+                screen.echo(("  " + item.ljust(gap) + (right[index] if index < len(right) else "")).rstrip())
+            return
+    for item in items:
+        lines = textwrap.wrap(item, screen.width - 2, subsequent_indent=" " * (digits + 2), break_on_hyphens=False)
+        for line in lines or [""]:
+            screen.echo("  " + line)
 
 
 def _interview(screen: Screen, interview: Interview, saver: Saver, *, revisit_only: bool = False) -> None:
