@@ -59,7 +59,7 @@ class Assessment:
     """Where an interview stands: what is open, what no longer applies, what matters."""
 
     open: frozenset[str]  # fields not answered, not skipped and still applicable
-    inapplicable: frozenset[str]  # open-less fields whose ask_if is false
+    inapplicable: frozenset[str]  # unanswered fields whose ask_if is false
     stakes: Mapping[str, frozenset[str]]  # open field -> undecided advice rules it can change
     askable: tuple[str, ...]  # open fields with stakes whose ask_if holds, in field order
     waiting: tuple[str, ...]  # open fields with stakes whose ask_if is still unknown
@@ -88,21 +88,21 @@ class Planner:
         self.kb = kb
         self.fields = kb.fields
         self.ask_if: dict[str, Condition] = dict(kb.ask_if)
-        never = set(kb.compiled.never)
-        levels = dict(kb.compiled.rule_levels)
-        rules = sorted((r for r in kb.rules.rules if r.id not in never), key=lambda r: (levels.get(r.id, 0), r.id))
+        never = set(kb.compiled.never)  # rules whose condition can never hold
         derivers: dict[str, list[tuple[Rule, Any]]] = defaultdict(list)
-        for rule in rules:
+        for rule in kb.rules.rules:
             for conclusion in rule.then:
-                if conclusion.kind == "derive":
+                if conclusion.kind == "derive" and rule.id not in never:
                     derivers[conclusion.target].append((rule, conclusion.value))
+        levels = _levels(kb.rules.rules, derivers)
+        rules = sorted((r for r in kb.rules.rules if r.id not in never), key=lambda r: (levels[r.id], r.id))
         # the engine's resolution order: highest priority first, then the smallest rule id
         self._derivers = {fact: sorted(pairs, key=lambda p: (-p[0].priority, p[0].id)) for fact, pairs in derivers.items()}
         # rules level by level; after each level, the facts whose every deriver has run
-        fact_level = {fact: max(levels.get(r.id, 0) for r, _ in pairs) for fact, pairs in self._derivers.items()}
+        fact_level = {fact: max(levels[r.id] for r, _ in pairs) for fact, pairs in self._derivers.items()}
         by_level: dict[int, list[Rule]] = defaultdict(list)
         for rule in rules:
-            by_level[levels.get(rule.id, 0)].append(rule)
+            by_level[levels[rule.id]].append(rule)
         self._plan = [(by_level[level], sorted(f for f, lv in fact_level.items() if lv == level))
                       for level in sorted(set(by_level) | set(fact_level.values()))]
         self._advice = [r for r in rules if any(c.kind in ADVICE_KINDS for c in r.then)]
@@ -289,6 +289,24 @@ class Planner:
                     title = item.name if item else conclusion.target
                     seen.setdefault((conclusion.kind, conclusion.target), Stake(conclusion.kind, conclusion.target, title))
         return sorted(seen.values(), key=lambda s: (ADVICE_KINDS.index(s.kind), s.title.lower(), s.item))
+
+
+def _levels(rules: Iterable[Rule], derivers: Mapping[str, list[tuple[Rule, Any]]]) -> dict[str, int]:
+    """Each rule's level: 0 without derived facts, else one more than the deepest rule deriving one it tests.
+
+    The loader has already refused cycles (E307), so the recursion ends.
+    """
+    levels: dict[str, int] = {}
+
+    def level(rule: Rule) -> int:
+        if rule.id not in levels:
+            levels[rule.id] = 1 + max((level(other) for fact in rule.facts_used()
+                                       for other, _ in derivers.get(fact, ())), default=-1)
+        return levels[rule.id]
+
+    for rule in rules:
+        level(rule)
+    return levels
 
 
 @dataclass(frozen=True)
