@@ -24,7 +24,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 #: command name -> (module, attribute, one-line help shown by `advisor --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "advise": ("advisor.commands.advise", "advise", "Advise a business described by a JSON profile."),
-    "ask": ("advisor.commands.ask", "ask", "Answer questions about your business and get the advice (interactive)."),
+    "ask": ("advisor.commands.ask", "ask", "Answer questions about your business and get the advice."),
     "fields": ("advisor.commands.fields", "fields_cmd", "List the profile fields, their choices and questions."),
     "schema": ("advisor.commands.fields", "schema_cmd", "Print the JSON Schema of profiles or rule files."),
 }

@@ -152,8 +152,8 @@ def ask(save: Path | None, resume: Path | None, edit: Path | None, answers_file:
                          expected="one of them (--save may go with any)")
     kb = load_kb(kb_options)
     planner = Planner(kb)
-    if width is None:
-        width = min(100, shutil.get_terminal_size((88, 24)).columns)
+    if width is None:  # the terminal's, even when only standard error is one (advisor ask > report.txt)
+        width = min(100, _columns(sys.stdout, sys.stderr) or shutil.get_terminal_size((88, 24)).columns)
     if answers_file is not None:
         name, given = read_answer_file(answers_file, kb.fields)
         interview = Interview(planner, name=name)
@@ -445,3 +445,13 @@ def _report_text(kb: Any, interview: Interview, fmt: str, width: int, color: boo
 
     profile = validate_answers(interview.to_profile(), kb.fields, source="<answers>")
     return render(advise(kb, profile), fmt, width=width, color=color)
+
+
+def _columns(*streams: Any) -> int | None:
+    """The width of the first stream that is a terminal."""
+    for stream in streams:
+        try:
+            return os.get_terminal_size(stream.fileno()).columns
+        except (OSError, ValueError, AttributeError):
+            continue
+    return None
