@@ -1,6 +1,7 @@
-"""The interview's logic: which question comes next, which are skipped, and why one matters.
+"""The interview's logic: which questions matter, which come next, and why one matters.
 
-No input or output here; :mod:`advisor.commands.ask` runs the terminal loop.
+No input or output here: :mod:`advisor.interview` keeps an interview's state
+on top of this planner, and :mod:`advisor.commands.ask` runs the terminal loop.
 Nothing is listed by hand: everything follows from the rules, the derived
 facts and the ``ask_if`` conditions of the knowledge base.
 
@@ -38,12 +39,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Collection, Iterable, Mapping
 
-from .fields import Field
 from .kb import KnowledgeBase
 from .model import All, Condition, Not, Rule, Test, iter_tests
 from .reference import test_holds
 
-__all__ = ["ADVICE_KINDS", "Assessment", "Planner", "Question", "Interview", "Stake"]
+__all__ = ["ADVICE_KINDS", "Assessment", "Planner", "Stake"]
 
 #: Conclusion kinds a report shows, in the order ``why`` lists them.
 ADVICE_KINDS = ("recommend", "avoid", "warn", "step", "kpi")
@@ -97,7 +97,8 @@ class Planner:
         levels = _levels(kb.rules.rules, derivers)
         rules = sorted((r for r in kb.rules.rules if r.id not in never), key=lambda r: (levels[r.id], r.id))
         # the engine's resolution order: highest priority first, then the smallest rule id
-        self._derivers = {fact: sorted(pairs, key=lambda p: (-p[0].priority, p[0].id)) for fact, pairs in derivers.items()}
+        self._derivers = {fact: sorted(pairs, key=lambda p: (-p[0].priority, p[0].id))
+                          for fact, pairs in derivers.items()}
         # rules level by level; after each level, the facts whose every deriver has run
         fact_level = {fact: max(levels[r.id] for r, _ in pairs) for fact, pairs in self._derivers.items()}
         by_level: dict[int, list[Rule]] = defaultdict(list)
@@ -287,7 +288,8 @@ class Planner:
                 if conclusion.kind in ADVICE_KINDS:
                     item = self.kb.catalog.item(conclusion.target)
                     title = item.name if item else conclusion.target
-                    seen.setdefault((conclusion.kind, conclusion.target), Stake(conclusion.kind, conclusion.target, title))
+                    key = (conclusion.kind, conclusion.target)
+                    seen.setdefault(key, Stake(conclusion.kind, conclusion.target, title))
         return sorted(seen.values(), key=lambda s: (ADVICE_KINDS.index(s.kind), s.title.lower(), s.item))
 
 
@@ -307,140 +309,3 @@ def _levels(rules: Iterable[Rule], derivers: Mapping[str, list[tuple[Rule, Any]]
     for rule in rules:
         level(rule)
     return levels
-
-
-@dataclass(frozen=True)
-class Question:
-    """The next question: its field, where it stands in the interview, and its current answer."""
-
-    field: Field
-    number: int  # 1-based position in the interview
-    about: int  # estimated number of questions in all
-    current: Any = None  # the answer given before (when going back or editing), else None
-    revisit: bool = False
-
-
-@dataclass
-class Interview:
-    """The state of one interview: answers, "don't know"s, and the order questions were asked in.
-
-    Mutable, but free of I/O: the terminal loop calls :meth:`next_question`,
-    then :meth:`answer`, :meth:`skip` or :meth:`back`, and saves
-    :meth:`to_profile` after each step.
-    """
-
-    planner: Planner
-    answers: dict[str, Any] = field(default_factory=dict)
-    skipped: set[str] = field(default_factory=set)
-    name: str = ""
-    history: list[str] = field(default_factory=list)  # fields asked (answered or skipped), oldest first
-    revisit: list[str] = field(default_factory=list)  # fields to ask again before any new question
-    _cache: Assessment | None = field(default=None, repr=False)
-
-    @classmethod
-    def from_profile(cls, planner: Planner, data: Mapping[str, Any]) -> "Interview":
-        """An interview resumed from a saved (already validated) profile."""
-        names = planner.fields.names()
-        answers = {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in data.items() if k in names}
-        skipped = {k for k in data.get("skipped", ()) if k in names and k not in answers}
-        name = data.get("name", "")
-        history = [k for k in names if k in answers or k in skipped]
-        return cls(planner, answers, skipped, name if isinstance(name, str) else "", history)
-
-    def assessment(self) -> Assessment:
-        if self._cache is None:
-            self._cache = self.planner.assess(self.answers, self.skipped)
-        return self._cache
-
-    def next_question(self) -> Question | None:
-        """The question to ask now, or None when the interview is complete."""
-        assessment = self.assessment()
-        if self.revisit:
-            name = self.revisit[0]
-        else:
-            name = self.planner.choose(assessment, self.history[-1] if self.history else None)
-            if name is None:
-                return None
-        f = self.planner.fields.get(name)
-        assert f is not None
-        number = len(self.history) + 1
-        about = len(self.history) + len(self.revisit) + assessment.remaining()
-        return Question(f, number, max(about, number), self.answers.get(name), bool(self.revisit))
-
-    def answer(self, name: str, value: Any) -> list[str]:
-        """Record an answer; returns the fields whose answers no longer apply and were removed."""
-        changed = self.answers.get(name, _ABSENT) != value or name in self.skipped
-        self.answers[name] = value
-        self.skipped.discard(name)
-        return self._record(name, changed)
-
-    def skip(self, name: str) -> list[str]:
-        """Record "don't know" for ``name`` (its answer, if any, is removed)."""
-        changed = name in self.answers
-        self.answers.pop(name, None)
-        self.skipped.add(name)
-        return self._record(name, changed)
-
-    def back(self) -> str | None:
-        """Go back one question: the last one asked is asked again next (None at the start)."""
-        if not self.history:
-            return None
-        name = self.history.pop()
-        self.revisit.insert(0, name)
-        return name
-
-    def edit(self, names: Iterable[str]) -> None:
-        """Ask these (answered or skipped) fields again before any new question."""
-        for name in names:
-            if name not in self.revisit:
-                self.revisit.append(name)
-            if name in self.history:
-                self.history.remove(name)
-
-    def _record(self, name: str, changed: bool) -> list[str]:
-        if name in self.revisit:
-            self.revisit.remove(name)
-        if name in self.history:
-            self.history.remove(name)
-        self.history.append(name)
-        self._cache = None
-        dropped = self.planner.inapplicable_answers(self.answers, self.skipped) if changed else []
-        dropped = [gone for gone in dropped if gone != name]  # a question just answered stays answered
-        for gone in dropped:
-            self.answers.pop(gone, None)
-            self.skipped.discard(gone)
-            for queue in (self.history, self.revisit):
-                if gone in queue:
-                    queue.remove(gone)
-        return dropped
-
-    def to_profile(self) -> dict[str, Any]:
-        """The answers as a normal profile (``advisor advise`` reads it), "don't know"s under ``skipped``."""
-        out: dict[str, Any] = {}
-        if self.name:
-            out["name"] = self.name
-        for name in self.planner.fields.names():
-            if name in self.answers:
-                value = self.answers[name]
-                out[name] = list(value) if isinstance(value, (list, tuple)) else value
-        skipped = [name for name in self.planner.fields.names() if name in self.skipped]
-        if skipped:
-            out["skipped"] = skipped
-        return out
-
-    def play(self, given: Mapping[str, Any]) -> list[str]:
-        """Run the interview without a person: each question takes its answer from ``given``.
-
-        ``given`` maps field -> value or ``None`` ("don't know"); a question
-        with no entry is skipped too. Returns the fields asked, in order.
-        """
-        asked = []
-        while (question := self.next_question()) is not None:
-            name = question.field.id
-            asked.append(name)
-            value = given.get(name)
-            if value is None:
-                self.skip(name)
-            else:
-                self.answer(name, value)
-        return asked

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from advisor.kb import load_knowledge_base
 from advisor.profile import validate_answers
-from advisor.questionnaire import ADVICE_KINDS, Interview, Planner
+from advisor.interview import Interview
+from advisor.questionnaire import ADVICE_KINDS, Planner
 from advisor.reference import ReferenceEvaluator
 from ask_kit import FIELDS, write_kb
 
