@@ -142,7 +142,8 @@ class AdvisorError(Exception):
             text += f"; expected {self.expected}"
         if self.suggestion:
             text += f" (did you mean {self.suggestion!r}?)"
-        return ": ".join(head + [text]) + f" [{self.code}]"
+        line = ": ".join(head + [text]) + f" [{self.code}]"
+        return " ".join(line.split())  # always one line, whatever a message quoted
 
     def __str__(self) -> str:
         return self.render()
