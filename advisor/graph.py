@@ -505,10 +505,34 @@ def from_json(data: dict[str, Any]) -> "nx.DiGraph":
     return json_graph.node_link_graph(data, directed=True, edges="links")
 
 
+def answers_behind(G: "nx.DiGraph", node: str) -> list[str]:
+    """The answer nodes ``node`` rests on, directly or through derived facts, sorted
+    (conclusions that lost a disagreement are not followed).
+
+    >>> import networkx as nx
+    >>> G = nx.DiGraph()
+    >>> G.add_node("answer:a", kind="answer"); G.add_node("rule:r", kind="rule"); G.add_node("item:x", kind="item")
+    >>> G.add_edge("answer:a", "rule:r", relation="condition_of"); G.add_edge("rule:r", "item:x", relation="concludes")
+    >>> answers_behind(G, "item:x")
+    ['answer:a']
+    """
+    seen = {node}
+    frontier = [node]
+    while frontier:
+        current = frontier.pop()
+        for u, _, data in G.in_edges(current, data=True):
+            relation = data.get("relation")
+            if u not in seen and (relation == "condition_of" or
+                                  (relation == "concludes" and data.get("effective", True))):
+                seen.add(u)
+                frontier.append(u)
+    return sorted(n for n in seen if G.nodes[n].get("kind") == "answer")
+
+
 def nodes_of(G: "nx.DiGraph", kind: str, among: Iterable[str] | None = None) -> list[str]:
     """The nodes of one kind, sorted."""
     pool = G.nodes if among is None else among
     return sorted(n for n in pool if G.nodes[n].get("kind") == kind)
 
 
-__all__.append("nodes_of")
+__all__ += ["nodes_of", "answers_behind"]

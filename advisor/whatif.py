@@ -172,14 +172,25 @@ def _why_not(misses: Misses, rule: Rule) -> str:
     return "; ".join(f"{c.text} (now {c.actual})" for c in missing)
 
 
-def _state(run: Analysis, kind: str, item: str) -> str:
+def _signature(run: Analysis, kind: str, item: str) -> tuple:
+    """What ranks an item, apart from its neighbours: strength or severity, and priority."""
     supports = getattr(run.conclusions, kind).get(item, [])
-    strongest = sorted(supports, key=lambda s: (-s.priority, s.rule_id))
-    if not strongest:
+    return tuple(sorted((s.rule_id, s.priority, s.conclusion.strength or "", s.conclusion.severity or "")
+                        for s in supports))
+
+
+def _state(run: Analysis, section: str, item: str) -> str:
+    """The item as the report shows it: ``#2, essential``, ``#1, high``, a phase or a priority."""
+    entry = next((e for e in run.report[section] if e["id"] == item), None)
+    if entry is None:
         return ""
-    extra = strongest[0].conclusion.strength or strongest[0].conclusion.severity or ""
-    return ", ".join(x for x in (extra, f"priority {strongest[0].priority}",
-                                 f"{len({s.rule_id for s in supports})} rule(s)") if x)
+    if section == "recommendations":
+        return f"#{entry['rank']}, {entry['strength']}"
+    if section == "warnings":
+        return f"#{entry['rank']}, {entry['severity']}"
+    if section == "plan":
+        return f"phase {entry['phase']}"
+    return f"priority {entry['priority']}"
 
 
 def compare(before: Analysis, after: Analysis) -> Comparison:
@@ -201,7 +212,7 @@ def compare(before: Analysis, after: Analysis) -> Comparison:
             title = entry.name if entry else item
             old_rules = {s.rule_id for s in old_table.get(item, [])}
             new_rules = {s.rule_id for s in new_table.get(item, [])}
-            if old_rules == new_rules and _state(before, kind, item) == _state(after, kind, item):
+            if old_rules == new_rules and _signature(before, kind, item) == _signature(after, kind, item):
                 continue
             rules: list[str] = []
             reasons: list[str] = []
@@ -232,8 +243,8 @@ def compare(before: Analysis, after: Analysis) -> Comparison:
                 if not rules:
                     rules = sorted(new_rules)
                     reasons.append("the same rules, with a different strength or priority")
-            out.append(Difference(section, item, title, change, _state(before, kind, item),
-                                  _state(after, kind, item), tuple(rules), tuple(reasons)))
+            out.append(Difference(section, item, title, change, _state(before, section, item),
+                                  _state(after, section, item), tuple(rules), tuple(reasons)))
     old_facts = {d.fact: d for d in before.inference.derived}
     new_facts = {d.fact: d for d in after.inference.derived}
     for fact in sorted(set(old_facts) | set(new_facts)):
