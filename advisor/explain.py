@@ -250,7 +250,7 @@ def _conclusion_words(edge: dict[str, Any], target: dict[str, Any]) -> str:
     if kind == "step":
         return f"adds plan step {name}"
     if kind == "kpi":
-        return f"tracks {name}" + (f" (target: {edge['target']})" if edge.get("target") else "")
+        return f"tracks {name}" + (f" (target: {edge['kpi_target']})" if edge.get("kpi_target") else "")
     return f"derives {name} = {edge.get('value', 'yes')}"
 
 

@@ -355,7 +355,7 @@ def build_graph(kb: KnowledgeBase, profile: Profile, inference: Inference,
             G.add_edge(node, item_id(conclusion.target), relation="concludes", conclusion=conclusion.kind,
                        strength=conclusion.strength or ("moderate" if conclusion.kind == "recommend" else ""),
                        role=conclusion.role or "", severity=conclusion.severity or "", note=conclusion.note or "",
-                       target=conclusion.kpi_target or "", effective=True)
+                       kpi_target=conclusion.kpi_target or "", effective=True)
 
     _add_items(G, kb, found)
     _add_overrides(G, inference, found)

@@ -401,14 +401,25 @@ def search_changes(before: Analysis, goal: Callable[[Analysis], bool], rules: It
                 break
             if a == b:
                 continue
-            hit = attempt(((a, va), (b, vb)))
+            pair = ((a, va), (b, vb))
+            hit = attempt(tuple(sorted(pair, key=lambda p: _setting_key(kb, *p))))
             if hit is not None:
                 found.append(hit)
-    order = {name: i for i, name in enumerate(kb.fields.names())}
-    found.sort(key=lambda c: (len(c.settings), len(c.lost),
-                              sum(1 for name, _ in c.settings if name in answers),
-                              [order.get(name, 0) for name, _ in c.settings], repr(c.settings)))
+    found.sort(key=lambda c: (len(c.settings), len(c.lost), sum(1 for name, _ in c.settings if name in answers),
+                              [_setting_key(kb, name, value) for name, value in c.settings]))
     return found[:limit], runs
+
+
+def _setting_key(kb: KnowledgeBase, name: str, value: Any) -> tuple:
+    """Field order, then the value's place among the field's choices (or the number itself)."""
+    f = kb.fields.get(name)
+    if f is None:
+        return (0, 0, repr(value))
+    if f.is_numeric:
+        return (f.order, value, "")
+    choices = f.choice_ids()
+    values = value if isinstance(value, list) else [value]
+    return (f.order, tuple(choices.index(v) if v in choices else len(choices) for v in values), repr(value))
 
 
 def _useful(misses: Misses, rules: list[Rule], singles: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
