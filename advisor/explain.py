@@ -20,15 +20,15 @@ Assumptions
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from .analysis import Analysis, analyse
 from .errors import InputError, close_matches
-from .graph import reasoning, rule_id, word
+from .graph import item_id, rule_id, word
 from .kb import KnowledgeBase
 from .model import SEVERITIES, STRENGTHS
-from .passages import Passages
+from .passages import Passages, passages_for
 from .profile import Profile
 from .ranking import PHASES
 from .whatif import Change, search_changes
@@ -102,7 +102,6 @@ class Explanation:
     misses: tuple[Miss, ...] = ()
     changes: tuple[Change, ...] = ()
     searched: int = 0
-    graph: Any = field(default=None, compare=False, repr=False)
 
     @property
     def concluded(self) -> bool:
@@ -132,9 +131,12 @@ def resolve(kb: KnowledgeBase, target: str) -> str:
     >>> resolve(kb, "seo"), resolve(kb, "web_sells"), resolve(kb, "rule:seo-for-own-site")
     ('item:seo', 'fact:web_sells', 'rule:seo-for-own-site')
     """
-    items = set(kb.catalog.ids())
-    facts = set(kb.rules.facts) | {f for r in kb.rules.rules for f in r.facts_derived()}
-    rules = {r.id for r in kb.rules.rules}
+    ids = kb.__dict__.get("_explain_ids")
+    if ids is None:  # built once per knowledge base: explaining many items must not rescan the rules
+        ids = (set(kb.catalog.ids()), set(kb.rules.facts) | {f for r in kb.rules.rules for f in r.facts_derived()},
+               {r.id for r in kb.rules.rules})
+        object.__setattr__(kb, "_explain_ids", ids)
+    items, facts, rules = ids
     kind, sep, name = target.partition(":")
     if sep and kind in ("item", "fact", "rule"):
         pool = {"item": items, "fact": facts, "rule": rules}[kind]
@@ -258,31 +260,32 @@ def _conclusion_words(edge: dict[str, Any], target: dict[str, Any]) -> str:
 
 
 def _ranking(run: Analysis, item: str, status: str) -> tuple[str, ...]:
+    """The item's rank and what sets it apart from its neighbours, read off the graph."""
     section = _SECTION_OF.get(status)
-    if section is None:
+    G = run.graph
+    if section is None or item_id(item) not in G:
         return ()
-    entries = run.report[section]
-    index = next((i for i, e in enumerate(entries) if e["id"] == item), None)
+    entries = sorted((data for _, data in G.nodes(data=True)
+                      if data.get("kind") == "item" and data.get("outcome") == status), key=lambda d: d["rank"])
+    index = next((i for i, e in enumerate(entries) if e["item"] == item), None)
     if index is None:
         return ()
     entry = entries[index]
-    lines = []
-    if entry.get("rank_reason"):
-        rank, _, rest = entry["rank_reason"].partition(":")
-        lines.append(f"{rank} of {len(entries)}:{rest}.")
-    elif section == "plan":
-        lines.append(f"Step {index + 1} of {len(entries)}, phase {entry['phase']}, priority {entry['priority']}.")
-    else:
-        lines.append(f"#{index + 1} of {len(entries)}: priority {entry['priority']}, "
-                     f"{entry['support']} supporting rule{'s' if entry['support'] != 1 else ''}.")
+    rank, _, rest = entry["rank_reason"].partition(":")
+    lines = [f"{rank} of {len(entries)}:{rest}."]
+    if section == "plan":
+        phase = run.kb.catalog.item(item).get("phase", "") if run.kb.catalog.item(item) else ""
+        lines = [f"Step {index + 1} of {len(entries)}, phase {phase}, priority {entry['priority']}."]
     if index > 0:
-        lines.append(f"Below #{index} {entries[index - 1]['title']}: {_versus(section, entries[index - 1], entry)}.")
+        lines.append(f"Below #{index} {entries[index - 1]['title']}: "
+                     f"{_versus(run, section, entries[index - 1], entry)}.")
     if index + 1 < len(entries):
-        lines.append(f"Above #{index + 2} {entries[index + 1]['title']}: {_versus(section, entry, entries[index + 1])}.")
+        lines.append(f"Above #{index + 2} {entries[index + 1]['title']}: "
+                     f"{_versus(run, section, entry, entries[index + 1])}.")
     return tuple(lines)
 
 
-def _keys(section: str, entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
+def _keys(run: Analysis, section: str, entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
     """(name, comparable value, shown value), most important first, as docs/report.md orders."""
     keys = []
     if section == "recommendations":
@@ -290,7 +293,8 @@ def _keys(section: str, entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
     if section == "warnings":
         keys.append(("severity", SEVERITIES[entry["severity"]], entry["severity"]))
     if section == "plan":
-        phase = entry.get("phase", "")
+        catalog = run.kb.catalog.item(entry["item"])
+        phase = catalog.get("phase", "") if catalog else ""
         keys.append(("phase", -(PHASES.index(phase) if phase in PHASES else len(PHASES)), phase))
     keys.append(("priority", entry["priority"], str(entry["priority"])))
     if section != "plan":
@@ -298,17 +302,17 @@ def _keys(section: str, entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
     return keys
 
 
-def _versus(section: str, upper: dict[str, Any], lower: dict[str, Any]) -> str:
+def _versus(run: Analysis, section: str, upper: dict[str, Any], lower: dict[str, Any]) -> str:
     """Why ``upper`` ranks before ``lower``: the first ranking key that tells them apart."""
     same = []
-    for (name, a, shown_a), (_, b, shown_b) in zip(_keys(section, upper), _keys(section, lower)):
+    for (name, a, shown_a), (_, b, shown_b) in zip(_keys(run, section, upper), _keys(run, section, lower)):
         if a != b:
             prefix = f"same {', '.join(same)}; " if same else ""
             if name == "phase":
                 return f"{prefix}earlier phase ({shown_a} before {shown_b})"
             return f"{prefix}{name} {shown_a} > {shown_b}"
         same.append(name)
-    return f"same {', '.join(same)}; the id {upper['id']} sorts first"
+    return f"same {', '.join(same)}; the id {upper['item']} sorts first"
 
 
 # --------------------------------------------------------------------------- why not
@@ -387,10 +391,9 @@ def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 
     node = resolve(kb, target)
     kind, name = node.split(":", 1)
     G = run.graph
-    outline = _Outline(run, Passages(kb.catalog.root) if passages else None)
+    outline = _Outline(run, passages_for(kb.catalog.root) if passages else None)
     misses = Misses(kb, run.answers, run.derived, run.fired)
-    sub = reasoning(G, node) if node in G else None
-    common: dict[str, Any] = {"target": node, "kind": kind, "name": name, "graph": sub}
+    common: dict[str, Any] = {"target": node, "kind": kind, "name": name}
 
     if kind == "rule":
         rule = kb.rule(name)

@@ -184,49 +184,57 @@ def _match_subject(key: str) -> str:
     return answer_id(rest.split("=", 1)[0])
 
 
-def _annotate(rule: Rule, matched: list[set[str]], answers: dict[str, Any],
+def _annotate(alternatives: list, matched: list[set[str]], answers: dict[str, Any],
               derived: dict[str, Any]) -> list[tuple[bool, Test]]:
     """The literals of the alternatives the engine matched (see the module notes)."""
-    alternatives = [alt for alt in dnf(rule.when)
-                    if all(_holds(t, answers, derived) == pos for pos, t in alt)]
+    holding = [alt for alt in alternatives if all(_holds(t, answers, derived) == pos for pos, t in alt)]
     out: dict[tuple[bool, Test], None] = {}
     for subjects in matched or [set()]:
-        used = [alt for alt in alternatives if {_subject(t) for pos, t in alt if _binds(pos, t)} <= subjects]
-        for alt in used or alternatives:
+        used = [alt for alt in holding if {_subject(t) for pos, t in alt if _binds(pos, t)} <= subjects]
+        for alt in used or holding:
             for literal in alt:
                 out.setdefault(literal, None)
     return list(out)
 
 
-def _add_answer(G: "nx.DiGraph", kb: KnowledgeBase, name: str, answers: dict[str, Any]) -> str:
-    node = answer_id(name)
-    if node not in G:
-        f = kb.fields.get(name)
-        value = answers.get(name)
-        label = f.label if f else name
-        G.add_node(node, kind="answer", field=name, label=f"{label}: {word(value)}", title=label,
-                   value=word(value), value_json=_dump(value), answered=name in answers,
-                   group=f.group if f else "", group_label=_group_label(kb, f.group) if f else "",
-                   question=f.question if f else "")
-    return node
+class _Static:
+    """What the graph needs from a knowledge base, prepared once per knowledge base."""
 
-
-def _group_label(kb: KnowledgeBase, group: str) -> str:
-    return next((g.label for g in kb.fields.groups if g.id == group), group)
-
-
-def _add_source(G: "nx.DiGraph", kb: KnowledgeBase, doc: str, section: str) -> str:
-    node = source_id(doc, section)
-    if node not in G:
-        found = kb.catalog.section(doc, section)
-        document = kb.catalog.document(doc)
+    def __init__(self, kb: KnowledgeBase) -> None:
+        groups = {g.id: g.label for g in kb.fields.groups}
+        self.fields = {f.id: (f.label, f.group, groups.get(f.group, f.group), f.question) for f in kb.fields.fields}
         folder = Path(kb.catalog.root).name or "knowledge"
-        first, last = found.lines if found else (0, 0)
-        G.add_node(node, kind="source", doc=doc, section=section, label=f"{doc} {section}",
-                   title=found.title if found else section, doc_title=document.title if document else "",
-                   summary=found.summary if found else "", file=f"{folder}/documents/{doc}.txt",
-                   first_line=first, last_line=last)
-    return node
+        self.sources: dict[str, dict[str, Any]] = {}
+        for document in kb.catalog.documents:
+            for sec in document.sections:
+                self.sources[source_id(document.id, sec.id)] = dict(
+                    kind="source", doc=document.id, section=sec.id, label=f"{document.id} {sec.id}", title=sec.title,
+                    doc_title=document.title, summary=sec.summary, file=f"{folder}/documents/{document.id}.txt",
+                    first_line=sec.lines[0], last_line=sec.lines[1])
+        self.alternatives: dict[str, list] = {}
+
+    @staticmethod
+    def of(kb: KnowledgeBase) -> "_Static":
+        found = kb.__dict__.get("_graph_static")
+        if found is None:
+            found = _Static(kb)
+            object.__setattr__(kb, "_graph_static", found)
+        return found
+
+    def dnf(self, rule: Rule) -> list:
+        found = self.alternatives.get(rule.id)
+        if found is None:
+            found = self.alternatives[rule.id] = dnf(rule.when)
+        return found
+
+
+def _answer_attrs(static: _Static, name: str, answers: dict[str, Any]) -> dict[str, Any]:
+    label, group, group_label, question = static.fields.get(name, (name, "", "", ""))
+    value = answers.get(name)
+    shown = word(value)
+    return dict(kind="answer", field=name, label=f"{label}: {shown}", title=label, value=shown,
+                value_json=_dump(value), answered=name in answers, group=group, group_label=group_label,
+                question=question)
 
 
 def _item_order(kb: KnowledgeBase, found: Conclusions) -> dict[str, tuple[int, str]]:
@@ -240,20 +248,16 @@ def _item_order(kb: KnowledgeBase, found: Conclusions) -> dict[str, tuple[int, s
         return entry.get("phase", "") if entry else ""
 
     out: dict[str, tuple[int, str]] = {}
-    orders = [
-        (found.recommend, lambda kv: recommendation_key(*kv), lambda s: {"strength": strength_of(s)}),
-        (found.warn, lambda kv: warning_key(kv[0], kv[1], severity(kv[0])),
-         lambda s, item=None: {}),
-        (found.avoid, lambda kv: plain_key(*kv), lambda s: {}),
-        (found.step, lambda kv: step_key(kv[0], kv[1], phase(kv[0])), lambda s: {}),
-        (found.kpi, lambda kv: plain_key(*kv), lambda s: {}),
-    ]
-    for table, key, extra in orders:
+    for rank, (item, supports) in enumerate(sorted(found.recommend.items(), key=lambda kv: recommendation_key(*kv)), 1):
+        out[item] = (rank, explain_rank(rank, supports, strength=strength_of(supports)))
+    warnings = sorted(found.warn.items(), key=lambda kv: warning_key(kv[0], kv[1], severity(kv[0])))
+    for rank, (item, supports) in enumerate(warnings, 1):
+        out[item] = (rank, explain_rank(rank, supports, severity=severity_of(supports, severity(item))))
+    for table, key in ((found.avoid, lambda kv: plain_key(*kv)),
+                       (found.step, lambda kv: step_key(kv[0], kv[1], phase(kv[0]))),
+                       (found.kpi, lambda kv: plain_key(*kv))):
         for rank, (item, supports) in enumerate(sorted(table.items(), key=key), 1):
-            options = extra(supports)
-            if table is found.warn:
-                options = {"severity": severity_of(supports, severity(item))}
-            out[item] = (rank, explain_rank(rank, supports, **options))
+            out[item] = (rank, explain_rank(rank, supports))
     return out
 
 
@@ -292,23 +296,26 @@ def build_graph(kb: KnowledgeBase, profile: Profile, inference: Inference,
     import networkx as nx
 
     found = conclusions if conclusions is not None else conclude(kb, inference)
+    static = _Static.of(kb)
     answers = profile.as_dict()
     derived = {d.fact: d.value for d in inference.derived}
-    G = nx.DiGraph(name=profile.name, answered=len(answers), rules_fired=len(inference.firings))
+    nodes: dict[str, dict[str, Any]] = {}
+    edges: dict[tuple[str, str], dict[str, Any]] = {}
 
     for d in inference.derived:
         meaning = kb.rules.facts.get(d.fact, "")
-        G.add_node(fact_id(d.fact), kind="fact", fact=d.fact, label=d.fact.replace("_", " ")
-                   + ("" if d.value is True else f" = {word(d.value)}"), title=meaning or d.fact,
-                   value=word(d.value), value_json=_dump(d.value), set_by=d.rule_id, meaning=meaning)
+        nodes[fact_id(d.fact)] = dict(kind="fact", fact=d.fact, label=d.fact.replace("_", " ")
+                                      + ("" if d.value is True else f" = {word(d.value)}"), title=meaning or d.fact,
+                                      value=word(d.value), value_json=_dump(d.value), set_by=d.rule_id,
+                                      meaning=meaning)
+    live = {(s.rule_id, kind, item) for kind in OUTCOMES for item, supports in getattr(found, kind).items()
+            for s in supports}
 
     for firing in inference.firings:
         rule = kb.rule(firing.rule_id)
         if rule is None:
             continue
         node = rule_id(rule.id)
-        G.add_node(node, kind="rule", rule=rule.id, label=rule.title, title=rule.title, because=rule.because,
-                   priority=rule.priority, area=rule.area, level=firing.level, absent="")
         # what the engine matched: one edge per answer or fact, with the tests it satisfied
         matched: dict[str, set[str]] = {}
         subjects_per_match = []
@@ -317,94 +324,106 @@ def build_graph(kb: KnowledgeBase, profile: Profile, inference: Inference,
             for key, value in match.facts:
                 subject = _match_subject(key)
                 subjects.add(subject)
+                members = matched.setdefault(subject, set())
                 if key.startswith("member:"):
-                    matched.setdefault(subject, set()).add(word(value))
-                else:
-                    matched.setdefault(subject, set())
+                    members.add(word(value))
             subjects_per_match.append(subjects)
         tests: dict[str, list[str]] = {}
         negated: dict[str, bool] = {}
         absent = []
-        for positive, test in _annotate(rule, subjects_per_match, answers, derived):
+        for positive, test in _annotate(static.dnf(rule), subjects_per_match, answers, derived):
             subject = _subject(test)
-            if test.kind == "fact" and subject not in G:
+            if test.kind == "fact" and subject not in nodes:
                 absent.append(describe_literal(positive, test))
                 continue
             tests.setdefault(subject, []).append(describe_literal(positive, test))
             negated[subject] = negated.get(subject, True) and not _binds(positive, test)
-        for subject in sorted(set(matched) | set(tests)):
+        nodes[node] = dict(kind="rule", rule=rule.id, label=rule.title, title=rule.title, because=rule.because,
+                           priority=rule.priority, area=rule.area, level=firing.level, absent="; ".join(absent))
+        for subject in set(matched) | set(tests):
             if subject.startswith("answer:"):
-                _add_answer(G, kb, subject.split(":", 1)[1], answers)
-            elif subject not in G:  # a derived fact the engine matched; always derived
+                if subject not in nodes:
+                    nodes[subject] = _answer_attrs(static, subject.split(":", 1)[1], answers)
+            elif subject not in nodes:  # a derived fact the engine matched is always derived
                 continue
-            shown = sorted(matched.get(subject, ()))
-            G.add_edge(subject, node, relation="condition_of", test="; ".join(dict.fromkeys(tests.get(subject, []))),
-                       matched=", ".join(shown), negated=negated.get(subject, False) and subject not in matched)
-        G.nodes[node]["absent"] = "; ".join(absent)
+            edges[subject, node] = dict(relation="condition_of", test="; ".join(dict.fromkeys(tests.get(subject, []))),
+                                        matched=", ".join(sorted(matched.get(subject, ()))),
+                                        negated=negated.get(subject, False) and subject not in matched)
         for citation in rule.sources:
-            G.add_edge(node, _add_source(G, kb, citation.doc, citation.section), relation="cites")
+            source = source_id(citation.doc, citation.section)
+            if source not in nodes:
+                nodes[source] = static.sources.get(source) or dict(
+                    kind="source", doc=citation.doc, section=citation.section, label=source, title=citation.section,
+                    doc_title="", summary="", file="", first_line=0, last_line=0)
+            edges[node, source] = {"relation": "cites"}
         for conclusion in rule.then:
             if conclusion.kind == "derive":
                 target = fact_id(conclusion.target)
-                if target in G:
+                if target in nodes:
                     won = derived.get(conclusion.target, object())
                     effective = won == conclusion.value and type(won) is type(conclusion.value)
-                    G.add_edge(node, target, relation="concludes", conclusion="derive",
-                               value=word(conclusion.value), effective=effective, note="")
+                    edges[node, target] = dict(relation="concludes", conclusion="derive", value=word(conclusion.value),
+                                               effective=effective, note="")
                 continue
-            G.add_edge(node, item_id(conclusion.target), relation="concludes", conclusion=conclusion.kind,
-                       strength=conclusion.strength or ("moderate" if conclusion.kind == "recommend" else ""),
-                       role=conclusion.role or "", severity=conclusion.severity or "", note=conclusion.note or "",
-                       kpi_target=conclusion.kpi_target or "", effective=True)
+            target = item_id(conclusion.target)
+            if target not in nodes:
+                nodes[target] = _item_attrs(kb, found, conclusion.target)
+            edges[node, target] = dict(
+                relation="concludes", conclusion=conclusion.kind,
+                strength=conclusion.strength or ("moderate" if conclusion.kind == "recommend" else ""),
+                role=conclusion.role or "", severity=conclusion.severity or "", note=conclusion.note or "",
+                kpi_target=conclusion.kpi_target or "",
+                effective=(rule.id, conclusion.kind, conclusion.target) in live)
 
-    _add_items(G, kb, found)
-    _add_overrides(G, inference, found)
-    return sorted_graph(G)
-
-
-def _add_items(G: "nx.DiGraph", kb: KnowledgeBase, found: Conclusions) -> None:
     order = _item_order(kb, found)
-    decisions = {d.item: d for d in found.decisions}
-    for node in [n for n, k in G.nodes(data="kind") if k is None]:
-        item = node.split(":", 1)[1]
-        entry = kb.catalog.item(item)
-        outcome = status_of(found, item)
-        rank, reason = order.get(item, (0, ""))
-        supports: list[Support] = []
-        for kind, label in OUTCOMES.items():
-            if label == outcome:
-                supports = getattr(found, kind).get(item, [])
-        G.add_node(node, kind="item", item=item, label=entry.name if entry else item, title=entry.name if entry else item,
-                   catalog=entry.kind if entry else "", description=entry.description if entry else "",
-                   outcome=outcome, rank=rank, rank_reason=reason,
-                   strength=strength_of(supports) if outcome == "recommended" else "",
-                   severity=severity_of(supports, entry.get("severity", "medium") if entry else "medium")
-                   if outcome == "warning" else "",
-                   priority=max((s.priority for s in supports), default=0),
-                   support=len({s.rule_id for s in supports}),
-                   conflict=decisions[item].reason if item in decisions else "")
-        # conclusions that did not make it into the report lost a conflict
-        live = {(s.rule_id, s.conclusion.kind) for kind in OUTCOMES for s in getattr(found, kind).get(item, [])}
-        for rule_node, _, data in G.in_edges(node, data=True):
-            if data["relation"] == "concludes":
-                data["effective"] = (rule_node.split(":", 1)[1], data["conclusion"]) in live
+    for node, data in nodes.items():
+        if data["kind"] == "item":
+            data["rank"], data["rank_reason"] = order.get(data["item"], (0, ""))
+    _add_overrides(edges, nodes, inference, found)
+    G = nx.DiGraph(name=profile.name, answered=len(answers), rules_fired=len(inference.firings))
+    # sorted nodes and edges; each kind's attributes are always written in the same order
+    G.add_nodes_from((n, nodes[n]) for n in sorted(nodes))
+    G.add_edges_from((u, v, edges[u, v]) for u, v in sorted(edges))
+    return G
 
 
-def _add_overrides(G: "nx.DiGraph", inference: Inference, found: Conclusions) -> None:
+def _item_attrs(kb: KnowledgeBase, found: Conclusions, item: str) -> dict[str, Any]:
+    entry = kb.catalog.item(item)
+    outcome = status_of(found, item)
+    supports: list[Support] = []
+    for kind, label in OUTCOMES.items():
+        if label == outcome:
+            supports = getattr(found, kind).get(item, [])
+    decision = next((d for d in found.decisions if d.item == item), None)
+    default_severity = entry.get("severity", "medium") if entry else "medium"
+    return dict(kind="item", item=item, label=entry.name if entry else item, title=entry.name if entry else item,
+                catalog=entry.kind if entry else "", description=entry.description if entry else "",
+                outcome=outcome, rank=0, rank_reason="",
+                strength=strength_of(supports) if outcome == "recommended" else "",
+                severity=severity_of(supports, default_severity) if outcome == "warning" else "",
+                priority=max((s.priority for s in supports), default=0),
+                support=len({s.rule_id for s in supports}),
+                conflict=decision.reason if decision else "")
+
+
+def _add_overrides(edges: dict[tuple[str, str], dict[str, Any]], nodes: dict[str, dict[str, Any]],
+                   inference: Inference, found: Conclusions) -> None:
     for d in inference.derived:
         for loser, value in d.overridden:
-            if rule_id(loser) in G:
-                G.add_edge(rule_id(d.rule_id), rule_id(loser), relation="overrides", about=fact_id(d.fact),
-                           reason=f"{d.rule_id} sets {d.fact} to {word(d.value)} and outranks {loser} "
-                                  f"({word(value)}): higher priority wins, then the id that sorts first")
+            if rule_id(loser) in nodes:
+                edges[rule_id(d.rule_id), rule_id(loser)] = dict(
+                    relation="overrides", about=fact_id(d.fact),
+                    reason=f"{d.rule_id} sets {d.fact} to {word(d.value)} and outranks {loser} "
+                           f"({word(value)}): higher priority wins, then the id that sorts first")
     for decision in found.decisions:
         winners, losers = ((decision.supporters, decision.opposers) if decision.winner == "recommend"
                            else (decision.opposers, decision.supporters))
         best = winners[0].rule_id
         for loser in losers:
             if loser.rule_id != best:
-                G.add_edge(rule_id(best), rule_id(loser.rule_id), relation="overrides",
-                           about=item_id(decision.item), reason=decision.reason)
+                edges[rule_id(best), rule_id(loser.rule_id)] = dict(relation="overrides",
+                                                                     about=item_id(decision.item),
+                                                                     reason=decision.reason)
 
 
 def sorted_graph(G: "nx.DiGraph") -> "nx.DiGraph":

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-__all__ = ["Passages", "pick_sentences"]
+__all__ = ["Passages", "pick_sentences", "passages_for"]
 
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+(?=\S)")
 _WORD = re.compile(r"[a-z][a-z'-]+")
@@ -45,8 +45,8 @@ def pick_sentences(text: str, about: str, limit: int = 320) -> str:
     if len(" ".join(sentences)) <= limit:
         return " ".join(sentences)
     wanted = _words(about)
-    scored = sorted(range(len(sentences)),
-                    key=lambda i: (-len(_words(sentences[i]) & wanted), i))
+    overlap = [len(_words(sentence) & wanted) for sentence in sentences]
+    scored = sorted(range(len(sentences)), key=lambda i: (-overlap[i], i))
     chosen: list[int] = []
     used = 0
     for index in scored:
@@ -74,7 +74,7 @@ def pick_sentences(text: str, about: str, limit: int = 320) -> str:
 
 
 class Passages:
-    """Passages of the documents in ``<knowledge>/documents/``, read once each.
+    """Passages of the documents in ``<knowledge>/documents/``, read once each (quotes are kept too).
 
     Parameters
     ----------
@@ -84,6 +84,7 @@ class Passages:
     def __init__(self, root: str | Path) -> None:
         self.folder = Path(root) / "documents"
         self._lines: dict[str, list[str]] = {}
+        self._quotes: dict[tuple[str, int, int, str, int], str] = {}
 
     def _document(self, doc: str) -> list[str]:
         lines = self._lines.get(doc)
@@ -102,4 +103,20 @@ class Passages:
 
     def quote(self, doc: str, first: int, last: int, about: str, limit: int = 320) -> str:
         """The sentences of the passage that bear most on ``about`` (see :func:`pick_sentences`)."""
-        return pick_sentences(self.text(doc, first, last), about, limit)
+        key = (doc, first, last, about, limit)
+        found = self._quotes.get(key)
+        if found is None:
+            found = self._quotes[key] = pick_sentences(self.text(doc, first, last), about, limit)
+        return found
+
+
+def passages_for(root: str | Path) -> Passages:
+    """The process's :class:`Passages` of one knowledge folder (documents are read once per process)."""
+    key = str(root)
+    found = _SHARED.get(key)
+    if found is None:
+        found = _SHARED[key] = Passages(root)
+    return found
+
+
+_SHARED: dict[str, Passages] = {}
