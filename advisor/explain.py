@@ -357,9 +357,11 @@ def _opposers(run: Analysis, item: str) -> list:
 
 
 def _decision(run: Analysis, item: str) -> dict[str, Any] | None:
-    found = next((d for d in run.conclusions.decisions if d.item == item), None)
-    if found is None:
-        found = next((d for key, d in sorted(run.conclusions.overruled.items()) if key.split(":", 1)[1] == item), None)
+    decisions = run.conclusions.decisions
+    found = next((d for d in decisions if d.item == item), None)
+    if found is None:  # a mistake whose warning stood for or against recommending what it targets
+        found = next((d for d in decisions if any(s.conclusion.kind == "warn" and s.conclusion.target == item
+                                                  for s in d.opposers)), None)
     if found is None:
         return None
     return {
@@ -423,13 +425,17 @@ def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 
             if e.get("relation") == "concludes":
                 (effective if e.get("effective") else losing).append(u)
     order = lambda n: _rule_order(G, n)  # noqa: E731
-    reasons = tuple(outline.rule(u, node, set()) for u in sorted(effective, key=order))
-    overruled = tuple(outline.rule(u, node, set()) for u in sorted(losing, key=order))
-    # the winning side of a disagreement over a mistake's target is drawn too
     decision = _decision(run, name)
-    if decision is not None and not overruled:
-        against = [rule_id(a["rule"]) for a in decision["against"]]
-        overruled = tuple(outline.rule(u, None, set()) for u in against if u in G and u not in effective)
+    if decision is not None:  # both sides of the disagreement, whichever conclusion each side drew
+        found = next(d for d in run.conclusions.decisions if d.item == decision["item"])
+        winners, losers = ((found.supporters, found.opposers) if found.winner == "recommend"
+                           else (found.opposers, found.supporters))
+        own = set(effective) | set(losing)
+        if status == "overruled":  # the reasons are the other side's
+            effective = [rule_id(s.rule_id) for s in winners if rule_id(s.rule_id) not in own]
+        losing += [rule_id(s.rule_id) for s in losers if rule_id(s.rule_id) not in own]
+    reasons = tuple(outline.rule(u, node, set()) for u in sorted(dict.fromkeys(effective), key=order))
+    overruled = tuple(outline.rule(u, node, set()) for u in sorted(dict.fromkeys(losing), key=order))
     ranking = _ranking(run, name, status)
     label = _STATUS_WORDS[status]
     goal_word = GOALS[goal_kind]
@@ -443,6 +449,8 @@ def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 
     goal_status = {"recommend": "recommended", "warn": "warning", "step": "plan", "kpi": "kpi"}[goal_kind]
     found = _not_in(run, common, candidates, opposers, misses, goal_kind,
                     lambda r: r.status(name) == goal_status, search and bool(candidates), max_runs)
+    if decision is not None:  # rules that fired are explained above; list only those that did not
+        found = Explanation(**{**found.__dict__, "misses": tuple(m for m in found.misses if not m.fired)})
     if status == "not_advised":
         headline = f"{entry.name} is not advised: {n} rule{'s' if n != 1 else ''} advised against it."
     elif status == "overruled":

@@ -247,3 +247,85 @@ def test_every_example_item_can_be_explained_from_the_text_helper(kb):
         for entry in run.report["recommendations"][:2] + run.report["warnings"][:2]:
             text = explain_text(kb, profile, entry["id"])
             assert text == render_text(explain(run, entry["id"]))
+
+
+MISTAKE_RULES = """
+area: test
+title: Mistake against a channel
+rules:
+  - id: seo-always
+    title: Optimise for search engines
+    priority: {seo}
+    when: {{field: storefront, equals: own_site}}
+    then: [{{recommend: seo, strength: strong}}]
+    because: An own site has to be found through the search engines.
+    source: {{doc: "002", section: seo}}
+  - id: viral-hope
+    title: Do not count on going viral
+    priority: {viral}
+    when: {{field: counts_on_viral, equals: true}}
+    then: [{{warn: viral-for-everyone}}]
+    because: Only firms able to steer a viral spread can rely on one.
+    source: {{doc: "001", section: mistake-viral}}
+"""
+
+
+@pytest.fixture
+def targeted_kb(tmp_path, write_rules):
+    """A knowledge base whose viral mistake targets SEO, so a warning can overrule a recommendation."""
+    import shutil as sh
+
+    from advisor.kb import load_knowledge_base
+    from conftest import KNOWLEDGE
+
+    folder = tmp_path / "knowledge"
+    sh.copytree(KNOWLEDGE, folder)
+    path = folder / "mistakes.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    severity: high\n    sources:\n      - {doc: \"001\", section: mistake-viral}",
+                                 "    severity: high\n    targets: [seo]\n    sources:\n"
+                                 "      - {doc: \"001\", section: mistake-viral}", 1), encoding="utf-8")
+    assert "targets: [seo]" in path.read_text(encoding="utf-8")
+
+    def make(seo: int, viral: int):
+        rules = write_rules(MISTAKE_RULES.format(seo=seo, viral=viral), name=f"r{seo}-{viral}.yaml")
+        for old in rules.glob("*.yaml"):
+            if old.name != f"r{seo}-{viral}.yaml":
+                old.unlink()
+        return load_knowledge_base(knowledge=folder, rules=[rules], use_cache=False)
+
+    return make
+
+
+def test_a_warning_that_overrules_a_recommendation_is_shown_from_both_sides(targeted_kb):
+    kb = targeted_kb(60, 70)
+    run = analyse(kb, {"storefront": "own_site", "counts_on_viral": True})
+    seo = explain(run, "seo")
+    assert seo.status == "overruled"
+    assert [s.node for s in seo.overruled] == ["rule:seo-always"]
+    assert [s.node for s in seo.reasons] == ["rule:viral-hope"]  # why it was overruled
+    assert seo.misses == ()  # every rule that could recommend it fired; the disagreement says the rest
+    assert seo.decision["against"][0]["via"] == "warn viral-for-everyone"
+    # the smallest change: stop counting on going viral, and the warning no longer stands against it
+    assert [c.settings for c in seo.changes] == [(("counts_on_viral", False),)]
+    assert seo.changes[0].lost == ("warnings:viral-for-everyone",)
+    text = render_text(seo)
+    assert "overruled in a disagreement" in text and "against it:  viral-hope (priority 70, warn viral-for-everyone)" in text
+    warning = explain(run, "viral-for-everyone")
+    assert warning.status == "warning" and warning.decision["outcome"] == "not advised"
+    assert warning.decision["item"] == "seo"
+    assert "about:       recommending seo" in render_text(warning)
+    assert [s.node for s in warning.reasons] == ["rule:viral-hope"]
+    assert [s.node for s in warning.overruled] == ["rule:seo-always"]
+
+
+def test_a_recommendation_that_overrules_a_warning(targeted_kb):
+    kb = targeted_kb(80, 70)
+    run = analyse(kb, {"storefront": "own_site", "counts_on_viral": True})
+    assert explain(run, "seo").status == "recommended"
+    warning = explain(run, "viral-for-everyone")
+    assert warning.status == "overruled"
+    assert [s.node for s in warning.overruled] == ["rule:viral-hope"]
+    assert [s.node for s in warning.reasons] == ["rule:seo-always"]
+    assert "WHY IT WAS OVERRULED" in render_text(warning)
+    assert "recommended: the strongest rule for it (seo-always, priority 80)" in warning.decision["reason"]

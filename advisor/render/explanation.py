@@ -64,7 +64,7 @@ def render_text(explanation: Any, *, width: int = 88) -> str:
         for line in e.ranking:
             out += _wrap(line, width, "  ", "    ")
     if e.reasons:
-        _section(out, "Why")
+        _section(out, "Why it was overruled" if e.status == "overruled" else "Why")
         out.append("Each line holds because of the lines indented under it, down to your answers.")
         for step in e.reasons:
             out.append("")
@@ -72,13 +72,14 @@ def render_text(explanation: Any, *, width: int = 88) -> str:
     if e.decision:
         _section(out, "Disagreement")
         d = e.decision
+        out += _wrap(f"recommending {d['item']}", width, "  about:       ", " " * 15)
         out += _wrap(", ".join(f"{r['rule']} (priority {r['priority']})" for r in d["for"]) or "-", width,
                      "  for it:      ", " " * 15)
         out += _wrap(", ".join(f"{r['rule']} (priority {r['priority']}, {r['via']})" for r in d["against"]) or "-",
                      width, "  against it:  ", " " * 15)
         out += _wrap(d["reason"], width, "  decided:     ", " " * 15)
     if e.overruled:
-        _section(out, "Overruled" if e.reasons else "Concluded, but overruled")
+        _section(out, "Concluded, but overruled" if e.status == "overruled" else "Overruled")
         for step in e.overruled:
             out.append("")
             out += outline_lines(step, width)
