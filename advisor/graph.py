@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from .analysis import OUTCOMES, status_of
 from .compiler import dnf
@@ -51,6 +51,7 @@ from .model import Rule, Test
 from .profile import Profile
 from .ranking import explain_rank, plain_key, recommendation_key, severity_of, step_key, strength_of, warning_key
 from .reference import test_holds as _holds
+from .wording import describe_literal, word
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -64,12 +65,9 @@ __all__ = [
     "item_id",
     "source_id",
     "build_graph",
-    "reasoning",
     "sorted_graph",
     "to_json",
     "from_json",
-    "describe_literal",
-    "word",
 ]
 
 KINDS = ("answer", "rule", "fact", "item", "source")
@@ -107,57 +105,6 @@ def source_id(doc: str, section: str) -> str:
     'source:004#sales-channel'
     """
     return f"source:{doc}#{section}"
-
-
-def word(value: Any) -> str:
-    """A value as people read it: yes/no, lists joined, ``not answered`` for None.
-
-    >>> word(True), word(["dealers", "physical_stores"]), word(None), word(5)
-    ('yes', 'dealers, physical_stores', 'not answered', '5')
-    """
-    if value is None:
-        return "not answered"
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(map(word, value)) if value else "none"
-    return str(value)
-
-
-_NEGATED = {
-    "equals": "{s} is not {v}",
-    "in": "{s} is none of {v}",
-    "not_in": "{s} is not answered or is one of {v}",
-    "less_than": "{s} is not < {v}",
-    "at_most": "{s} is not <= {v}",
-    "greater_than": "{s} is not > {v}",
-    "at_least": "{s} is not >= {v}",
-    "contains": "{s} does not include {v}",
-    "contains_any": "{s} includes none of {v}",
-}
-
-
-def describe_literal(positive: bool, test: Test) -> str:
-    """A test, or its negation, in words.
-
-    >>> from advisor.model import Test
-    >>> describe_literal(False, Test("field", "seo", "equals", "thorough"))
-    'seo is not thorough'
-    >>> describe_literal(False, Test("fact", "web_sells", "equals", True))
-    'web_sells does not hold'
-    """
-    if positive:
-        return test.describe()
-    if test.kind == "fact" and test.op == "equals" and test.value is True:
-        return f"{test.name} does not hold"
-    if test.op == "answered":
-        return Test(test.kind, test.name, "answered", not test.value).describe()
-    subject = test.name if test.kind == "field" else f"fact {test.name}"
-    value = word(list(test.value)) if isinstance(test.value, (list, tuple)) else word(test.value)
-    pattern = _NEGATED.get(test.op)
-    return pattern.format(s=subject, v=value) if pattern else f"not ({test.describe()})"
 
 
 # --------------------------------------------------------------------------- building
@@ -445,58 +392,6 @@ def sorted_graph(G: "nx.DiGraph") -> "nx.DiGraph":
     return out
 
 
-_FOLLOW = ("condition_of", "concludes")
-
-
-def reasoning(G: "nx.DiGraph", node: str) -> "nx.DiGraph":
-    """The sub-graph that explains ``node``: everything leading to it, both sides of any
-    disagreement it was part of, and the sources those rules cite.
-
-    Parameters
-    ----------
-    G : a graph from :func:`build_graph`.
-    node : a node id of ``G`` (an item, a derived fact or a rule).
-
-    Raises
-    ------
-    KeyError
-        If ``node`` is not in ``G``.
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> G = nx.DiGraph()
-    >>> G.add_node("rule:r", kind="rule")
-    >>> G.add_edge("answer:a", "rule:r", relation="condition_of")
-    >>> G.add_edge("rule:r", "item:x", relation="concludes")
-    >>> G.add_edge("rule:r", "source:000#s", relation="cites")
-    >>> G.add_edge("rule:q", "item:y", relation="concludes")
-    >>> sorted(reasoning(G, "item:x"))
-    ['answer:a', 'item:x', 'rule:r', 'source:000#s']
-    """
-    if node not in G:
-        raise KeyError(node)
-    keep = {node}
-    frontier = [node]
-    while frontier:
-        current = frontier.pop()
-        neighbours = [u for u, _, rel in G.in_edges(current, data="relation") if rel in _FOLLOW]
-        # the other side of a disagreement about this node, and who overrode an included rule
-        for u, v, data in G.in_edges(current, data=True):
-            if data.get("relation") == "overrides":
-                neighbours.append(u)
-        for u, v, data in G.out_edges(current, data=True):
-            if data.get("relation") == "overrides" and data.get("about") in keep:
-                neighbours.append(v)
-        for other in neighbours:
-            if other not in keep:
-                keep.add(other)
-                frontier.append(other)
-    for rule in [n for n in keep if G.nodes[n].get("kind") == "rule"]:
-        keep.update(v for _, v, rel in G.out_edges(rule, data="relation") if rel == "cites")
-    return sorted_graph(G.subgraph(keep))
-
-
 def to_json(G: "nx.DiGraph") -> dict[str, Any]:
     """``G`` as node-link JSON data (sorted; see :func:`from_json`).
 
@@ -522,36 +417,3 @@ def from_json(data: dict[str, Any]) -> "nx.DiGraph":
     from networkx.readwrite import json_graph
 
     return json_graph.node_link_graph(data, directed=True, edges="links")
-
-
-def answers_behind(G: "nx.DiGraph", node: str) -> list[str]:
-    """The answer nodes ``node`` rests on, directly or through derived facts, sorted
-    (conclusions that lost a disagreement are not followed).
-
-    >>> import networkx as nx
-    >>> G = nx.DiGraph()
-    >>> G.add_node("answer:a", kind="answer"); G.add_node("rule:r", kind="rule"); G.add_node("item:x", kind="item")
-    >>> G.add_edge("answer:a", "rule:r", relation="condition_of"); G.add_edge("rule:r", "item:x", relation="concludes")
-    >>> answers_behind(G, "item:x")
-    ['answer:a']
-    """
-    seen = {node}
-    frontier = [node]
-    while frontier:
-        current = frontier.pop()
-        for u, _, data in G.in_edges(current, data=True):
-            relation = data.get("relation")
-            if u not in seen and (relation == "condition_of" or
-                                  (relation == "concludes" and data.get("effective", True))):
-                seen.add(u)
-                frontier.append(u)
-    return sorted(n for n in seen if G.nodes[n].get("kind") == "answer")
-
-
-def nodes_of(G: "nx.DiGraph", kind: str, among: Iterable[str] | None = None) -> list[str]:
-    """The nodes of one kind, sorted."""
-    pool = G.nodes if among is None else among
-    return sorted(n for n in pool if G.nodes[n].get("kind") == kind)
-
-
-__all__ += ["nodes_of", "answers_behind"]

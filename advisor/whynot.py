@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from .compiler import dnf
-from .graph import describe_literal, word
+from .wording import describe_literal, word
 from .kb import KnowledgeBase
 from .model import Rule, Test
 from .reference import test_holds as _holds

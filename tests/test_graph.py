@@ -10,7 +10,8 @@ import networkx as nx
 import pytest
 
 from advisor.analysis import analyse
-from advisor.graph import answers_behind, from_json, reasoning, to_json
+from advisor.graph import from_json, to_json
+from advisor.reasoning import answers_behind, reasoning
 from advisor.render.dot import to_dot
 from advisor.render.graphml import to_graphml
 from advisor.render.view import focus_view, full_view, overview

@@ -6,7 +6,8 @@ import pytest
 
 from advisor.analysis import analyse
 from advisor.errors import InputError
-from advisor.whatif import candidate_values, parse_settings, parse_value, whatif
+from advisor.changes import candidate_values
+from advisor.whatif import parse_settings, parse_value, whatif
 from conftest import EXAMPLES
 
 RULES = """

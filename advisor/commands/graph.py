@@ -42,8 +42,9 @@ def graph_cmd(profile: str, fmt: str | None, item: str | None, overview: bool, s
     from ..analysis import analyse
     from ..errors import InputError
     from ..explain import resolve
-    from ..graph import reasoning, to_json
+    from ..graph import to_json
     from ..profile import read_profile_source
+    from ..reasoning import reasoning
     from ..render import view
 
     chosen = fmt or (_SUFFIXES.get(Path(output).suffix.lower()) if output and output != "-" else None) or "dot"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from ..graph import word
+from ..wording import word
 
 __all__ = ["render_text", "render_comparison", "outline_lines"]
 

@@ -101,7 +101,7 @@ def _explanation(explanation: Any) -> str:
 def _chips(graph: Any, item: str) -> str:
     if graph is None or f"item:{item}" not in graph:
         return ""
-    from ..graph import answers_behind
+    from ..reasoning import answers_behind
 
     chips = []
     for node in answers_behind(graph, f"item:{item}"):

@@ -29,7 +29,7 @@ def _answers(graph: Any, item: str) -> str:
     """``Price level: high; Storefront: own site`` - the answers an item rests on."""
     if graph is None or f"item:{item}" not in graph:
         return ""
-    from ..graph import answers_behind
+    from ..reasoning import answers_behind
 
     parts = []
     for node in answers_behind(graph, f"item:{item}"):
@@ -94,7 +94,7 @@ def render(report: dict[str, Any], *, graph: Any = None, **_: object) -> str:
             for note in e["notes"]:
                 lines.append(f"- {note}")
             _because(lines, graph, e)
-            lines.append(f"- *Ranked:* {e['rank_reason']}")
+            lines.append(f"- *Ranked* {e['rank_reason']}")
             if e.get("conflict"):
                 lines.append(f"- *Decided:* {e['conflict']['reason']}")
             lines.append("")

@@ -145,7 +145,7 @@ def full_view(G: "nx.DiGraph", *, sources: str = "fold") -> "nx.DiGraph":
 
 def focus_view(G: "nx.DiGraph", node: str) -> "nx.DiGraph":
     """The reasoning behind one node (see :func:`advisor.graph.reasoning`), sources as nodes."""
-    from ..graph import reasoning
+    from ..reasoning import reasoning
 
     return full_view(reasoning(G, node), sources="nodes")
 
