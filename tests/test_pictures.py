@@ -128,3 +128,11 @@ def test_graph_format_follows_the_output_suffix(run_cli, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert out.read_text().startswith("flowchart LR")
     assert "wrote mermaid graph" in result.stderr
+
+
+@needs_dot
+def test_html_and_markdown_are_byte_stable(run_cli):
+    for fmt in ("html", "markdown"):
+        first = run_cli(["advise", EXAMPLE, "--format", fmt]).stdout
+        second = run_cli(["advise", EXAMPLE, "--format", fmt]).stdout
+        assert first == second and first

@@ -100,7 +100,8 @@ def _node_view(G: "nx.DiGraph", node: str, fold_sources: bool) -> dict[str, Any]
                 "tooltip": f"{data['item']}: {data.get('description', '')}", "style": outcome, "layer": 4,
                 "href": f"#item-{data['item']}"}
     return {"kind": kind, "label": wrap_label(f"{data['doc']} {data['title']}", 24, 3),
-            "small": f"lines {data['first_line']}-{data['last_line']}",
+            "small": (f"line {data['first_line']}" if data["first_line"] == data["last_line"]
+                      else f"lines {data['first_line']}-{data['last_line']}"),
             "tooltip": f"{data['file']} lines {data['first_line']}-{data['last_line']}: {data.get('summary', '')}",
             "style": "source", "layer": 5}
 
