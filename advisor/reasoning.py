@@ -18,7 +18,7 @@ from .graph import sorted_graph
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-__all__ = ["reasoning", "answers_behind", "nodes_of"]
+__all__ = ["reasoning", "answers_behind", "answer_words", "nodes_of"]
 
 _FOLLOW = ("condition_of", "concludes")
 
@@ -100,3 +100,18 @@ def nodes_of(G: "nx.DiGraph", kind: str, among: Iterable[str] | None = None) -> 
     """The nodes of one kind, sorted."""
     pool = G.nodes if among is None else among
     return sorted(n for n in pool if G.nodes[n].get("kind") == kind)
+
+
+def answer_words(G: "nx.DiGraph | None", item: str) -> list[tuple[str, str, str]]:
+    """(label, value in words, question) of each answer item ``item`` (a catalog id) rests on.
+
+    Empty when there is no graph or the item is not in it.
+    """
+    node = f"item:{item}"
+    if G is None or node not in G:
+        return []
+    out = []
+    for answer in answers_behind(G, node):
+        data = G.nodes[answer]
+        out.append((data["title"], data["value"].replace("_", " "), data["question"]))
+    return out

@@ -99,15 +99,10 @@ def _explanation(explanation: Any) -> str:
 
 
 def _chips(graph: Any, item: str) -> str:
-    if graph is None or f"item:{item}" not in graph:
-        return ""
-    from ..reasoning import answers_behind
+    from ..reasoning import answer_words
 
-    chips = []
-    for node in answers_behind(graph, f"item:{item}"):
-        data = graph.nodes[node]
-        chips.append(f'<span class="chip" title="{_e(data["question"])}">{_e(data["title"])}: '
-                     f'{_e(data["value"].replace("_", " "))}</span>')
+    chips = [f'<span class="chip" title="{_e(question)}">{_e(label)}: {_e(value)}</span>'
+             for label, value, question in answer_words(graph, item)]
     return f'<p class="small">Because you answered: {"".join(chips)}</p>' if chips else ""
 
 

@@ -27,15 +27,9 @@ def _sources(entry: dict[str, Any]) -> str:
 
 def _answers(graph: Any, item: str) -> str:
     """``Price level: high; Storefront: own site`` - the answers an item rests on."""
-    if graph is None or f"item:{item}" not in graph:
-        return ""
-    from ..reasoning import answers_behind
+    from ..reasoning import answer_words
 
-    parts = []
-    for node in answers_behind(graph, f"item:{item}"):
-        data = graph.nodes[node]
-        parts.append(f"{data['title']}: {data['value'].replace('_', ' ')}")
-    return "; ".join(parts)
+    return "; ".join(f"{label}: {value}" for label, value, _ in answer_words(graph, item))
 
 
 def _because(lines: list[str], graph: Any, entry: dict[str, Any]) -> None:
