@@ -25,8 +25,11 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "advise": ("advisor.commands.advise", "advise", "Advise a business described by a JSON profile."),
     "ask": ("advisor.commands.ask", "ask", "Answer questions about your business and get the advice."),
+    "explain": ("advisor.commands.explain", "explain_cmd", "Explain why an item was, or was not, suggested."),
     "fields": ("advisor.commands.fields", "fields_cmd", "List the profile fields, their choices and questions."),
+    "graph": ("advisor.commands.graph", "graph_cmd", "Export or draw the reasoning graph (DOT, Mermaid, GraphML, JSON, SVG)."),
     "schema": ("advisor.commands.fields", "schema_cmd", "Print the JSON Schema of profiles or rule files."),
+    "whatif": ("advisor.commands.whatif", "whatif_cmd", "Show what changes in the advice if answers change."),
 }
 
 
