@@ -369,3 +369,68 @@ def test_rule_files_are_one_per_area():
     areas = [d["area"] for d in data.values()]
     assert len(areas) == len(set(areas))
     assert all(Path(name).stem == d["area"] for name, d in data.items())
+
+
+# --------------------------------------------------------------------------- docs/guidance.md
+
+
+GUIDANCE = Path(__file__).resolve().parent.parent / "docs" / "guidance.md"
+
+
+def _guidance_sections() -> dict[str, list[str]]:
+    """Section key -> the bullet lines under its heading."""
+    out: dict[str, list[str]] = {}
+    current = None
+    for line in GUIDANCE.read_text(encoding="utf-8").splitlines():
+        heading = re.match(r"^### (\d{3}#[a-z0-9-]+) - ", line)
+        if heading:
+            current = heading.group(1)
+            assert current not in out, f"{current} appears twice in docs/guidance.md"
+            out[current] = []
+        elif line.startswith("## "):
+            current = None
+        elif current and line.startswith("- "):
+            out[current].append(line)
+    return out
+
+
+def test_guidance_lists_every_section_in_document_order(kb):
+    keys = list(_guidance_sections())
+    assert keys == [s.key() for s in kb.catalog.sections()]
+
+
+def test_guidance_gives_every_actionable_section_its_rules(kb):
+    sections = _guidance_sections()
+    for section in kb.catalog.sections():
+        bullets = sections[section.key()]
+        if not section.actionable:
+            assert not bullets, f"{section.key()} is marked not actionable but lists guidance"
+            continue
+        assert bullets, f"{section.key()} lists no guidance"
+        for bullet in bullets:
+            assert "rules: `" in bullet or "not encoded:" in bullet, f"{section.key()}: {bullet[:60]}"
+
+
+def test_guidance_names_only_real_rules_and_every_rule(kb):
+    text = GUIDANCE.read_text(encoding="utf-8")
+    named = set()
+    for line in text.splitlines():
+        if "rules: `" in line:
+            named |= set(re.findall(r"`([a-z0-9][a-z0-9-]*)`", line.split("rules: ", 1)[1]))
+    ids = {rule.id for rule in kb.rules.rules}
+    assert named - ids == set(), f"docs/guidance.md names rules that do not exist: {sorted(named - ids)}"
+    assert ids - named == set(), f"rules docs/guidance.md does not mention: {sorted(ids - named)}"
+
+
+def test_guidance_rules_cite_the_section_they_are_listed_under(kb):
+    """A rule listed under a section cites that section (or is a listed conflict partner)."""
+    by_id = kb.rules.by_id()
+    problems = []
+    for key, bullets in _guidance_sections().items():
+        for bullet in bullets:
+            if "rules: `" not in bullet or "conflict" in bullet.lower():
+                continue
+            for rule_id in re.findall(r"`([a-z0-9][a-z0-9-]*)`", bullet.split("rules: ", 1)[1]):
+                if key not in {c.key() for c in by_id[rule_id].sources}:
+                    problems.append(f"{key}: {rule_id} does not cite it")
+    assert not problems, "\n".join(problems)
