@@ -332,6 +332,7 @@ def test_derived_facts_never_take_two_values(kb):
 #: Minimal profiles for rules the bundled examples do not trigger.
 EXTRA_PROFILES = {
     "audience-on-sns": {"audience_hangouts": ["sns"]},
+    "b2c-builds-own-mall": {"business_model": "B2C", "business_stage": "planning", "product_type": "physical_goods"},
     "both-purposes-add-subscription": {"wechat_purpose": "both", "wechat_account": "service"},
     "decide-the-requirement": {"marketing_budget": "small"},
     "maturity-multichannel": {"business_stage": "mature", "storefront": "own_site", "price_level": "low",
