@@ -322,6 +322,13 @@ def test_warnings_with_targets_outrank_every_recommendation_of_them(kb):
                 assert all(rule.priority > p for p in recommenders[target]), (rule.id, target)
 
 
+def test_every_recommendation_avoidance_and_step_says_what_to_do(kb):
+    """A consultant's advice is concrete: each of these conclusions carries a note."""
+    missing = [f"{rule.id}: {c.kind} {c.target}" for rule in kb.rules.rules for c in rule.then
+               if c.kind in ("recommend", "avoid", "step") and not c.note]
+    assert not missing, missing
+
+
 def test_derived_facts_never_take_two_values(kb):
     """Every derive conclusion sets the fact to true; no overriding is needed."""
     assert all(c.value is True for rule in kb.rules.rules for c in rule.then if c.kind == "derive")
