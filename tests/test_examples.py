@@ -190,8 +190,11 @@ EXPECT: dict[str, dict] = {
     ),
     "home-repair": dict(
         # home repairs by phone and visiting staff, nothing online, paying a fixed fee for ads
-        recommend=["online-to-offline-promotion", "seo", "phone-sales", "wechat-service",
+        recommend=["online-to-offline-promotion",  # 004: the web promotes a service sold offline
+                   "seo",                        # 002: found in search even without a web shop
+                   "phone-sales",
                    "professional-help"],         # 003 carrier: nobody works on marketing
+        plan=["decide-wechat-purpose"],          # 001 layout / 002: its customers are on WeChat
         warn=["ignoring-the-network", "paying-for-exposure", "judging-by-clicks",
               "neglecting-repeat-customers"],
         not_recommend=["online-only-sale", "own-online-mall"],
