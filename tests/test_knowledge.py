@@ -272,18 +272,22 @@ def _words(text: str) -> list[str]:
 
 
 def test_rationales_and_notes_are_our_own_words(kb):
-    """No rationale or note repeats eight consecutive words of the machine translation."""
+    """No rationale, note, catalog text or section summary repeats eight consecutive
+    words of the machine translation."""
     size = 8
     grams = set()
     for path in DOCUMENTS.glob("*.txt"):
         words = _words(path.read_text(encoding="utf-8"))
         grams |= {tuple(words[i:i + size]) for i in range(len(words) - size + 1)}
+    texts = [(rule.id, text) for rule in kb.rules.rules
+             for text in [rule.because] + [c.note for c in rule.then if c.note]]
+    texts += [(item.id, text) for item in kb.catalog.items for text in (item.description, item.get("fix") or "")]
+    texts += [(section.key(), section.summary) for section in kb.catalog.sections()]
     copied = []
-    for rule in kb.rules.rules:
-        for text in [rule.because] + [c.note for c in rule.then if c.note]:
-            words = _words(text)
-            if any(tuple(words[i:i + size]) in grams for i in range(len(words) - size + 1)):
-                copied.append(f"{rule.id}: {text[:80]}")
+    for where, text in texts:
+        words = _words(text)
+        if any(tuple(words[i:i + size]) in grams for i in range(len(words) - size + 1)):
+            copied.append(f"{where}: {text[:80]}")
     assert not copied, "\n".join(copied)
 
 
