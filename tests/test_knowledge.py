@@ -446,3 +446,12 @@ def test_guidance_rules_cite_the_section_they_are_listed_under(kb):
                 if key not in {c.key() for c in by_id[rule_id].sources}:
                     problems.append(f"{key}: {rule_id} does not cite it")
     assert not problems, "\n".join(problems)
+
+
+def test_guidance_names_only_real_rules_and_items_anywhere(kb):
+    """Rule and catalog ids in the conflicts and thresholds tables exist too."""
+    ids = {rule.id for rule in kb.rules.rules} | {item.id for item in kb.catalog.items}
+    areas = {rule.area for rule in kb.rules.rules}
+    tokens = set(re.findall(r"`([a-z0-9][a-z0-9-]*)`", GUIDANCE.read_text(encoding="utf-8")))
+    unknown = tokens - ids - areas - {"conflicts"}
+    assert not unknown, f"docs/guidance.md names unknown ids: {sorted(unknown)}"
