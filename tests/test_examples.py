@@ -309,3 +309,13 @@ def test_the_examples_cover_the_range_the_documents_address(reports):
     assert {a["price_level"] for a in answers} == {"low", "medium", "high", "luxury"}
     assert {a["product_type"] for a in answers} == {"physical_goods", "services", "vehicles",
                                                     "industrial_equipment", "digital_goods"}
+
+
+def test_every_piece_of_advice_rests_on_an_answer(reports, kb):
+    """No advice is given on negations of unanswered questions alone: each fired rule that
+    concludes something beyond a derived fact matched at least one answer or derived fact."""
+    for stem, report in reports.items():
+        for fired in report["fired_rules"]:
+            rule = kb.rule(fired["id"])
+            if any(c.kind != "derive" for c in rule.then):
+                assert fired["matched"], f"{stem}: {fired['id']} fired on no answer"
