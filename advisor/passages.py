@@ -13,11 +13,28 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-__all__ = ["Passages", "pick_sentences", "passages_for"]
+__all__ = ["Passages", "pick_sentences", "passages_for", "clean"]
 
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+(?=\S)")
 _WORD = re.compile(r"[a-z][a-z'-]+")
 # words too common to tell passages apart
+# Leftover HTML of the scraped articles (001 is full of it): a "clothing" link dropped
+# into sentences, and broken <p>/<strong> tags. Quotes show the words, not the markup.
+_LINK = re.compile(r'["<]\s*a"?\s+target=\s*"_blank"\s+href=\s*"[^"]*"\s*>\s*clothing\s*(?:<\s*/\s*a\s*>|"/a")\s*')
+_TAG = re.compile(r'<\s*/?\s*(?:p|strong)\s*>\s*|"?\(?/(?:strong|p)\)?\s*>\s*|^"?P\s*>\s*|(?<=\s)>(?=\s)|\s/p\b',
+                  re.M | re.I)
+
+
+def clean(text: str) -> str:
+    """The passage without the stray markup of the scraped source.
+
+    >>> clean('< p > < strong > > first, it is < /strong > /p > ok; social < a target= "_blank" '
+    ...       'href= "http://x/" > clothing < /a > media')
+    'first, it is ok; social media'
+    """
+    return " ".join(_TAG.sub(" ", _LINK.sub("", text)).split())
+
+
 _STOP = frozenset("""a about after all also an and any are as at be because been before being both but by can
 could do does each for from has have how if in into is it its itself just may more most much must no not of on
 once one only or other our out over own so some such than that the their them then there these they this those
@@ -99,7 +116,7 @@ class Passages:
     def text(self, doc: str, first: int, last: int) -> str:
         """Lines ``first``..``last`` (1-based, inclusive) of document ``doc``, blank lines dropped."""
         lines = self._document(doc)[max(first, 1) - 1:max(last, 0)]
-        return "\n".join(line.strip() for line in lines if line.strip())
+        return "\n".join(clean(line) for line in lines if clean(line))
 
     def quote(self, doc: str, first: int, last: int, about: str, limit: int = 320) -> str:
         """The sentences of the passage that bear most on ``about`` (see :func:`pick_sentences`)."""
