@@ -18,9 +18,12 @@ FORMATS = ("text", "json", "markdown", "html")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to this file instead of standard output.")
 @click.option("--width", type=click.IntRange(50, 400), default=None, help="Text width (default: the terminal's).")
+@click.option("--top", type=click.IntRange(0, None), default=10, show_default=True,
+              help="In text, explain this many recommendations in full and list the rest on one line each "
+                   "(0: all in full).")
 @color_option
 @knowledge_options
-def advise(profile: str, fmt: str | None, output: str | None, width: int | None, color: str,
+def advise(profile: str, fmt: str | None, output: str | None, width: int | None, top: int, color: str,
            kb_options: dict) -> None:
     """Advise a business described by a JSON profile (a file, or - for standard input).
 
@@ -57,7 +60,8 @@ def advise(profile: str, fmt: str | None, output: str | None, width: int | None,
         import shutil
 
         width = min(100, shutil.get_terminal_size((88, 24)).columns) if not output else 88
-    text = render(report, chosen, width=width, color=use_color(color) and not output and chosen == "text", **extra)
+    text = render(report, chosen, width=width, color=use_color(color) and not output and chosen == "text", top=top,
+                  **extra)
     write_output(text, output)
     if output:
         click.echo(f"wrote {chosen} report to {Path(output)}", err=True)
