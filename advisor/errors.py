@@ -76,6 +76,9 @@ ERROR_CODES: dict[str, str] = {
     "E400": "knowledge catalog is malformed",
     "E401": "no rule files found",
     "E500": "option or argument is not valid",
+    "E501": "explain or graph names an id that is no item, derived fact or rule",
+    "E502": "--set or --unset names an unknown field or a value the field cannot take",
+    "E503": "Graphviz's dot program is not installed, so a picture cannot be drawn",
 }
 
 
@@ -142,7 +145,8 @@ class AdvisorError(Exception):
             text += f"; expected {self.expected}"
         if self.suggestion:
             text += f" (did you mean {self.suggestion!r}?)"
-        return ": ".join(head + [text]) + f" [{self.code}]"
+        line = ": ".join(head + [text]) + f" [{self.code}]"
+        return " ".join(line.split())  # always one line, whatever a message quoted
 
     def __str__(self) -> str:
         return self.render()

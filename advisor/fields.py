@@ -19,8 +19,10 @@ from .safeio import load_yaml_file
 
 __all__ = ["Choice", "Field", "Group", "FieldSet", "load_fields", "profile_schema", "META_KEYS"]
 
-#: Keys a profile may hold besides fields.
-META_KEYS = ("$schema", "name", "notes")
+#: Keys a profile may hold besides fields. ``skipped`` lists the questions a
+#: person answered "don't know" in `advisor ask`, so a resumed interview does
+#: not ask them again; the advisor treats those fields as unanswered.
+META_KEYS = ("$schema", "name", "notes", "skipped")
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,8 @@ def profile_schema(fields: FieldSet) -> dict[str, Any]:
         "$schema": {"type": "string"},
         "name": {"type": "string", "maxLength": 200, "description": "The business's name, shown in reports."},
         "notes": {"type": "string", "maxLength": 10000, "description": "Free text; the advisor ignores it."},
+        "skipped": {"type": "array", "items": {"enum": fields.names()}, "uniqueItems": True,
+                    "description": "Questions answered \"don't know\" in `advisor ask`; treated as unanswered."},
     }
     for f in fields.fields:
         prop: dict[str, Any] = {"title": f.label, "description": f.description}

@@ -162,6 +162,16 @@ def _profile_error(error: Any, fields: FieldSet, source: str, text: str | None) 
         where += f"[{path[1]}]"
     value = error.instance
     location = _where(source, text, key)
+    if f is None and key == "skipped":  # the questions `advisor ask` recorded as "don't know"
+        if error.validator == "uniqueItems":
+            message = "the list repeats a field"
+        elif len(path) > 1:
+            message = f"{value!r} is not a field name"
+        else:
+            message = f"{value!r} is not a list"
+        near = did_you_mean(str(value), fields.names()) if len(path) > 1 else None
+        return ProfileError(message, code=code, location=location, where=where,
+                            expected="a list of field names (see `advisor fields`), each once", suggestion=near)
     if f is None:
         return ProfileError(f"{value!r} is not valid here", code=code, location=location, where=where)
     if error.validator == "enum":

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from . import __version__
-from .conclude import Conclusions, Support, conclude
+from .conclude import Support, conclude
 from .engine import Inference
 from .kb import KnowledgeBase
-from .model import Citation, Rule, Test
+from .model import Citation, Rule
 from .profile import Profile
 from .ranking import (
     explain_rank,
@@ -25,7 +25,6 @@ from .ranking import (
     strength_of,
     warning_key,
 )
-from .reference import evaluate3
 
 __all__ = ["REPORT_VERSION", "build_report", "unanswered_fields"]
 
@@ -116,8 +115,13 @@ def build_report(kb: KnowledgeBase, profile: Profile, inference: Inference) -> d
                      rank_reason=explain_rank(rank, supports, severity=severity))
         warnings.append(entry)
 
+    # advised against directly (avoid), or overruled by a warning of a mistake that targets it
+    against = {item: list(supports) for item, supports in found.avoid.items()}
+    for decision in found.decisions:
+        if decision.winner == "avoid" and decision.item not in against:
+            against[decision.item] = list(decision.opposers)
     not_advised = []
-    for item, supports in sorted(found.avoid.items(), key=lambda kv: plain_key(*kv)):
+    for item, supports in sorted(against.items(), key=lambda kv: plain_key(*kv)):
         entry = _item_base(kb, item, supports)
         entry["conflict"] = _decision_json(decisions[item]) if item in decisions else None
         not_advised.append(entry)
@@ -213,52 +217,31 @@ def _phase(kb: KnowledgeBase, item: str) -> str:
 # --------------------------------------------------------------------------- unanswered
 
 
-def _dependents(kb: KnowledgeBase) -> dict[str, tuple[set[str], list[Rule]]]:
-    """For each field: the derived facts that depend on it and the rules that test it, directly or not."""
-    cached = kb.__dict__.get("_field_dependents")
-    if cached is not None:
-        return cached
-    rules = list(kb.rules.rules)
-    out: dict[str, tuple[set[str], list[Rule]]] = {}
-    for f in kb.fields.fields:
-        facts: set[str] = set()
-        changed = True
-        while changed:
-            changed = False
-            for rule in rules:
-                if (f.id in rule.fields_used() or rule.facts_used() & facts) and not rule.facts_derived() <= facts:
-                    facts |= rule.facts_derived()
-                    changed = True
-        touched = [r for r in rules if f.id in r.fields_used() or r.facts_used() & facts]
-        out[f.id] = (facts, touched)
-    object.__setattr__(kb, "_field_dependents", out)
-    return out
+def _planner(kb: KnowledgeBase) -> Any:
+    planner = kb.__dict__.get("_planner")
+    if planner is None:
+        from .questionnaire import Planner
+
+        planner = Planner(kb)
+        object.__setattr__(kb, "_planner", planner)
+    return planner
 
 
 def unanswered_fields(kb: KnowledgeBase, profile: Profile, inference: Inference) -> list[dict[str, Any]]:
-    """Unanswered fields whose answer could make more rules fire, with those rules.
+    """Unanswered questions whose answer could make more rules apply, with those rules.
 
-    A rule counts when it did not fire and, treating every test on the field
-    (or on a derived fact that depends on it) as unknown, its condition is not
-    already false given the other answers.
+    The same reasoning as the questionnaire's (:mod:`advisor.questionnaire`): a
+    question counts when it applies (its ``ask_if`` is not false) and some rule
+    that did not fire is still undecided while the question is open.
     """
-    answers = profile.as_dict()
-    derived = {d.fact: d.value for d in inference.derived}
+    assessment = _planner(kb).assess(profile.as_dict())
     fired = set(inference.fired_ids())
-    dependents = _dependents(kb)
     out = []
-    for f in kb.fields.fields:
-        if f.id in answers:
-            continue
-        facts, touched = dependents[f.id]
-
-        def unknown(test: Test, name: str = f.id, facts: set[str] = facts) -> bool:
-            return (test.kind == "field" and test.name == name) or (test.kind == "fact" and test.name in facts)
-
-        unlocked = sorted(r.id for r in touched if r.id not in fired
-                          and evaluate3(r.when, answers, derived, unknown) is not False)
+    for name in assessment.askable + assessment.waiting:
+        unlocked = sorted(assessment.stakes.get(name, frozenset()) - fired)
         if unlocked:
-            out.append({"field": f.id, "label": f.label, "question": f.question,
+            f = kb.fields.get(name)
+            out.append({"field": name, "label": f.label, "question": f.question,
                         "unlocks": len(unlocked), "rules": unlocked})
     out.sort(key=lambda e: (-e["unlocks"], kb.fields.get(e["field"]).order))
     return out

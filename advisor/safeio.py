@@ -296,7 +296,23 @@ def parse_yaml(text: str, name: str, *, error: type[InputError] = InputError) ->
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     marks = Marks(name)
     try:
+        # The composer recurses (in C with libyaml) and a deeply nested file would
+        # overflow the stack; the event parser does not, so measure the depth first.
+        depth = 0
+        for event in yaml.parse(text, Loader=loader_cls):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise error(f"YAML nests more than {MAX_DEPTH} levels deep", code="E124",
+                                location=_yaml_loc(name, event.start_mark))
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
         node = yaml.compose(text, Loader=loader_cls)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        line, column = _line_col(text, min(exc.position, len(text)))
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        raise error(f"YAML cannot contain the character U+{char:04X} ({exc.reason})", code="E120",
+                    location=Location(name, line, column)) from None
     except yaml.composer.ComposerError as exc:  # e.g. "found undefined alias"
         raise error(f"YAML error: {exc.problem}", code="E120", location=_yaml_loc(name, exc.problem_mark)) from None
     except yaml.MarkedYAMLError as exc:

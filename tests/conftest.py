@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 from advisor.kb import KnowledgeBase, default_paths, load_knowledge_base
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Hypothesis budgets: "ci" (default) keeps the suite quick; "fuzz" is the longer run
+# documented in docs/testing.md (HYPOTHESIS_PROFILE=fuzz).
+settings.register_profile("ci", max_examples=60, deadline=None)
+settings.register_profile("fuzz", max_examples=5000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 EXAMPLES = ROOT / "examples"
 KNOWLEDGE, RULES = default_paths()
 
@@ -69,9 +77,7 @@ class CliResult:
         return json.loads(self.stdout)
 
 
-@pytest.fixture
-def run_cli():
-    """run_cli(args, input=None) -> result with exit_code, stdout, stderr."""
+def _cli_runner():
     from advisor.cli import cli
 
     def run(args: list[str], input: str | bytes | None = None) -> CliResult:
@@ -80,3 +86,15 @@ def run_cli():
         return CliResult(result)
 
     return run
+
+
+@pytest.fixture
+def run_cli():
+    """run_cli(args, input=None) -> result with exit_code, stdout, stderr."""
+    return _cli_runner()
+
+
+@pytest.fixture(scope="session")
+def run_cli_module():
+    """The same, shareable across hypothesis examples."""
+    return _cli_runner()

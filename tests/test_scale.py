@@ -31,20 +31,34 @@ def test_ten_thousand_rules_load_into_several_rulesets(big_kb):
         assert len(shard.actions) <= 2000
 
 
-def test_ten_thousand_rules_fire_as_the_reference_says(big_kb):
-    reference = ReferenceEvaluator(big_kb.rules)
-    engine = engine_for(big_kb)
-    rng = random.Random(5)
+def differential(kb, profiles: int, seed: int) -> int:
+    """Engine and reference agree on every profile; returns the rules fired in all."""
+    reference = ReferenceEvaluator(kb.rules)
+    engine = engine_for(kb)
+    rng = random.Random(seed)
     total = 0
-    for _ in range(8):
-        profile = validate_answers(random_profile(big_kb.fields, rng), big_kb.fields)
+    for _ in range(profiles):
+        answers = random_profile(kb.fields, rng, answer_rate=rng.choice([0.3, 0.75, 1.0]))
+        profile = validate_answers(answers, kb.fields)
         expected = reference.run(profile.as_dict())
-        got = infer(big_kb, profile)
-        assert set(got.fired_ids()) == set(expected.fired)
-        assert {d.fact: d.value for d in got.derived} == expected.derived
-        assert engine.is_clean()
+        got = infer(kb, profile)
+        assert set(got.fired_ids()) == set(expected.fired), answers
+        assert {d.fact: d.value for d in got.derived} == expected.derived, answers
         total += len(expected.fired)
-    assert total > 8 * 100  # the profiles really exercise the base
+    assert engine.is_clean()
+    return total
+
+
+def test_ten_thousand_rules_fire_as_the_reference_says(big_kb):
+    profiles = 200
+    assert differential(big_kb, profiles, seed=5) > profiles * 100  # the profiles really exercise the base
+
+
+def test_one_thousand_rules_fire_as_the_reference_says(kb, tmp_path):
+    write_rule_base(tmp_path, kb.fields, kb.catalog, 1_000, seed=3)
+    small = load_knowledge_base(rules=[tmp_path], use_cache=False)
+    profiles = 400
+    assert differential(small, profiles, seed=9) > profiles * 10
 
 
 def test_a_profile_with_every_list_choice_stays_within_limits(big_kb):

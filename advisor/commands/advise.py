@@ -8,7 +8,7 @@ import click
 
 from .common import color_option, knowledge_options, load_kb, pick_format, use_color, write_output
 
-FORMATS = ("text", "json", "markdown")
+FORMATS = ("text", "json", "markdown", "html")
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,9 +18,12 @@ FORMATS = ("text", "json", "markdown")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to this file instead of standard output.")
 @click.option("--width", type=click.IntRange(50, 400), default=None, help="Text width (default: the terminal's).")
+@click.option("--top", type=click.IntRange(0, None), default=10, show_default=True,
+              help="In text, explain this many recommendations in full and list the rest on one line each "
+                   "(0: all in full).")
 @color_option
 @knowledge_options
-def advise(profile: str, fmt: str | None, output: str | None, width: int | None, color: str,
+def advise(profile: str, fmt: str | None, output: str | None, width: int | None, top: int, color: str,
            kb_options: dict) -> None:
     """Advise a business described by a JSON profile (a file, or - for standard input).
 
@@ -29,6 +32,7 @@ def advise(profile: str, fmt: str | None, output: str | None, width: int | None,
       advisor advise examples/tea-shop.json
       advisor advise examples/tea-shop.json --format json -o report.json
       cat profile.json | advisor advise - --format markdown
+      advisor advise examples/tea-shop.json -o advice.html   (a page with pictures)
     """
     from ..api import advise as run_advice
     from ..profile import read_profile_source
@@ -36,13 +40,28 @@ def advise(profile: str, fmt: str | None, output: str | None, width: int | None,
 
     kb = load_kb(kb_options)
     checked = read_profile_source(profile, kb.fields)
-    report = run_advice(kb, checked)
     chosen = pick_format(fmt, output, FORMATS)
+    extra: dict = {}
+    if chosen in ("markdown", "html"):  # these draw the reasoning: one run gives the report and the graph
+        from ..analysis import analyse
+
+        run = analyse(kb, checked)
+        report = run.report
+        extra = {"graph": run.graph, "analysis": run}
+        if chosen == "html":
+            from ..render.dot import have_graphviz
+
+            if not have_graphviz():
+                click.echo("advisor: note: Graphviz is not installed, so the page has no pictures "
+                           "(apt-get install graphviz)", err=True)
+    else:
+        report = run_advice(kb, checked)
     if width is None:
         import shutil
 
         width = min(100, shutil.get_terminal_size((88, 24)).columns) if not output else 88
-    text = render(report, chosen, width=width, color=use_color(color) and not output and chosen == "text")
+    text = render(report, chosen, width=width, color=use_color(color) and not output and chosen == "text", top=top,
+                  **extra)
     write_output(text, output)
     if output:
         click.echo(f"wrote {chosen} report to {Path(output)}", err=True)

@@ -8,6 +8,7 @@ FORMATS = {
     "text": "advisor.render.text",
     "json": "advisor.render.json_",
     "markdown": "advisor.render.markdown",
+    "html": "advisor.render.html",
 }
 
 

@@ -1,8 +1,20 @@
-"""The report as Markdown, for sharing or pasting into a document."""
+"""The report as Markdown, for sharing or pasting into a document.
+
+Given the run's recommendation graph (``graph=``), each item also says which
+answers it rests on, and a section draws the reasoning as Mermaid diagrams
+(rendered by GitHub, GitLab and most Markdown viewers): an overview of
+answers -> derived facts -> advice, and one small diagram per top
+recommendation and warning, folded in ``<details>``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+__all__ = ["render"]
+
+#: how many recommendations and warnings get a diagram of their own
+TOP = 3
 
 
 def _esc(text: str) -> str:
@@ -10,10 +22,47 @@ def _esc(text: str) -> str:
 
 
 def _sources(entry: dict[str, Any]) -> str:
-    return ", ".join(f"{s['doc']} {s['section']}" for s in entry["sources"])
+    return "; ".join(f"{s['doc']} {s['title'] or s['section']}" for s in entry["sources"])
 
 
-def render(report: dict[str, Any], **_: object) -> str:
+def _answers(graph: Any, item: str) -> str:
+    """``Price level: high; Storefront: own site`` - the answers an item rests on."""
+    from ..reasoning import answer_words
+
+    return "; ".join(f"{label}: {value}" for label, value, _ in answer_words(graph, item))
+
+
+def _because(lines: list[str], graph: Any, entry: dict[str, Any]) -> None:
+    answers = _answers(graph, entry["id"])
+    if answers:
+        lines.append(f"- *Because you answered:* {_esc(answers)}")
+
+
+def _diagrams(lines: list[str], report: dict[str, Any], graph: Any) -> None:
+    from .mermaid import to_mermaid
+    from .view import focus_view, overview
+
+    lines.append("## How the advice was reached")
+    lines.append("")
+    lines.append("Your answers (left) lead through derived facts to the advice (right); "
+                 "`advisor explain PROFILE ITEM` tells the whole story of one item.")
+    lines.append("")
+    V = overview(graph)
+    if len(V):
+        lines += ["```mermaid", to_mermaid(V), "```", ""]
+    for entry in report["recommendations"][:TOP] + report["warnings"][:TOP]:
+        node = f"item:{entry['id']}"
+        if node not in graph:
+            continue
+        lines.append(f"<details><summary>Why: {_esc(entry['title'])}</summary>")
+        lines.append("")
+        lines += ["```mermaid", to_mermaid(focus_view(graph, node)), "```", ""]
+        lines.append("</details>")
+        lines.append("")
+
+
+def render(report: dict[str, Any], *, graph: Any = None, **_: object) -> str:
+    """The report as Markdown; ``graph`` (from :mod:`advisor.graph`) adds answers and diagrams."""
     lines: list[str] = []
     business = report["business"]
     lines.append(f"# Marketing advice for {business.get('name') or 'your business'}")
@@ -32,12 +81,14 @@ def render(report: dict[str, Any], **_: object) -> str:
         lines.append("|---|---|---|---|---|---|---|")
         for e in report["recommendations"]:
             lines.append(f"| {e['rank']} | **{_esc(e['title'])}** | {e['kind']} | {e['strength']} | "
-                         f"{', '.join(e['roles'])} | {', '.join(e['because'])} | {_sources(e)} |")
+                         f"{', '.join(e['roles'])} | {', '.join(e['because'])} | {_esc(_sources(e))} |")
         lines.append("")
         for e in report["recommendations"]:
             lines.append(f"**{e['rank']}. {e['title']}.** {e['rationale']}")
             for note in e["notes"]:
                 lines.append(f"- {note}")
+            _because(lines, graph, e)
+            lines.append(f"- *Ranked* {e['rank_reason']}")
             if e.get("conflict"):
                 lines.append(f"- *Decided:* {e['conflict']['reason']}")
             lines.append("")
@@ -58,12 +109,19 @@ def render(report: dict[str, Any], **_: object) -> str:
             lines.append(f"**Instead:** {e['fix']}")
             lines.append("")
         lines.append(f"*Why:* {e['rationale']} (rules: {', '.join(e['because'])}; sources: {_sources(e)})")
+        answers = _answers(graph, e["id"])
+        if answers:
+            lines.append("")
+            lines.append(f"*Because you answered:* {answers}")
         lines.append("")
     if report["not_advised"]:
         lines.append("## Not advised")
         lines.append("")
         for e in report["not_advised"]:
-            lines.append(f"- **{e['title']}**: {e['rationale']} (rules: {', '.join(e['because'])}; sources: {_sources(e)})")
+            lines.append(f"- **{e['title']}**: {e['rationale']} (rules: {', '.join(e['because'])}; "
+                         f"sources: {_sources(e)})")
+            if e.get("conflict"):
+                lines.append(f"  *Decided:* {e['conflict']['reason']}")
         lines.append("")
     if report["plan"]:
         lines.append("## Plan")
@@ -90,4 +148,6 @@ def render(report: dict[str, Any], **_: object) -> str:
         for e in report["unanswered"]:
             lines.append(f"- {e['question']} (`{e['field']}`, could apply {e['unlocks']} more rules)")
         lines.append("")
+    if graph is not None and (report["recommendations"] or report["warnings"] or report["not_advised"]):
+        _diagrams(lines, report, graph)
     return "\n".join(lines).rstrip() + "\n"

@@ -48,7 +48,8 @@ def _why(out: _Out, entry: dict[str, Any], indent: int) -> None:
         out.wrap(f"decided: {entry['conflict']['reason']}", indent)
 
 
-def render(report: dict[str, Any], *, width: int = 88, color: bool = False, **_: object) -> str:
+def render(report: dict[str, Any], *, width: int = 88, color: bool = False, top: int = 10, **_: object) -> str:
+    """The report as text; recommendations after the first ``top`` get one line each (0: all in full)."""
     out = _Out(width, color)
     business = report["business"]
     name = business.get("name") or "your business"
@@ -59,14 +60,20 @@ def render(report: dict[str, Any], *, width: int = 88, color: bool = False, **_:
     out.line(out.style(f"{summary['fields_answered']} of {summary['fields_total']} questions answered, "
                        f"{summary['rules_fired']} of {summary['rules_total']} rules applied", "dim"))
 
-    out.head("Recommended", len(report["recommendations"]))
+    total = len(report["recommendations"])
+    if 0 < top < total:
+        out.line()
+        out.line(out.style(f"RECOMMENDED (the top {top} of {total})", "head"))
+    else:
+        out.head("Recommended", total)
     if not report["recommendations"]:
         out.line("  No channel or tactic can be recommended from these answers yet.")
-    for entry in report["recommendations"]:
+    recommendations = report["recommendations"]
+    shown = recommendations if top <= 0 else recommendations[:top]
+    for entry in shown:
         tags = " / ".join([entry["kind"], entry["strength"]] + entry["roles"])
         out.line(f"{entry['rank']:>3}. " + out.style(entry["title"], "good") + out.style(f"  [{tags}]", "dim"))
         _why(out, entry, 5)
-
     out.head("Warnings", len(report["warnings"]))
     if not report["warnings"]:
         out.line("  None of the mistakes the sources warn about shows in these answers.")
@@ -76,6 +83,13 @@ def render(report: dict[str, Any], *, width: int = 88, color: bool = False, **_:
         if entry.get("fix"):
             out.wrap("Instead: " + entry["fix"], 5)
         _why(out, entry, 5)
+
+    if len(shown) < len(recommendations):
+        out.head("Also worth doing", len(recommendations) - len(shown))
+        out.line(out.style("  once the advice above is under way (--top 0 explains them in full):", "dim"))
+        for entry in recommendations[len(shown):]:
+            out.wrap(f"{entry['title']}  [{entry['kind']} / {entry['strength']}; {', '.join(entry['because'])}]",
+                     7, first=f"{entry['rank']:>4}. ")
 
     if report["not_advised"]:
         out.head("Not advised", len(report["not_advised"]))

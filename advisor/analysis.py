@@ -1,0 +1,100 @@
+"""One run of the advisor over one profile, kept together: inference, decided conclusions,
+and (built on first use, then kept) the report and the recommendation graph.
+
+Explanations, what-if comparisons and pictures all read one :class:`Analysis`
+so that a profile is inferred once however many questions are asked about it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Mapping
+
+from .conclude import Conclusions, conclude
+from .engine import Inference
+from .kb import KnowledgeBase
+from .profile import Profile
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
+__all__ = ["Analysis", "analyse", "OUTCOMES", "status_of"]
+
+#: conclusion kind -> the outcome of an item that kind put in the report
+OUTCOMES = {"recommend": "recommended", "warn": "warning", "avoid": "not_advised", "step": "plan", "kpi": "kpi"}
+
+
+def status_of(conclusions: Conclusions, item: str) -> str:
+    """Where ``item`` ended up: an outcome of :data:`OUTCOMES`, ``overruled`` or ``absent``.
+
+    ``overruled`` means rules concluded the item but a conflict removed every
+    such conclusion (a warning overruled by a recommendation, or a
+    recommendation overruled by a warning of a mistake that targets it).
+    """
+    for kind, outcome in OUTCOMES.items():
+        if item in getattr(conclusions, kind):
+            return outcome
+    if any(key.split(":", 1)[1] == item for key in conclusions.overruled):
+        return "overruled"
+    return "absent"
+
+
+class Analysis:
+    """Everything one run concluded for one profile; the report and graph are built lazily, once."""
+
+    def __init__(self, kb: KnowledgeBase, profile: Profile, inference: Inference,
+                 conclusions: Conclusions | None = None) -> None:
+        self.kb = kb
+        self.profile = profile
+        self.inference = inference
+        self.conclusions = conclusions if conclusions is not None else conclude(kb, inference)
+        self._report: dict[str, Any] | None = None
+        self._graph: Any = None
+        self._fired: set[str] | None = None
+        self._derived: dict[str, Any] | None = None
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        return self.profile.as_dict()
+
+    @property
+    def fired(self) -> set[str]:
+        if self._fired is None:
+            self._fired = set(self.inference.fired_ids())
+        return self._fired
+
+    @property
+    def derived(self) -> dict[str, Any]:
+        """Derived fact -> its value."""
+        if self._derived is None:
+            self._derived = {d.fact: d.value for d in self.inference.derived}
+        return self._derived
+
+    @property
+    def report(self) -> dict[str, Any]:
+        """The report of docs/report.md (built on first use)."""
+        if self._report is None:
+            from .report import build_report
+
+            self._report = build_report(self.kb, self.profile, self.inference)
+        return self._report
+
+    @property
+    def graph(self) -> "nx.DiGraph":
+        """The recommendation graph (:func:`advisor.graph.build_graph`, built on first use)."""
+        if self._graph is None:
+            from .graph import build_graph
+
+            self._graph = build_graph(self.kb, self.profile, self.inference, self.conclusions)
+        return self._graph
+
+    def status(self, item: str) -> str:
+        """See :func:`status_of`."""
+        return status_of(self.conclusions, item)
+
+
+def analyse(kb: KnowledgeBase, profile: Profile | Mapping[str, Any]) -> Analysis:
+    """Infer ``profile`` once and keep what came out."""
+    from .api import as_profile, infer
+
+    checked = as_profile(kb, profile)
+    return Analysis(kb, checked, infer(kb, checked))

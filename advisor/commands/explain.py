@@ -1,0 +1,58 @@
+"""`advisor explain PROFILE ITEM`: why an item was, or was not, concluded, and what would change it."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .common import knowledge_options, load_kb, write_output
+
+
+@click.command("explain", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("profile", metavar="PROFILE")
+@click.argument("item", metavar="ITEM")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to this file instead of standard output.")
+@click.option("--width", type=click.IntRange(50, 400), default=None, help="Text width (default: the terminal's).")
+@click.option("--passages/--no-passages", default=True, show_default=True,
+              help="Quote the cited passages of the source articles.")
+@click.option("--max-runs", type=click.IntRange(0, 100_000), default=400, show_default=True,
+              help="Changed profiles the what-would-change-it search may try (0: no search).")
+@knowledge_options
+def explain_cmd(profile: str, item: str, fmt: str, output: str | None, width: int | None, passages: bool,
+                max_runs: int, kb_options: dict) -> None:
+    """Explain why ITEM was, or was not, suggested for the business in PROFILE.
+
+    ITEM is a channel, tactic, mistake, plan step or KPI id (as in the report),
+    or a derived fact or rule id. For an item that was concluded: the chain of
+    rules down to your answers, with the source passages. For one that was not:
+    the rules that could conclude it, which of their conditions fail, and the
+    smallest change of answers that would bring it in.
+
+    \b
+    Examples:
+      advisor explain examples/tea-shop.json seo
+      advisor explain examples/tea-shop.json personal-closing
+      advisor explain examples/tea-shop.json high_value_product --format json
+    """
+    from ..analysis import analyse
+    from ..explain import explain, resolve
+    from ..profile import read_profile_source
+    from ..render.explanation import render_text
+
+    kb = load_kb(kb_options)
+    resolve(kb, item)  # an unknown id fails before the profile is run
+    checked = read_profile_source(profile, kb.fields)
+    result = explain(analyse(kb, checked), item, search=max_runs > 0, max_runs=max_runs, passages=passages)
+    if fmt == "json":
+        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    else:
+        if width is None:
+            import shutil
+
+            width = min(100, shutil.get_terminal_size((88, 24)).columns) if not output else 88
+        text = render_text(result, width=width)
+    write_output(text, output)

@@ -1,0 +1,234 @@
+"""The report as one self-contained HTML page: the advice, its explanations and the reasoning drawn.
+
+The page needs nothing but a browser: styles are inline, pictures are inline
+SVG drawn by Graphviz (:mod:`advisor.render.dot`), details fold with
+``<details>`` and no script runs. It is written as polyglot XHTML (every
+element closed, no named entities but XML's), so XML tools parse it too.
+
+Pictures stay legible however many rules fire: one overview (answers ->
+derived facts -> advice, rules folded into edges, advice in report order) and
+one small picture per recommendation, warning and item not advised, each
+beside its explanation. Without Graphviz the page is written without pictures
+and says why.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from .. import __version__
+
+__all__ = ["render"]
+
+_CSS = """
+body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#1d1d1d;margin:0;background:#f6f7f9;
+line-height:1.45}
+main{max-width:1100px;margin:0 auto;padding:24px 28px 48px;background:#fff}
+h1{margin:0 0 4px;font-size:1.7em}h2{margin-top:2em;border-bottom:1px solid #e2e2e2;padding-bottom:4px}
+h3{margin:0 0 6px;font-size:1.1em}
+.muted{color:#666}.small{font-size:.86em}
+nav a{margin-right:14px;color:#3d6fb0;text-decoration:none}
+article{border:1px solid #dedede;border-left:6px solid #bbb;border-radius:6px;padding:12px 16px;margin:14px 0}
+article.recommended{border-left-color:#2e7d32}article.warning{border-left-color:#c4510f}
+article.not_advised{border-left-color:#c62828}article.plan{border-left-color:#6a4c93}
+article.kpi{border-left-color:#00796b}
+.rank{display:inline-block;min-width:1.6em;text-align:center;background:#2e7d32;color:#fff;border-radius:4px;
+margin-right:6px;font-size:.9em}
+article.warning .rank{background:#c4510f}
+.tags{font-weight:normal;color:#666;font-size:.85em;margin-left:6px}
+.chip{display:inline-block;background:#e7f0fb;border:1px solid #c3d6ef;border-radius:10px;padding:0 8px;
+margin:2px 4px 2px 0;font-size:.86em}
+.fix{background:#fff7ef;border-radius:4px;padding:6px 10px}
+details{margin-top:8px}summary{cursor:pointer;color:#3d6fb0}
+.picture{overflow-x:auto;margin:8px 0;padding:6px;background:#fcfcfc;border:1px solid #eee;border-radius:4px}
+.picture svg{max-width:100%;height:auto}
+.overview svg{max-width:none}
+ul.tree{list-style:none;padding-left:0;margin:6px 0}ul.tree ul{list-style:none;border-left:2px solid #e3e3e3;
+margin-left:8px;padding-left:14px}
+.node{font-weight:600}.node.answer{color:#2b5a94}.node.fact{color:#8a6a00}.node.rule{color:#333}
+.details{margin:2px 0 6px 0;font-size:.9em}.details .key{color:#777}.details div{margin:1px 0}
+blockquote{margin:3px 0 6px 0;padding:4px 10px;border-left:3px solid #d0d0d0;color:#444;font-style:italic;
+font-size:.92em}
+.legend span{display:inline-block;border:1px solid;border-radius:4px;padding:0 8px;margin:2px 6px 2px 0;
+font-size:.85em}
+table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
+footer{margin-top:3em;color:#888;font-size:.85em}
+"""
+
+_LEGEND = (("answer", "your answer"), ("fact", "derived fact"), ("rule", "rule"), ("recommended", "recommended"),
+           ("warning", "warning"), ("not_advised", "not advised"), ("source", "source passage"))
+
+
+def _e(text: Any) -> str:
+    return escape(str(text), quote=True)
+
+
+def _outline(step: Any) -> str:
+    """One reasoning step (:class:`advisor.explain.Step`) as nested lists."""
+    parts = [f'<li><span class="node {_e(step.kind)}">{_e(step.head)}</span>']
+    if step.seen:
+        parts.append(' <span class="muted small">(explained above)</span>')
+    details = []
+    for key, text in step.details:  # a quote follows the source line it belongs to
+        if key == "quote":
+            details.append(f"<blockquote>{_e(text)}</blockquote>")
+        else:
+            details.append(f'<div><span class="key">{_e(key)}:</span> {_e(text)}</div>')
+    if details:
+        parts.append(f'<div class="details">{"".join(details)}</div>')
+    if step.children:
+        parts.append('<ul class="tree">' + "".join(_outline(c) for c in step.children) + "</ul>")
+    parts.append("</li>")
+    return "".join(parts)
+
+
+def _explanation(explanation: Any) -> str:
+    out = []
+    if explanation.reasons:
+        out.append('<ul class="tree">' + "".join(_outline(s) for s in explanation.reasons) + "</ul>")
+    if explanation.decision:
+        d = explanation.decision
+        pro = ", ".join(f"{r['rule']} (priority {r['priority']})" for r in d["for"]) or "-"
+        con = ", ".join(f"{r['rule']} (priority {r['priority']}, {r['via']})" for r in d["against"]) or "-"
+        out.append(f'<p><b>Disagreement.</b> For it: {_e(pro)}. Against it: {_e(con)}. {_e(d["reason"])}.</p>')
+    if explanation.overruled:
+        out.append("<p><b>Overruled:</b></p>")
+        out.append('<ul class="tree">' + "".join(_outline(s) for s in explanation.overruled) + "</ul>")
+    return "".join(out)
+
+
+def _chips(graph: Any, item: str) -> str:
+    from ..reasoning import answer_words
+
+    chips = [f'<span class="chip" title="{_e(question)}">{_e(label)}: {_e(value)}</span>'
+             for label, value, question in answer_words(graph, item)]
+    return f'<p class="small">Because you answered: {"".join(chips)}</p>' if chips else ""
+
+
+def _article(entry: dict[str, Any], css: str, run: Any, pictures: dict[str, str], explanations: dict[str, Any]) -> str:
+    item = entry["id"]
+    tags = [entry["kind"]]
+    tags += [entry[k] for k in ("strength", "severity", "phase") if entry.get(k)]
+    tags += entry.get("roles", [])
+    rank = f'<span class="rank">{entry["rank"]}</span>' if entry.get("rank") else ""
+    out = [f'<article class="item {css}" id="item-{_e(item)}">',
+           f'<h3>{rank}{_e(entry["title"])}<span class="tags">{_e(" / ".join(tags))}</span></h3>']
+    if css in ("warning", "plan", "kpi") and entry.get("description"):
+        out.append(f"<p>{_e(entry['description'])}</p>")
+    if entry.get("fix"):
+        out.append(f'<p class="fix"><b>Instead:</b> {_e(entry["fix"])}</p>')
+    out.append(f"<p>{_e(entry['rationale'])}</p>")
+    if entry.get("notes"):
+        out.append("<ul>" + "".join(f"<li>{_e(n)}</li>" for n in entry["notes"]) + "</ul>")
+    if entry.get("targets"):
+        out.append(f"<p class=\"small\"><b>Target:</b> {_e('; '.join(entry['targets']))}</p>")
+    out.append(_chips(run.graph if run else None, item))
+    explanation = explanations.get(item)
+    if explanation is not None and explanation.ranking:
+        out.append('<p class="small muted">' + "<br/>".join(_e(line) for line in explanation.ranking) + "</p>")
+    elif entry.get("rank_reason"):
+        out.append(f'<p class="small muted">Ranked {_e(entry["rank_reason"])}</p>')
+    if entry.get("conflict"):
+        out.append(f'<p class="small"><b>Decided:</b> {_e(entry["conflict"]["reason"])}</p>')
+    sources = "; ".join(f"{s['doc']} {s['title'] or s['section']}" for s in entry["sources"])
+    out.append(f'<p class="small muted">Rules: {_e(", ".join(entry["because"]))}. Sources: {_e(sources)}.</p>')
+    if explanation is not None:
+        out.append("<details><summary>How this was concluded</summary>")
+        if item in pictures:
+            out.append(f'<div class="picture">{pictures[item]}</div>')
+        out.append(_explanation(explanation))
+        out.append("</details>")
+    out.append("</article>")
+    return "\n".join(part for part in out if part)
+
+
+def _draw(run: Any, items: list[str]) -> tuple[str, dict[str, str], str]:
+    """The overview SVG, one SVG per item, and a note when pictures could not be drawn."""
+    from .dot import GraphvizMissing, svgs, to_dot
+    from .view import focus_view, overview
+
+    G = run.graph
+    texts = [to_dot(overview(G), name="overview", prefix="ov-")]
+    drawn = [item for item in items if f"item:{item}" in G]
+    texts += [to_dot(focus_view(G, f"item:{item}"), name=item, prefix=f"p{i}-") for i, item in enumerate(drawn)]
+    try:
+        images = svgs(texts)
+    except GraphvizMissing:
+        return "", {}, ("The reasoning pictures need Graphviz (apt-get install graphviz); "
+                        "the explanations below say the same in words.")
+    return images[0], dict(zip(drawn, images[1:])), ""
+
+
+def render(report: dict[str, Any], *, analysis: Any = None, **_: object) -> str:
+    """The report as a self-contained HTML page; ``analysis`` (an :class:`advisor.analysis.Analysis`)
+    adds the explanations and pictures."""
+    run = analysis
+    business = report["business"]
+    name = business.get("name") or "your business"
+    sections = (("recommendations", "Recommended", "recommended"), ("warnings", "Warnings", "warning"),
+                ("not_advised", "Not advised", "not_advised"), ("plan", "Plan", "plan"), ("kpis", "Measure", "kpi"))
+    explanations: dict[str, Any] = {}
+    overview_svg, pictures, note = "", {}, ""
+    if run is not None:
+        from ..explain import explain
+
+        for key, _, _ in sections:
+            for entry in report[key]:
+                explanations[entry["id"]] = explain(run, f"item:{entry['id']}", search=False)
+        drawn = [e["id"] for key in ("recommendations", "warnings", "not_advised") for e in report[key]]
+        overview_svg, pictures, note = _draw(run, drawn)
+    out = ["<!DOCTYPE html>", '<html xmlns="http://www.w3.org/1999/xhtml" lang="en">', "<head>",
+           '<meta charset="utf-8" />', '<meta name="viewport" content="width=device-width, initial-scale=1" />',
+           f"<title>Marketing advice for {_e(name)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>", "<main>",
+           f"<h1>Marketing advice for {_e(name)}</h1>"]
+    if business.get("highlights"):
+        out.append(f'<p class="muted">{_e(" | ".join(business["highlights"]))}</p>')
+    summary = report["summary"]
+    out.append(f'<p class="small muted">{summary["fields_answered"]} of {summary["fields_total"]} questions answered; '
+               f'{summary["rules_fired"]} of {summary["rules_total"]} rules applied.</p>')
+    links = [f'<a href="#{key}">{title} ({len(report[key])})</a>' for key, title, _ in sections if report[key]]
+    if run is not None:
+        links.insert(0, '<a href="#overview">At a glance</a>')
+    if report["unanswered"]:
+        links.append('<a href="#questions">Questions</a>')
+    out.append("<nav>" + "".join(links) + "</nav>")
+    if run is not None:
+        out.append('<h2 id="overview">At a glance</h2>')
+        out.append('<p class="small">Your answers (left) lead through derived facts (yellow) to the advice (right), '
+                   "in the order of this report. Hover a box or a line for details; click advice to jump to it.</p>")
+        legend = []
+        from .view import STYLES
+
+        for style, label in _LEGEND:
+            fill, line, _ = STYLES[style]
+            legend.append(f'<span style="background:{fill};border-color:{line}">{_e(label)}</span>')
+        out.append(f'<p class="legend">{"".join(legend)}</p>')
+        if overview_svg:
+            out.append(f'<div class="picture overview">{overview_svg}</div>')
+        elif note:
+            out.append(f'<p class="fix">{_e(note)}</p>')
+    for key, title, css in sections:
+        out.append(f'<h2 id="{key}">{title}</h2>')
+        if not report[key]:
+            empty = {"recommendations": "No channel or tactic can be recommended from these answers yet.",
+                     "warnings": "None of the mistakes the sources warn about shows in these answers."}
+            out.append(f'<p class="muted">{empty.get(key, "None.")}</p>')
+        for entry in report[key]:
+            out.append(_article(entry, css, run, pictures, explanations))
+    if report["conflicts"]:
+        out.append('<h2 id="conflicts">Disagreements decided</h2><ul>')
+        out += [f"<li><code>{_e(c['item'])}</code>: {_e(c['reason'])}</li>" for c in report["conflicts"]]
+        out.append("</ul>")
+    if report["unanswered"]:
+        out.append('<h2 id="questions">Answer these for more advice</h2><table>')
+        out.append("<tr><th>Question</th><th>Field</th><th>Rules it could apply</th></tr>")
+        out += [f"<tr><td>{_e(e['question'])}</td><td><code>{_e(e['field'])}</code></td><td>{e['unlocks']}</td></tr>"
+                for e in report["unanswered"]]
+        out.append("</table>")
+    out.append(f'<footer>Written by marketing-advisor {_e(__version__)}. Every piece of advice names the rules that '
+               "concluded it and the passages of the source articles they cite (knowledge/documents). "
+               "Ask about any item: <code>advisor explain PROFILE ITEM</code>; try a change: "
+               "<code>advisor whatif PROFILE --set FIELD=VALUE</code>.</footer>")
+    out += ["</main>", "</body>", "</html>"]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,321 @@
+"""What a marketer following the five documents expects for each example business.
+
+These expectations come from reading the documents against each profile - not from
+the advisor's output - and hold whatever the exact report looks like (the golden files
+in tests/golden pin that). Each line names the passage it comes from.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from advisor.api import advise
+from conftest import EXAMPLES
+
+EXPECT: dict[str, dict] = {
+    "tea-shop": dict(
+        # a tea shop with stores, a basic own site and no SEO, just launched, hoping to go viral
+        essential=["seo",                        # 002 seo, 003 site-seo: own site not optimised
+                   "customer-experience-site"],  # 002 site-foundation: experience first
+        recommend=["human-live-chat",            # 003 live-service: a robot answers now
+                   "repeat-purchase-programme",  # 004 maintenance: tea is bought often
+                   "membership-database",        # 004 multichannel: stores and web on one member base
+                   "wechat-subscription",        # 002 wechat-purpose: WeChat to promote products
+                   "study-peer-accounts",        # 002 wechat-peers
+                   "interesting-content",        # 001 4I: it posts official announcements
+                   "holiday-campaigns",          # 000 activities: a major holiday is coming
+                   "advertorials"],              # 000: no soft content yet
+        warn=["viral-for-everyone",              # 001 mistake 2: counts on viral, cannot steer it
+              "copying-offline-online",          # 004 no-imitation: copied the offline business
+              "robot-chat",                      # 003 live-service
+              "social-equals-weibo",             # 001 mistake 1: Weibo only, customers also on WeChat
+              "official-boring-content",         # 001 4I interesting
+              "neglecting-soft-marketing"],      # 000 overview
+        not_recommend=["network-hype",           # 001 mistake 2 beats 002 initial buzz
+                       "ad-alliance"],           # a small budget cannot test alliances
+        not_essential=["search-bidding"],        # 002: bidding rewards those who pay well
+        not_advised=["network-hype"],
+        plan=["submit-to-search-engines", "wechat-trial-run", "set-promotion-targets"],
+        kpi=["repeat-purchase-rate", "cost-per-acquired-customer"],
+        conflicts={"network-hype": "not_advised"},
+    ),
+    "car-dealer": dict(
+        # luxury cars, showrooms and sales staff, hard ads on Weibo, a subscription account for service
+        essential=["personal-closing"],          # 004 sales-channel: big purchases need people
+        recommend=["online-to-offline-promotion",  # 004 promotion-channel: cars are promoted online
+                   "phone-sales", "physical-stores",
+                   "wechat-service",             # 002 wechat-purpose: the purpose is service
+                   "media-reviews",              # 000 competition: intense competition
+                   "pay-by-goal",                # 003: pay for store visits
+                   "seo"],                       # 002/003: SEO only basic
+        warn=["hard-ads-on-social",              # 001 mistake 3
+              "wrong-wechat-account",            # 002: subscription cannot become a service account
+              "paying-for-exposure",             # 003: paying per view for store visits
+              "judging-by-clicks",               # 003 cost-per-user: does not track cost per customer
+              "social-equals-weibo",             # 001 mistake 1: audience on forums and video too
+              "qa-as-interaction"],              # 002 wechat-interaction: only answers
+        not_recommend=["online-only-sale",       # 004: luxury goods are not sold the whole way online
+                       "opinion-leaders",        # 001: influencers forwarding hard ads win no favour
+                       "shopping-guides", "network-hype"],
+        not_advised=["online-only-sale"],
+        kpi=["offline-leads"],                   # 004: count customers sent to the showroom
+        conflicts={"opinion-leaders": "not_advised"},
+    ),
+    "lift-maker": dict(
+        # B2B lifts, a poor catalogue site, paying for search clicks, no soft content
+        essential=["customer-experience-site", "seo", "personal-closing"],
+        recommend=["personal-account-care",      # 004 high-value maintenance: not mass e-mail alone
+                   "phone-sales",
+                   "marketplace",                # 003: a B2B platform as a promotion platform
+                   "online-guidance",            # 004 channel-roles: guidance and training channel
+                   "media-reviews",              # 000 competition
+                   "advertorials"],              # 000 overview
+        warn=["catalogue-site",                  # 003 marketing-site
+              "promoting-a-weak-site",           # 002 seo: paid traffic to a poor site
+              "judging-by-clicks", "unpackaged-platform", "neglecting-soft-marketing",
+              "never-cutting-weak-promotions"],  # 002 evaluation
+        not_recommend=["shopping-guides",        # 002: consumer deal sites
+                       "coupons-and-trials", "limited-time-offers",  # consumer promotions
+                       "online-only-sale", "network-hype"],
+        not_advised=["shopping-guides", "online-only-sale"],
+        plan=["evaluate-and-reallocate", "analyse-market-and-users", "build-customer-database"],
+        kpi=["offline-leads", "cost-per-acquired-customer"],
+    ),
+    "travel-agency": dict(
+        # a well-run travel agency: integrated channels, engaging social media, membership database
+        recommend=["online-to-offline-promotion",  # 004: services are booked by phone / in store
+                   "phone-sales",
+                   "wechat-service",             # 002: service and promotion, only a subscription account
+                   "cross-promotion",            # 002: it has complementary partners
+                   "holiday-campaigns",          # 000 activities: a holiday is coming
+                   "customer-care",              # 003 customer-care: sends none yet
+                   "repeat-purchase-programme"],
+        no_warnings=True,                        # nothing the documents warn about applies
+        not_recommend=["online-only-sale",       # 004: services are consumed offline
+                       "wechat-subscription"],   # it already runs one
+        not_advised=["online-only-sale"],
+        kpi=["offline-leads"],
+    ),
+    "fashion-brand": dict(
+        # a famous fashion brand, stores and dealers, web copied from offline, online undercuts dealers
+        essential=["membership-database"],       # 004 multichannel: resolves channel conflict
+        recommend=["multichannel-retail",
+                   "network-hype",               # 001: a famous brand able to steer a story
+                   "user-pr",                    # 000 pr, 002 maturity
+                   "holiday-campaigns"],         # a shopping festival is coming
+        warn=["copying-offline-online", "online-price-conflict", "qa-as-interaction"],
+        no_warn=["early-sales-targets",          # 002: the account is a year old
+                 "viral-for-everyone"],
+        not_recommend=["shopping-guides", "limited-time-offers",  # would deepen the price conflict
+                       "imitate-peer-accounts"],  # 001 individuality for a known brand
+        conflicts={"shopping-guides": "not_advised", "limited-time-offers": "not_advised"},
+    ),
+    "secondhand-platform": dict(
+        # a C2C platform being planned, no budget, hopes for viral fame and investors, no introduction
+        essential=["seo", "customer-experience-site"],
+        recommend=["platform-packaging",         # 000 positioning: recruit merchants and investors
+                   "community-promotion",        # 002: the economical method
+                   "partner-links", "advertorials"],
+        warn=["unpackaged-platform", "viral-for-everyone", "financing-before-traction",
+              "neglecting-soft-marketing"],
+        severity={"unpackaged-platform": "high"},
+        not_recommend=["search-bidding", "ad-alliance", "targeted-ads",  # no budget
+                       "network-hype", "financing-publicity"],
+        not_advised=["search-bidding", "network-hype"],
+        plan=["settle-business-model", "plan-site-construction", "analyse-market-and-users",
+              "decide-wechat-purpose", "submit-to-search-engines"],
+        kpi=["registered-users"],
+        conflicts={"network-hype": "not_advised", "financing-publicity": "not_advised"},
+    ),
+    "online-course": dict(
+        # online courses: hard ads on Weibo, a chatbot, paying per view for registrations,
+        # a one-month WeChat account that already has a plan and sales targets
+        recommend=["online-guidance", "pay-by-goal", "customer-experience-site", "seo",
+                   "human-live-chat", "interesting-content", "two-way-interaction",
+                   "imitate-peer-accounts"],     # 002: a new account may copy a peer, then fine-tune
+        warn=["hard-ads-on-social", "robot-chat", "paying-for-exposure", "judging-by-clicks",
+              "early-sales-targets", "wechat-plan-without-foundation", "qa-as-interaction",
+              "ignoring-peer-accounts", "social-equals-weibo", "neglecting-repeat-customers"],
+        not_recommend=["opinion-leaders"],
+        kpi=["registered-users", "wechat-reads-and-shares"],
+        conflicts={"imitate-peer-accounts": "recommended", "opinion-leaders": "not_advised"},
+    ),
+    "custom-furniture": dict(
+        # made-to-order furniture (C2B), high price, online only, no phone, no customer database
+        essential=["personal-closing", "seo"],
+        recommend=["phone-sales", "cross-promotion", "membership-database"],
+        warn=["faceless-big-ticket-sale", "no-customer-database"],
+        not_recommend=["online-only-sale", "network-hype"],
+        not_advised=["online-only-sale"],
+        kpi=["registered-users"],
+        conflicts={"online-only-sale": "not_advised"},
+    ),
+    "b2b2c-mall": dict(
+        # a growing B2B2C mall raising money, no platform introduction, announcement-style posts
+        recommend=["financing-publicity",        # 000 financing: growth stage, numbers to show
+                   "platform-packaging", "media-reviews", "shopping-guides", "search-bidding",
+                   "interesting-content"],
+        warn=["unpackaged-platform", "neglecting-repeat-customers", "official-boring-content",
+              "qa-as-interaction"],
+        severity={"unpackaged-platform": "high"},
+        no_warn=["financing-before-traction"],
+        plan=["build-financing-case"],
+        kpi=["registered-users"],
+    ),
+    "luxury-watches": dict(
+        # luxury watches sold only online, just launched, chatbot, viral hopes, unknown audience
+        essential=["personal-closing"],
+        recommend=["phone-sales", "user-segmentation", "topic-search", "customer-experience-site", "seo"],
+        warn=["faceless-big-ticket-sale", "viral-for-everyone", "unknown-audience", "robot-chat",
+              "financing-before-traction", "judging-by-clicks", "no-customer-database"],
+        not_recommend=["online-only-sale", "network-hype", "financing-publicity"],
+        conflicts={"online-only-sale": "not_advised", "network-hype": "not_advised",
+                   "financing-publicity": "not_advised"},
+    ),
+    "snack-store": dict(
+        # snacks on a marketplace only, no budget, a subscription account run by one person
+        recommend=["platform-as-promotion",      # 003 third-party-platform
+                   "shopping-guides", "community-promotion",
+                   "coupons-and-trials",         # 002 maturity: keep old customers
+                   "holiday-campaigns",          # 000: runs no holiday promotions
+                   "everyday-presence"],         # 002: address on the packaging
+        warn=["qa-as-interaction", "ignoring-peer-accounts", "never-cutting-weak-promotions",
+              "neglecting-soft-marketing"],
+        not_recommend=["seo",                    # no own site to optimise
+                       "search-bidding", "targeted-ads", "ad-alliance"],
+        not_advised=["imitate-peer-accounts", "search-bidding"],
+        plan=["write-wechat-plan", "wechat-data-review"],
+    ),
+    "home-repair": dict(
+        # home repairs by phone and visiting staff, nothing online, paying a fixed fee for ads
+        recommend=["online-to-offline-promotion",  # 004: the web promotes a service sold offline
+                   "seo",                        # 002: found in search even without a web shop
+                   "phone-sales",
+                   "professional-help"],         # 003 carrier: nobody works on marketing
+        plan=["decide-wechat-purpose"],          # 001 layout / 002: its customers are on WeChat
+        warn=["ignoring-the-network", "paying-for-exposure", "judging-by-clicks",
+              "neglecting-repeat-customers"],
+        not_recommend=["online-only-sale", "own-online-mall"],
+        kpi=["offline-leads"],
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def reports(kb):
+    return {stem: advise(kb, json.loads((EXAMPLES / f"{stem}.json").read_text())) for stem in EXPECT}
+
+
+def _ids(entries):
+    return {e["id"] for e in entries}
+
+
+def test_every_example_has_expectations():
+    assert {p.stem for p in EXAMPLES.glob("*.json")} == set(EXPECT)
+
+
+@pytest.mark.parametrize("stem", sorted(EXPECT))
+def test_example_gets_the_advice_the_documents_give(reports, stem):
+    expect, report = EXPECT[stem], reports[stem]
+    recommended = {e["id"]: e for e in report["recommendations"]}
+    warned = {e["id"]: e for e in report["warnings"]}
+    problems = []
+    for item in expect.get("essential", []):
+        if recommended.get(item, {}).get("strength") != "essential":
+            problems.append(f"{item} should be recommended as essential")
+    for item in expect.get("recommend", []):
+        if item not in recommended:
+            problems.append(f"{item} should be recommended")
+    for item in expect.get("not_recommend", []):
+        if item in recommended:
+            problems.append(f"{item} should not be recommended")
+    for item in expect.get("not_essential", []):
+        if recommended.get(item, {}).get("strength") == "essential":
+            problems.append(f"{item} should not be essential")
+    for item in expect.get("warn", []):
+        if item not in warned:
+            problems.append(f"should warn of {item}")
+    for item in expect.get("no_warn", []):
+        if item in warned:
+            problems.append(f"should not warn of {item}")
+    for item, level in expect.get("severity", {}).items():
+        if warned.get(item, {}).get("severity") != level:
+            problems.append(f"{item} should have severity {level}")
+    if expect.get("no_warnings") and warned:
+        problems.append(f"should have no warnings, got {sorted(warned)}")
+    for item in expect.get("not_advised", []):
+        if item not in _ids(report["not_advised"]):
+            problems.append(f"{item} should be listed as not advised")
+    for item in expect.get("plan", []):
+        if item not in _ids(report["plan"]):
+            problems.append(f"the plan should include {item}")
+    for item in expect.get("kpi", []):
+        if item not in _ids(report["kpis"]):
+            problems.append(f"should measure {item}")
+    decided = {c["item"]: c["outcome"] for c in report["conflicts"]}
+    for item, outcome in expect.get("conflicts", {}).items():
+        if decided.get(item) != outcome:
+            problems.append(f"conflict over {item} should be decided {outcome}, got {decided.get(item)}")
+    assert not problems, f"{stem}:\n  " + "\n  ".join(problems)
+
+
+# --------------------------------------------------------------------------- across all examples
+
+
+def test_high_value_goods_are_never_sold_the_whole_way_online(reports):
+    """004 sales-channel: every big-ticket example is closed through personal channels."""
+    for stem in ("car-dealer", "lift-maker", "custom-furniture", "luxury-watches"):
+        recommended = {e["id"]: e["strength"] for e in reports[stem]["recommendations"]}
+        assert recommended.get("personal-closing") == "essential", stem
+        assert "online-only-sale" not in recommended, stem
+
+
+def test_no_paid_media_without_a_budget(reports, kb):
+    """002 search-bidding, 003 cost-per-user: with no money, no paid channel is recommended."""
+    paid = {i.id for i in kb.catalog.items_of("channel") if i.get("paid")} - {"marketplace", "phone-sales",
+                                                                            "physical-stores"}
+    for stem, report in reports.items():
+        if report["business"]["answers"].get("marketing_budget") == "none":
+            assert not paid & _ids(report["recommendations"]), (stem, paid & _ids(report["recommendations"]))
+
+
+def test_viral_hopes_without_control_are_always_warned(reports):
+    """001 mistake 2, whatever else the profile says."""
+    for stem, report in reports.items():
+        answers = report["business"]["answers"]
+        if answers.get("counts_on_viral") and not answers.get("viral_capability"):
+            assert "viral-for-everyone" in _ids(report["warnings"]), stem
+            assert "network-hype" not in _ids(report["recommendations"]), stem
+
+
+def test_business_buyers_are_not_sent_to_consumer_deal_sites(reports):
+    for stem, report in reports.items():
+        if report["business"]["answers"].get("business_model") == "B2B":
+            assert not {"shopping-guides", "coupons-and-trials", "limited-time-offers"} & _ids(report["recommendations"])
+
+
+def test_every_piece_of_advice_is_traced_to_the_documents(reports):
+    for stem, report in reports.items():
+        for entry in report["recommendations"] + report["warnings"] + report["not_advised"] + report["plan"]:
+            assert entry["sources"] and entry["rationale"] and entry["because"], (stem, entry["id"])
+
+
+def test_the_examples_cover_the_range_the_documents_address(reports):
+    answers = [r["business"]["answers"] for r in reports.values()]
+    assert {a["business_model"] for a in answers} == {"B2C", "B2B", "C2C", "C2B", "B2B2C"}
+    assert {a["business_stage"] for a in answers} == {"planning", "launch", "growth", "mature"}
+    assert {a["price_level"] for a in answers} == {"low", "medium", "high", "luxury"}
+    assert {a["product_type"] for a in answers} == {"physical_goods", "services", "vehicles",
+                                                    "industrial_equipment", "digital_goods"}
+
+
+def test_every_piece_of_advice_rests_on_an_answer(reports, kb):
+    """No advice is given on negations of unanswered questions alone: each fired rule that
+    concludes something beyond a derived fact matched at least one answer or derived fact."""
+    for stem, report in reports.items():
+        for fired in report["fired_rules"]:
+            rule = kb.rule(fired["id"])
+            if any(c.kind != "derive" for c in rule.then):
+                assert fired["matched"], f"{stem}: {fired['id']} fired on no answer"

@@ -1,0 +1,138 @@
+"""Pictures and exports: `advisor graph` in every format, the Markdown diagrams and the HTML page."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+
+import networkx as nx
+import pytest
+
+from advisor.graph import from_json
+from advisor.render import render
+from advisor.render.mermaid import to_mermaid
+from advisor.render.view import full_view
+from conftest import EXAMPLES
+
+EXAMPLE = str(EXAMPLES / "tea-shop.json")
+SVG = "{http://www.w3.org/2000/svg}svg"
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed (.ci/run installs it)")
+
+
+def _xhtml(text: str) -> ET.Element:
+    assert text.startswith("<!DOCTYPE html>\n")
+    return ET.fromstring(text.split("\n", 1)[1])  # the page is polyglot XHTML: XML parses it
+
+
+@needs_dot
+def test_html_page_is_well_formed_with_pictures_and_explanations(run_cli, tmp_path):
+    out = tmp_path / "advice.html"
+    result = run_cli(["advise", EXAMPLE, "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    root = _xhtml(out.read_text(encoding="utf-8"))
+    report = run_cli(["advise", EXAMPLE, "-f", "json"]).json()
+    drawn = report["recommendations"] + report["warnings"] + report["not_advised"]
+    assert len(root.findall(f".//{SVG}")) == 1 + len(drawn)  # the overview and one picture per item
+    ns = "{http://www.w3.org/1999/xhtml}"
+    articles = {a.get("id"): a for a in root.iter(f"{ns}article")}
+    for entry in drawn + report["plan"] + report["kpis"]:
+        article = articles[f"item-{entry['id']}"]
+        text = "".join(article.itertext())
+        assert entry["title"] in text and "How this was concluded" in text
+        assert "knowledge/documents/" in text  # the explanation cites the passage
+    assert not list(root.iter(f"{ns}script"))  # nothing runs; the page is self-contained
+    page = out.read_text(encoding="utf-8")
+    assert "http://" not in page.replace("http://www.w3.org/", "")  # no outside resources
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))  # several pictures on one page, no clashing element ids
+
+
+def test_html_page_without_graphviz_says_so_and_stays_well_formed(kb, monkeypatch):
+    import advisor.render.dot as dot
+    from advisor.analysis import analyse
+
+    monkeypatch.setattr(dot.shutil, "which", lambda name: None)
+    run = analyse(kb, json.loads((EXAMPLES / "tea-shop.json").read_text()))
+    page = render(run.report, "html", analysis=run)
+    root = _xhtml(page)
+    assert not root.findall(f".//{SVG}")
+    assert "need Graphviz" in page and "How this was concluded" in page
+
+
+def test_markdown_embeds_mermaid_diagrams(run_cli):
+    result = run_cli(["advise", EXAMPLE, "--format", "markdown"])
+    assert result.exit_code == 0
+    report = run_cli(["advise", EXAMPLE, "-f", "json"]).json()
+    blocks = re.findall(r"```mermaid\n(.*?)```", result.stdout, re.S)
+    assert len(blocks) == 1 + min(3, len(report["recommendations"])) + min(3, len(report["warnings"]))
+    for block in blocks:
+        assert block.startswith("flowchart LR\n")
+        nodes = set(re.findall(r"^  (n\d+)[\[(]", block, re.M))
+        for a, b in re.findall(r"^  (n\d+) \S+ (n\d+)$", block, re.M):
+            assert a in nodes and b in nodes
+    assert "*Because you answered:*" in result.stdout
+
+
+def test_markdown_without_a_graph_has_no_diagram(kb):
+    from advisor.api import advise
+
+    text = render(advise(kb, json.loads((EXAMPLES / "tea-shop.json").read_text())), "markdown")
+    assert "```mermaid" not in text and text.startswith("# Marketing advice for Lotus Leaf Tea")
+
+
+def test_mermaid_labels_are_escaped():
+    V = nx.DiGraph()
+    V.add_node("rule:r", kind="rule", label='Say "no" to <b> #1', small="p50", style="rule")
+    text = to_mermaid(V)
+    assert 'n0["Say #quot;no#quot; to #lt;b#gt; no. 1<br/><small>p50</small>"]:::rule' in text
+
+
+@needs_dot
+def test_graph_command_exports_parse(run_cli, tmp_path):
+    outputs = {}
+    for fmt in ("dot", "mermaid", "graphml", "json", "svg"):
+        result = run_cli(["graph", EXAMPLE, "--format", fmt])
+        assert result.exit_code == 0, result.stderr
+        outputs[fmt] = result.stdout
+    G = from_json(json.loads(outputs["json"]))
+    assert {d["kind"] for _, d in G.nodes(data=True)} == {"answer", "rule", "fact", "item", "source"}
+    path = tmp_path / "g.graphml"
+    path.write_text(outputs["graphml"])
+    back = nx.read_graphml(path)
+    assert set(back.nodes) == set(G.nodes) and set(back.edges) == set(G.edges)
+    canon = subprocess.run(["dot", "-Tcanon"], input=outputs["dot"].encode(), capture_output=True, check=False)
+    assert canon.returncode == 0 and not canon.stderr
+    drawn = full_view(G)  # sources folded into the rules by default
+    assert all(f'"{node}"' in canon.stdout.decode() for node in drawn)
+    assert ET.fromstring(outputs["svg"]).tag == SVG
+    assert outputs["mermaid"].startswith("flowchart LR\n")
+
+
+def test_graph_command_for_one_item(run_cli):
+    whole = from_json(run_cli(["graph", EXAMPLE, "-f", "json"]).json())
+    one = from_json(run_cli(["graph", EXAMPLE, "-f", "json", "--item", "seo"]).json())
+    assert "item:seo" in one and set(one) < set(whole)
+    assert not any(n.startswith("item:") and n != "item:seo" for n in one)
+    missing = run_cli(["graph", EXAMPLE, "--item", "personal-closing"])
+    assert missing.exit_code == 2 and "advisor explain" in missing.stderr
+    unknown = run_cli(["graph", EXAMPLE, "--item", "seoo"])
+    assert unknown.exit_code == 2 and "[E501]" in unknown.stderr and unknown.stderr.count("\n") == 1
+
+
+def test_graph_format_follows_the_output_suffix(run_cli, tmp_path):
+    out = tmp_path / "g.mmd"
+    result = run_cli(["graph", EXAMPLE, "--overview", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text().startswith("flowchart LR")
+    assert "wrote mermaid graph" in result.stderr
+
+
+@needs_dot
+def test_html_and_markdown_are_byte_stable(run_cli):
+    for fmt in ("html", "markdown"):
+        first = run_cli(["advise", EXAMPLE, "--format", fmt]).stdout
+        second = run_cli(["advise", EXAMPLE, "--format", fmt]).stdout
+        assert first == second and first

@@ -1,0 +1,271 @@
+"""The interview's logic (advisor.questionnaire): what is asked, what is skipped, in which order, and why.
+
+Most tests use the hand-written knowledge base of tests/ask_kit.py, where which
+questions matter can be worked out by hand; a property test checks against the
+independent reference evaluator that a question the planner skips truly
+cannot change the advice, on that base and on the shipped one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advisor.kb import load_knowledge_base
+from advisor.profile import validate_answers
+from advisor.interview import Interview
+from advisor.questionnaire import ADVICE_KINDS, Planner
+from advisor.reference import ReferenceEvaluator
+from ask_kit import FIELDS, write_kb
+
+
+@pytest.fixture(scope="module")
+def toy(tmp_path_factory):
+    knowledge, rules = write_kb(tmp_path_factory.mktemp("toy"))
+    return load_knowledge_base(knowledge, [rules], use_cache=False)
+
+
+@pytest.fixture(scope="module")
+def planner(toy):
+    return Planner(toy)
+
+
+# --------------------------------------------------------------------------- skipping
+
+
+def test_a_field_no_rule_uses_is_never_asked(planner):
+    assessment = planner.assess({})
+    assert "mood" not in assessment.askable and "mood" not in assessment.waiting
+    assert "mood" not in assessment.stakes
+
+
+def test_price_is_irrelevant_once_the_shop_sells_goods(planner):
+    # expensive-services-in-person needs sells=services AND price=high: goods decides it, price cannot matter
+    before = planner.assess({})
+    assert before.stakes["price"] == {"expensive-services-in-person"}
+    after = planner.assess({"sells": "goods"})
+    assert "price" not in after.stakes and "price" not in after.askable
+    assert "expensive-services-in-person" in after.decided
+
+
+def test_price_matters_when_the_shop_sells_services(planner):
+    assessment = planner.assess({"sells": "services"})
+    assert "price" in assessment.askable
+    assert assessment.stakes["price"] == {"expensive-services-in-person"}
+
+
+def test_dont_know_counts_as_unanswered(planner):
+    # a test on a skipped field is false, as in the engine: sells=services can no longer hold
+    assessment = planner.assess({}, skipped={"sells"})
+    assert "price" not in assessment.stakes
+
+
+def test_irrelevance_through_a_derived_fact(planner):
+    # audience has no ask_if; it only matters through `online`, which no rule can derive without a site
+    assessment = planner.assess({"has_site": False})
+    assert "audience" not in assessment.stakes
+    assert "site_quality" in assessment.inapplicable  # its ask_if (has_site = true) is false
+    with_site = planner.assess({"has_site": True})
+    assert with_site.stakes["audience"] == {"young-audience"}
+    assert "site_quality" in with_site.askable
+
+
+def test_an_ask_if_on_a_derived_fact(tmp_path):
+    # audience asked only for shops that are online (a derived fact): has_site=false closes it
+    fields = FIELDS.replace("    question: Who visits your website?\n",
+                            "    question: Who visits your website?\n    ask_if: {fact: online}\n")
+    knowledge, rules = write_kb(tmp_path, fields=fields)
+    planner = Planner(load_knowledge_base(knowledge, [rules], use_cache=False))
+    assert "audience" in planner.assess({}).waiting
+    assert "audience" in planner.assess({"has_site": False}).inapplicable
+    assert "audience" in planner.assess({"has_site": True}).askable
+    interview = Interview(planner)
+    interview.answer("has_site", True)
+    interview.answer("audience", "young")
+    assert interview.answer("has_site", False) == ["audience"]
+
+
+def test_a_question_that_opens_another_inherits_its_stakes(planner):
+    assessment = planner.assess({})
+    assert assessment.waiting == ("site_quality",)  # waits for has_site
+    assert assessment.stakes["has_site"] == {"fix-poor-site", "young-audience"}
+
+
+def test_a_small_shop_is_asked_four_of_eight_questions(planner):
+    interview = Interview(planner)
+    asked = interview.play({"sells": "goods", "price": "high", "staff": 1, "channels": [], "has_site": False,
+                            "audience": "young", "mood": True})
+    assert asked == ["sells", "staff", "channels", "has_site"]
+    assert interview.to_profile() == {"sells": "goods", "staff": 1, "channels": [], "has_site": False}
+
+
+def test_every_relevant_question_is_asked_in_order(planner):
+    interview = Interview(planner)
+    asked = interview.play({"sells": "services", "price": "high", "staff": 3, "channels": ["dealers"],
+                            "has_site": True, "site_quality": "poor", "audience": "young"})
+    # the shop group first (four rules at stake against two); inside it, questions whose likely
+    # (default) answer settles a rule come first: sells, staff, channels, then price (no default).
+    # Then the website: has_site (two rules) before the questions it opens.
+    assert asked == ["sells", "staff", "channels", "price", "has_site", "site_quality", "audience"]
+
+
+def test_a_rule_base_nothing_can_change_asks_nothing(tmp_path):
+    knowledge, rules = write_kb(tmp_path, rules="""
+        area: always
+        title: Advice that needs no answers
+        rules:
+          - id: always
+            title: Always
+            then: [{recommend: fix-site}]
+            because: This holds whatever the answers are.
+            source: {doc: "000", section: all}
+    """)
+    kb = load_knowledge_base(knowledge, [rules], use_cache=False)
+    assert Interview(Planner(kb)).next_question() is None
+
+
+# --------------------------------------------------------------------------- progress, back, edit, pruning
+
+
+def test_progress_counts_the_questions_still_possible(planner):
+    interview = Interview(planner)
+    first = interview.next_question()
+    assert (first.field.id, first.number, first.about) == ("sells", 1, 7)  # 6 askable + site_quality waiting
+    interview.answer("sells", "goods")  # price no longer matters
+    second = interview.next_question()
+    assert (second.number, second.about) == (2, 6)
+
+
+def test_back_asks_the_last_question_again_with_its_answer(planner):
+    interview = Interview(planner)
+    interview.answer("sells", "services")
+    assert interview.back() == "sells"
+    again = interview.next_question()
+    assert (again.field.id, again.number, again.current, again.revisit) == ("sells", 1, "services", True)
+    interview.answer("sells", "goods")
+    assert interview.next_question().field.id == "staff"
+
+
+def test_back_at_the_start_does_nothing(planner):
+    interview = Interview(planner)
+    assert interview.back() is None
+    assert interview.next_question().field.id == "sells"
+
+
+def test_an_answer_that_no_longer_applies_is_removed(planner):
+    interview = Interview(planner)
+    interview.answer("has_site", True)
+    interview.answer("site_quality", "poor")
+    dropped = interview.answer("has_site", False)
+    assert dropped == ["site_quality"]
+    assert "site_quality" not in interview.answers and "site_quality" not in interview.history
+
+
+def test_edit_revisits_chosen_answers_first(planner):
+    interview = Interview(planner)
+    interview.play({"sells": "goods", "staff": 1, "channels": [], "has_site": False})
+    interview.edit(["staff"])
+    question = interview.next_question()
+    assert (question.field.id, question.current) == ("staff", 1)
+
+
+# --------------------------------------------------------------------------- saved profiles
+
+
+def test_saved_profile_is_a_valid_profile_and_resumes(planner, toy):
+    interview = Interview(planner, name="Corner Shop")
+    interview.answer("sells", "services")
+    interview.skip("staff")
+    saved = interview.to_profile()
+    assert saved == {"name": "Corner Shop", "sells": "services", "skipped": ["staff"]}
+    profile = validate_answers(saved, toy.fields)  # what `advisor advise` does
+    assert profile.as_dict() == {"sells": "services"} and profile.name == "Corner Shop"
+    resumed = Interview.from_profile(planner, saved)
+    assert resumed.skipped == {"staff"} and resumed.name == "Corner Shop"
+    assert resumed.next_question().field.id == interview.next_question().field.id == "channels"
+
+
+def test_why_lists_the_advice_an_answer_can_change(planner, toy):
+    stakes = planner.stakes_of("has_site", planner.assess({}))
+    assert [(s.kind, s.item, s.title) for s in stakes] == [  # by kind, then title
+        ("recommend", "young-content", "Content for young visitors"),
+        ("recommend", "fix-site", "Fix the website"),
+    ]
+    assert planner.stakes_of("mood", planner.assess({})) == []
+
+
+# --------------------------------------------------------------------------- soundness
+
+
+def _advice_fired(evaluator: ReferenceEvaluator, advice: set[str], answers: dict[str, Any]) -> set[str]:
+    return set(evaluator.run(answers).fired) & advice
+
+
+def _value(f, draw) -> Any:
+    if f.type == "choice":
+        return draw(st.sampled_from(f.choice_ids()))
+    if f.type == "multi":
+        return draw(st.lists(st.sampled_from(f.choice_ids()), unique=True))
+    if f.type == "boolean":
+        return draw(st.booleans())
+    low, high = int(f.minimum), int(min(f.maximum, f.minimum + 200))
+    return draw(st.integers(low, high))
+
+
+def _check_skips_are_sound(kb, data) -> None:
+    """Draw some answers; every open field the planner would skip must not change which advice rules fire."""
+    planner = Planner(kb)
+    evaluator = ReferenceEvaluator(kb.rules)
+    advice = {r.id for r in kb.rules.rules if any(c.kind in ADVICE_KINDS for c in r.then)}
+    fields = list(kb.fields.fields)
+    answers: dict[str, Any] = {}
+    skipped: set[str] = set()
+    for f in fields:
+        fate = data.draw(st.sampled_from(["answer", "skip", "open", "open"]))
+        if fate == "answer":
+            answers[f.id] = _value(f, data.draw)
+        elif fate == "skip":
+            skipped.add(f.id)
+    assessment = planner.assess(answers, skipped)
+    irrelevant = [f for f in fields if f.id in assessment.open and f.id not in assessment.stakes]
+    if not irrelevant:
+        return
+    f = data.draw(st.sampled_from(irrelevant))
+    completion = dict(answers)
+    for other in fields:  # any answers to the other open questions (or none)
+        if other.id in assessment.open and other.id != f.id and data.draw(st.booleans()):
+            completion[other.id] = _value(other, data.draw)
+    without = _advice_fired(evaluator, advice, completion)
+    for _ in range(3):
+        assert _advice_fired(evaluator, advice, {**completion, f.id: _value(f, data.draw)}) == without, (
+            f"{f.id} was judged irrelevant but changes the advice", answers, skipped)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_a_skipped_question_cannot_change_the_advice_toy(toy, data):
+    _check_skips_are_sound(toy, data)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_a_skipped_question_cannot_change_the_advice_shipped(kb, data):
+    _check_skips_are_sound(kb, data)
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_more_answers_never_make_a_question_matter_again(toy, data):
+    planner = Planner(toy)
+    answers: dict[str, Any] = {}
+    relevant = set(planner.assess(answers).stakes)
+    for f in data.draw(st.permutations(list(toy.fields.fields))):
+        if data.draw(st.booleans()):
+            answers[f.id] = _value(f, data.draw)
+            now = set(planner.assess(answers).stakes)
+            assert now <= relevant, (answers, now - relevant)
+            relevant = now
+
