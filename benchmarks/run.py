@@ -245,8 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     say(f"| 2 | {batch[2][0]:,.0f} | {batch[2][1]:.2f} | >= 1.7x of jobs 1: "
         f"{verdict(speedup, 1.7, lower_is_better=False)} ({speedup:.2f}x) |")
     say()
-    say(f"Two CPU-bound processes finished {capacity:.2f}x faster than the same work in one process on this "
-        "machine during the run (2.00x = two free cores): when other work holds a core, two jobs cannot be "
+    say(f"Machine check during the run: the same CPU-bound work split over two processes went {capacity:.2f} "
+        "times as fast as in one (2.00 = two free cores); when other work holds the cores, two jobs cannot be "
         "twice as fast. The cores column is CPU seconds (the process and its workers) per wall second.")
     say()
 
