@@ -1,0 +1,130 @@
+"""What every check reads: the loaded knowledge, the rule base with its problems and positions,
+and the shared reasoning tools, built once per audit and only when a check asks for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from ..catalog import Catalog
+from ..errors import Location
+from ..fields import FieldSet
+from ..loader import LoadResult
+from ..model import Rule
+from ..safeio import Marks
+
+__all__ = ["AuditContext", "DEFAULT_GAP_FIELDS"]
+
+#: The main profile answers whose combinations the gap check walks through.
+DEFAULT_GAP_FIELDS = ("business_model", "product_type", "price_level", "business_stage")
+
+
+@dataclass
+class AuditContext:
+    """One audit's inputs and shared, lazily built helpers."""
+
+    fields: FieldSet
+    catalog: Catalog
+    knowledge: Path
+    load: LoadResult
+    gap_fields: tuple[str, ...] = DEFAULT_GAP_FIELDS
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return self.load.rules.rules
+
+    @cached_property
+    def reasoner(self) -> Any:
+        from .reasoning import Reasoner
+
+        return Reasoner(self.rules, self.fields)
+
+    @cached_property
+    def fact_graph(self) -> Any:
+        """networkx DiGraph: derived fact -> each fact its derivers test (edge attribute ``rules``)."""
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        for rule in self.rules:
+            for fact in sorted(rule.facts_derived()):
+                graph.add_node(fact)
+                for used in sorted(rule.facts_used()):
+                    if graph.has_edge(fact, used):
+                        graph[fact][used]["rules"].append(rule.id)
+                    else:
+                        graph.add_edge(fact, used, rules=[rule.id])
+        return graph
+
+    @cached_property
+    def cycles(self) -> list[list[str]]:
+        """The groups of derived facts that depend on each other (strongly connected), sorted."""
+        import networkx as nx
+
+        graph = self.fact_graph
+        groups = []
+        for component in nx.strongly_connected_components(graph):
+            if len(component) > 1 or any(graph.has_edge(f, f) for f in component):
+                groups.append(sorted(component))
+        return sorted(groups)
+
+    @cached_property
+    def cyclic_rules(self) -> frozenset[str]:
+        """Rules that derive a fact of a cycle."""
+        inside = {fact for group in self.cycles for fact in group}
+        return frozenset(r.id for r in self.rules if r.facts_derived() & inside)
+
+    @cached_property
+    def evaluator(self) -> Any:
+        """The reference evaluator over the rules outside cycles (it cannot order a cycle)."""
+        from ..reference import ReferenceEvaluator
+
+        return ReferenceEvaluator([r for r in self.rules if r.id not in self.cyclic_rules])
+
+    def fires(self, profile: dict[str, Any]) -> set[str]:
+        """The rules the reference evaluator fires for ``profile``."""
+        return set(self.evaluator.run(profile).fired)
+
+    # ------------------------------------------------------------------ positions
+    @cached_property
+    def _rule_paths(self) -> dict[tuple, tuple[Marks, tuple]]:
+        table: dict[tuple, tuple[Marks, tuple]] = {}
+        for marks in self.load.marks.values():
+            for path, (line, column) in marks.values.items():
+                if len(path) == 2 and path[0] == "rules" and isinstance(path[1], int):
+                    table[(marks.path, line, column)] = (marks, path)
+        return table
+
+    def rule_location(self, rule: Rule, *sub: Any, key: bool = False) -> Location:
+        """Where ``sub`` (e.g. ``"because"`` or ``"suppress", 0``) is written inside the rule."""
+        loc = rule.location or Location()
+        found = self._rule_paths.get((loc.path, loc.line, loc.column))
+        if found is None:
+            return loc
+        marks, path = found
+        return marks.location(path + tuple(sub), key=key)
+
+    @cached_property
+    def fact_declarations(self) -> dict[str, list[Location]]:
+        """Derived fact -> where the ``facts:`` sections of rule files declare it."""
+        out: dict[str, list[Location]] = {}
+        for marks in sorted(self.load.marks.values(), key=lambda m: m.path):
+            for path, (line, column) in marks.keys.items():
+                if len(path) == 2 and path[0] == "facts" and isinstance(path[1], str):
+                    out.setdefault(path[1], []).append(Location(marks.path, line, column))
+        return out
+
+    def knowledge_marks(self, name: str) -> Marks | None:
+        """Positions in ``knowledge/<name>`` (None when it cannot be read)."""
+        cache = self.extra.setdefault("marks", {})
+        if name not in cache:
+            from ..errors import InputError
+            from ..safeio import load_yaml_file
+
+            try:
+                cache[name] = load_yaml_file(self.knowledge / name)[1]
+            except InputError:
+                cache[name] = None
+        return cache[name]
