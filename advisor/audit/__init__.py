@@ -38,6 +38,8 @@ def resolve_inputs(paths: Sequence[Path | str] = (), knowledge: Path | str | Non
     from ..kb import default_paths
 
     default_knowledge, default_rules = default_paths()
+    # The shipped folders are shown relative to the working directory: no absolute paths in outputs.
+    default_knowledge, default_rules = _relative(default_knowledge, always=True), _relative(default_rules, always=True)
     rules: list[Path] = []
     found_knowledge = Path(knowledge) if knowledge is not None else None
     for raw in paths:
@@ -54,7 +56,9 @@ def resolve_inputs(paths: Sequence[Path | str] = (), knowledge: Path | str | Non
             if found_knowledge is None:
                 found_knowledge = path / "knowledge"
             continue
-        rules.append(path)
+        rules.append(_relative(path))
+    if found_knowledge is not None:
+        found_knowledge = _relative(found_knowledge)
     return (rules or [default_rules]), (found_knowledge or default_knowledge)
 
 
@@ -73,9 +77,6 @@ def run(paths: Sequence[Path | str] = (), knowledge: Path | str | None = None, *
     from .context import DEFAULT_GAP_FIELDS, AuditContext
 
     rule_paths, knowledge_dir = resolve_inputs(paths, knowledge)
-    # Relative paths in, relative paths out: findings never show absolute paths.
-    rule_paths = [_relative(p) for p in rule_paths]
-    knowledge_dir = _relative(knowledge_dir)
     if not knowledge_dir.is_dir():
         raise KnowledgeError("knowledge folder not found", code="E400", location=Location(str(knowledge_dir)),
                              expected="a folder holding fields.yaml, sources.yaml and catalog files")
@@ -108,10 +109,14 @@ class AuditResult(list):
         self.rule_count = rule_count
 
 
-def _relative(path: Path) -> Path:
+def _relative(path: Path, always: bool = False) -> Path:
+    """``path`` relative to the working directory when it lies inside it (or ``always``)."""
     import os
 
-    return Path(os.path.relpath(path)) if path.is_absolute() else path
+    if not path.is_absolute():
+        return path
+    relative = os.path.relpath(path)
+    return Path(relative) if always or not relative.startswith("..") else path
 
 
 def summary(findings: Iterable[Finding]) -> dict[str, int]:

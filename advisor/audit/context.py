@@ -37,6 +37,11 @@ class AuditContext:
         return self.load.rules.rules
 
     @cached_property
+    def order(self) -> dict[str, int]:
+        """Each rule's position in the rule base (files in the order given, rules as written)."""
+        return {rule.id: index for index, rule in enumerate(self.rules)}
+
+    @cached_property
     def reasoner(self) -> Any:
         from .reasoning import Reasoner
 

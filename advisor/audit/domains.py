@@ -63,11 +63,12 @@ class FiniteDomain:
         return (1 << len(self.values)) - 1
 
     def index(self, value: Any) -> int | None:
-        key = value_key(value)
-        for i, v in enumerate(self.values):
-            if i and value_key(v) == key:
-                return i
-        return None
+        """The position of ``value`` in the domain (None when it is not a value of it)."""
+        table = self.__dict__.get("_index")
+        if table is None:
+            table = {value_key(v): i for i, v in enumerate(self.values) if i}
+            object.__setattr__(self, "_index", table)
+        return table.get(value_key(value))
 
     def members(self, mask: int) -> list[int]:
         return [i for i in range(len(self.values)) if mask >> i & 1]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from ..finding import Finding, Severity, location_key
+from ..finding import Finding, Severity
 from . import Check, check
 
 W = Severity.WARNING
@@ -120,7 +120,7 @@ def find_example(ctx, rule, other) -> dict[str, Any] | None:
 
 
 def _finding(ctx, code: str, first: tuple, second: tuple, example: dict, decided: str) -> Finding:
-    (a, ac, a_says), (b, bc, b_says) = sorted((first, second), key=lambda e: location_key(e[1].location))
+    (a, ac, a_says), (b, bc, b_says) = sorted((first, second), key=lambda e: ctx.order[e[0].id])
     shown = ", ".join(f"{k}={_word(v)}" for k, v in example.items()) or "an empty profile"
     message = (f"rules {a.id!r} ({a_says}) and {b.id!r} ({b_says}) both fire for one profile; {decided}. "
                f"Example: {shown}")

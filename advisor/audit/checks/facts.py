@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..finding import Finding, Severity, location_key as _key
+from ..finding import Finding, Severity
 from . import Check, check
 
 W = Severity.WARNING
@@ -42,7 +42,7 @@ def run(ctx) -> Iterable[Finding]:
     used = {name for rule in ctx.rules for name in rule.facts_used()}
     declared = ctx.fact_declarations
     for fact in sorted(derivers):
-        entries = sorted(derivers[fact], key=lambda e: _key(e[1].location))
+        entries = sorted(derivers[fact], key=lambda e: ctx.order[e[0].id])
         first_rule, first = entries[0]
         ids = tuple(r.id for r, _ in entries)
         where = first.location or first_rule.location
@@ -74,7 +74,7 @@ def _cycles(ctx) -> Iterable[Finding]:
             involved.append(rule_id)
             steps.append(f"{fact} is derived by {rule_id!r}, which tests {used}")
         ids = tuple(sorted(set(involved)))
-        first = min((by_id[i] for i in ids), key=lambda r: _key(r.location))
+        first = min((by_id[i] for i in ids), key=lambda r: ctx.order[r.id])
         extra = f" (the cycle group also holds: {', '.join(f for f in group if f not in {e[0] for e in edges})})" \
             if len(group) > len(edges) else ""
         yield check("A401").at(first.location, "derived facts depend on each other in a cycle: "

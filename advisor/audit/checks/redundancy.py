@@ -13,7 +13,7 @@ from itertools import combinations
 from typing import Iterable
 
 from ..domains import value_key
-from ..finding import Finding, Severity, location_key as _key
+from ..finding import Finding, Severity
 from . import Check, check
 
 W = Severity.WARNING
@@ -50,18 +50,18 @@ def run(ctx) -> Iterable[Finding]:
         keys = frozenset(_conclusion_key(c) for c in rule.then)
         condition = frozenset(reasoner.canonical(s) for s in states)
         info[rule.id] = (rule, states, keys, condition)
-    yield from _duplicates(info)
+    yield from _duplicates(ctx, info)
     yield from _subsumed(ctx, info)
 
 
-def _duplicates(info) -> Iterable[Finding]:
+def _duplicates(ctx, info) -> Iterable[Finding]:
     groups: dict[tuple, list] = {}
     for rule, _, keys, condition in info.values():
         groups.setdefault((condition, keys), []).append(rule)
     for members in groups.values():
         if len(members) < 2:
             continue
-        members.sort(key=lambda r: _key(r.location))
+        members.sort(key=lambda r: ctx.order[r.id])
         kept = members[0]
         for rule in members[1:]:
             yield check("A501").at(rule.location, f"rule {rule.id!r} repeats rule {kept.id!r}: the same condition "
@@ -99,7 +99,7 @@ def _subsumed(ctx, info) -> Iterable[Finding]:
                 continue  # a duplicate, reported as such
             found.setdefault(rule_id, other_id)
     for rule_id, other_id in sorted(found.items()):
-        if found.get(other_id) == rule_id and _key(info[rule_id][0].location) < _key(info[other_id][0].location):
+        if found.get(other_id) == rule_id and ctx.order[rule_id] < ctx.order[other_id]:
             continue  # each implies the other: report only the later one
         rule, other = info[rule_id][0], info[other_id][0]
         yield check("A502").at(rule.location, f"rule {rule.id!r} is subsumed by rule {other.id!r}: whenever it "
