@@ -45,10 +45,14 @@ def codes_markdown() -> str:
     """Every code, by family (the module docstring's first line heads each)."""
     out = [BEGIN, ""]
     for module in families():
-        doc = (module.__doc__ or module.__name__).strip().split("\n\n")[0]
-        title = " ".join(doc.split())
-        out.append(f"## {module.__name__.rsplit('.', 1)[1]}: {title}")
+        doc = " ".join((module.__doc__ or "").strip().split("\n\n")[0].split())
+        codes = [c.code for c in module.CHECKS]
+        name = module.__name__.rsplit(".", 1)[1].capitalize()
+        out.append(f"## {name} ({codes[0]}-{codes[-1]})" if len(codes) > 1 else f"## {name} ({codes[0]})")
         out.append("")
+        if doc:
+            out.append(doc)
+            out.append("")
         for check in module.CHECKS:
             out.append(entry(check))
     out.append(END)

@@ -50,7 +50,7 @@ class Check:
 
 @lru_cache(maxsize=None)
 def families() -> tuple[ModuleType, ...]:
-    """The check modules of this package, by name."""
+    """The check modules of this package, in the order of their codes."""
     found = []
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
         if info.name.startswith("_"):
@@ -58,7 +58,7 @@ def families() -> tuple[ModuleType, ...]:
         module = importlib.import_module(f"{__name__}.{info.name}")
         if hasattr(module, "CHECKS"):
             found.append(module)
-    return tuple(found)
+    return tuple(sorted(found, key=lambda m: min(c.code for c in m.CHECKS)))
 
 
 @lru_cache(maxsize=None)
