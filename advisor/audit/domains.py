@@ -243,6 +243,7 @@ class Domains:
             self._finite[("fact", name)] = FiniteDomain(("fact", name), (ABSENT,) + tuple(ordered),
                                                         ("not derived",) + tuple(_word(v) for v in ordered))
         self._masks: dict[tuple, Any] = {}
+        self._full: dict[Subject, int] = {}
 
     def finite(self, subject: Subject) -> FiniteDomain | None:
         """The finite domain of ``subject`` (None for list fields)."""
@@ -250,6 +251,15 @@ class Domains:
         if found is None and subject[0] == "fact":
             found = FiniteDomain(subject, (ABSENT,), ("not derived",))  # derived by no rule
             self._finite[subject] = found
+        return found
+
+    def full_mask(self, subject: Subject) -> int:
+        """The mask of every value of a finite subject."""
+        found = self._full.get(subject)
+        if found is None:
+            domain = self.finite(subject)
+            found = domain.full if domain is not None else -1
+            self._full[subject] = found
         return found
 
     def is_list(self, subject: Subject) -> bool:

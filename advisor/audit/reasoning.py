@@ -60,6 +60,7 @@ class Alternative:
     literals: tuple[Literal, ...]
     state: State | None
     reason: Reason | None = None
+    needs: tuple[tuple[str, int], ...] = ()  # the facts it needs derived, with the values allowed
 
 
 class Exhausted(Exception):
@@ -98,8 +99,14 @@ class Reasoner:
                     self.derivers.setdefault(c.target, []).append((rule, c.value))
         for entries in self.derivers.values():
             entries.sort(key=lambda e: (-e[0].priority, e[0].id))
+        # fact -> (deriving rule, the bit of its value in the fact's domain), best priority first
+        self._deriver_bits: dict[str, list[tuple[Rule, int]]] = {}
+        for fact, entries in self.derivers.items():
+            domain = self.domains.finite(("fact", fact))
+            self._deriver_bits[fact] = [(rule, 1 << (domain.index(value) or 0)) for rule, value in entries]
         self._alternatives: dict[str, list[Alternative]] = {}
         self._fire: set[str] | None = None
+        self._checked: dict[int, Reason | None] | None = None
 
     # ------------------------------------------------------------------ states
     def conjoin(self, literals: Iterable[Literal]) -> tuple[State | None, Reason | None]:
@@ -122,7 +129,8 @@ class Reasoner:
                 numeric = domain is not None and self.domains.fields.get(subject[1]) is not None \
                     and self.domains.fields.get(subject[1]).is_numeric
                 return None, Reason("range" if numeric else "contradiction", subject, involved)
-            state[subject] = allowed
+            if not self.is_full(subject, allowed):  # states hold only real constraints
+                state[subject] = allowed
         return state, None
 
     @staticmethod
@@ -148,23 +156,24 @@ class Reasoner:
         return out
 
     def is_full(self, subject: Subject, allowed: int | ListSet) -> bool:
+        """True when ``allowed`` is every value of the subject (no constraint at all)."""
         if isinstance(allowed, ListSet):
             return allowed.full
-        domain = self.domains.finite(subject)
-        return domain is not None and allowed == domain.full
+        return allowed == self.domains.full_mask(subject)
 
-    def canonical(self, state: State) -> frozenset:
-        """A key equal for states that allow the same values."""
-        return frozenset((s, a) for s, a in state.items() if not self.is_full(s, a))
+    @staticmethod
+    def canonical(state: State) -> frozenset:
+        """A key equal for states that allow the same values (states never hold a full set)."""
+        return frozenset(state.items())
 
-    def implies(self, a: State, b: State) -> bool:
+    @staticmethod
+    def implies(a: State, b: State) -> bool:
         """True when every profile allowed by ``a`` is allowed by ``b`` (sound, not complete)."""
         for subject, allowed in b.items():
             mine = a.get(subject)
             if mine is None:
-                if not self.is_full(subject, allowed):
-                    return False
-            elif isinstance(allowed, int):
+                return False  # b constrains what a leaves free
+            if isinstance(allowed, int):
                 if mine & ~allowed:
                     return False
             elif not mine.within(allowed):
@@ -184,7 +193,8 @@ class Reasoner:
             found = []
             for literals in raw:
                 state, reason = self.conjoin(literals)
-                found.append(Alternative(tuple(literals), state, reason))
+                needs = tuple(self.needs(state)) if state is not None else ()
+                found.append(Alternative(tuple(literals), state, reason, needs))
             self._alternatives[rule.id] = found
         return found
 
@@ -211,30 +221,44 @@ class Reasoner:
                 if rule.id not in self._fire and any(self.check(alt) is None for alt in self.alternatives(rule)):
                     self._fire.add(rule.id)
                     changed = True
+        self._checked = {}  # the fixpoint is reached: from now on check() results can be kept
         return self._fire
 
     def check(self, alt: Alternative) -> Reason | None:
         """None when the alternative can hold (facts followed one level), else why not."""
         if alt.state is None:
             return alt.reason
+        if not alt.needs:
+            return None
+        cache = self._checked
+        if cache is not None and id(alt) in cache:
+            return cache[id(alt)]
+        reason = self._check(alt)
+        if cache is not None:
+            cache[id(alt)] = reason
+        return reason
+
+    def _check(self, alt: Alternative) -> Reason | None:
         fire = self._fire if self._fire is not None else set()
-        for fact, mask in self.needs(alt.state):
+        for fact, mask in alt.needs:
             subject = ("fact", fact)
-            involved = tuple(lit for lit in alt.literals if (lit[1].kind, lit[1].name) == subject)
-            derivers = self.derivers.get(fact, [])
+            derivers = self._deriver_bits.get(fact)
             if not derivers:
-                return Reason("underived", subject, involved)
-            domain = self.domains.finite(subject)
-            candidates = [rule for rule, value in derivers if mask >> (domain.index(value) or 0) & 1]
+                return Reason("underived", subject, self._involved(alt, subject))
+            candidates = [rule for rule, bit in derivers if mask & bit]
             if not candidates:
-                return Reason("value", subject, involved)
+                return Reason("value", subject, self._involved(alt, subject))
             live = [rule for rule in candidates if rule.id in fire]
             if not live:
-                return Reason("dead", subject, involved, tuple(sorted(r.id for r in candidates)))
+                return Reason("dead", subject, self._involved(alt, subject), tuple(sorted(r.id for r in candidates)))
             if not any(other.state is not None and self.meet(alt.state, other.state) is not None
                        for rule in live for other in self.alternatives(rule)):
-                return Reason("clash", subject, involved, tuple(sorted(r.id for r in live)))
+                return Reason("clash", subject, self._involved(alt, subject), tuple(sorted(r.id for r in live)))
         return None
+
+    @staticmethod
+    def _involved(alt: Alternative, subject: Subject) -> tuple[Literal, ...]:
+        return tuple(lit for lit in alt.literals if (lit[1].kind, lit[1].name) == subject)
 
     # ------------------------------------------------------------------ examples
     def expand(self, state: State, budget: Budget, resolved: frozenset = frozenset()) -> Iterator[State]:
@@ -245,9 +269,8 @@ class Reasoner:
             yield state
             return
         fact, mask = pending[0]
-        domain = self.domains.finite(("fact", fact))
-        for rule, value in self.derivers.get(fact, []):
-            if not mask >> (domain.index(value) or 0) & 1 or not self.fireable(rule):
+        for rule, bit in self._deriver_bits.get(fact, []):
+            if not mask & bit or not self.fireable(rule):
                 continue
             for alt in self.alternatives(rule):
                 if alt.state is None:

@@ -77,7 +77,7 @@ def _subsumed(ctx, info) -> Iterable[Finding]:
             by_conclusion.setdefault(key, []).append(rule_id)
             table = index.setdefault(key, {})
             for state in states:
-                table.setdefault(_subjects(reasoner, state), []).append((rule_id, state))
+                table.setdefault(frozenset(state), []).append((rule_id, state))
     found: dict[str, str] = {}
     for rule_id, (rule, states, keys, condition) in sorted(info.items()):
         rarest = min(keys, key=lambda k: (len(by_conclusion[k]), k))
@@ -107,13 +107,9 @@ def _subsumed(ctx, info) -> Iterable[Finding]:
                                related=(other.location,))
 
 
-def _subjects(reasoner, state: dict) -> frozenset:
-    return frozenset(s for s, allowed in state.items() if not reasoner.is_full(s, allowed))
-
-
 def _candidates(reasoner, table: dict, state: dict) -> Iterable[tuple[str, dict]]:
     """Alternatives of other rules whose tested subjects are a subset of this alternative's."""
-    subjects = sorted(_subjects(reasoner, state))
+    subjects = sorted(state)
     if len(subjects) > _MAX_SUBSET_SUBJECTS:
         mine = set(subjects)
         for key, entries in table.items():
