@@ -85,9 +85,12 @@ def run(paths: Sequence[Path | str] = (), knowledge: Path | str | None = None, *
     if not fields_path.is_file():
         raise KnowledgeError("knowledge folder has no fields.yaml", code="E400", location=Location(str(knowledge_dir)))
     fieldset = load_fields(fields_path, catalog)
+    if gap_fields is not None:
+        gap_fields = tuple(gap_fields)
+        _check_gap_fields(gap_fields, fieldset)
     loaded = load_rule_base(rule_paths, fieldset, catalog, strict=False)
     ctx = AuditContext(fieldset, catalog, knowledge_dir, loaded,
-                       tuple(gap_fields) if gap_fields is not None else DEFAULT_GAP_FIELDS)
+                       gap_fields if gap_fields is not None else DEFAULT_GAP_FIELDS)
     findings: list[Finding] = []
     for family in families():
         if hasattr(family, "run"):
@@ -98,6 +101,21 @@ def run(paths: Sequence[Path | str] = (), knowledge: Path | str | None = None, *
     unique = {(f.code, f.location, f.message): f for f in findings}
     return AuditResult(sorted(unique.values(), key=Finding.sort_key), files=loaded.rules.files,
                        rule_count=len(loaded.rules.rules))
+
+
+def _check_gap_fields(names: tuple[str, ...], fieldset) -> None:
+    from ..errors import InputError, did_you_mean
+
+    for name in names:
+        f = fieldset.get(name)
+        if f is None:
+            raise InputError(f"--gap-fields: unknown field {name!r}", code="E500",
+                             expected="choice or yes/no fields of knowledge/fields.yaml",
+                             suggestion=did_you_mean(name, fieldset.names()))
+        if f.type not in ("choice", "boolean"):
+            kind = "a list" if f.type == "multi" else "a number"
+            raise InputError(f"--gap-fields: {name!r} is {kind} field", code="E500",
+                             expected="choice or yes/no fields, whose answers can be listed")
 
 
 class AuditResult(list):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from ..catalog import Catalog
 from ..errors import Location
@@ -88,9 +88,41 @@ class AuditContext:
 
         return ReferenceEvaluator([r for r in self.rules if r.id not in self.cyclic_rules])
 
-    def fires(self, profile: dict[str, Any]) -> set[str]:
-        """The rules the reference evaluator fires for ``profile``."""
-        return set(self.evaluator.run(profile).fired)
+    def fires(self, profile: dict[str, Any], among: Iterable[str] | None = None) -> set[str]:
+        """The rules the reference evaluator fires for ``profile``.
+
+        With ``among``, only those rules and the rules they depend on (the derivers of the
+        facts they test, and so on) are evaluated: whether a rule fires depends on nothing
+        else, so the answer for them is the same, and much quicker in a large base.
+        """
+        if among is None:
+            return set(self.evaluator.run(profile).fired)
+        from ..reference import ReferenceEvaluator
+
+        cone = self.cone(among)
+        cache = self.extra.setdefault("evaluators", {})
+        evaluator = cache.get(cone)
+        if evaluator is None:
+            if len(cache) > 256:
+                cache.clear()
+            by_id = self.reasoner.by_id
+            evaluator = cache[cone] = ReferenceEvaluator([by_id[i] for i in sorted(cone)])
+        return set(evaluator.run(profile).fired)
+
+    def cone(self, rule_ids: Iterable[str]) -> frozenset[str]:
+        """``rule_ids`` and every rule deriving a fact they test, transitively (cycles left out)."""
+        by_id = self.reasoner.by_id
+        derivers = self.reasoner.derivers
+        seen: set[str] = set()
+        todo = [i for i in rule_ids if i in by_id and i not in self.cyclic_rules]
+        while todo:
+            rule_id = todo.pop()
+            if rule_id in seen:
+                continue
+            seen.add(rule_id)
+            for fact in by_id[rule_id].facts_used():
+                todo.extend(r.id for r, _ in derivers.get(fact, ()) if r.id not in self.cyclic_rules)
+        return frozenset(seen)
 
     # ------------------------------------------------------------------ positions
     @cached_property

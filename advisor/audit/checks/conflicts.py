@@ -32,8 +32,10 @@ CHECKS = (
           fix="Give the rule whose value should win a higher priority, or make the conditions exclude each other."),
 )
 
-#: how many candidate profiles to try per pair of rules before giving up (no finding then)
+#: how many candidate profiles to try per pair of rules before giving up (no finding then),
+#: and in all (a rule base full of near-conflicts must not make the audit slow)
 _TRIES = 24
+_TOTAL_TRIES = 20_000
 
 
 def run(ctx) -> Iterable[Finding]:
@@ -100,6 +102,9 @@ def _fact_conflicts(ctx, live) -> Iterable[Finding]:
 def find_example(ctx, rule, other) -> dict[str, Any] | None:
     """A profile for which the reference evaluator fires both rules, or None."""
     reasoner = ctx.reasoner
+    left = ctx.extra.setdefault("conflict_tries", _TOTAL_TRIES)
+    if left <= 0:
+        return None
     tries = 0
     for alt in reasoner.alternatives(rule):
         if reasoner.check(alt) is not None:
@@ -112,9 +117,10 @@ def find_example(ctx, rule, other) -> dict[str, Any] | None:
                 continue
             for profile in reasoner.examples(merged):
                 tries += 1
-                if {rule.id, other.id} <= ctx.fires(profile):
+                ctx.extra["conflict_tries"] -= 1
+                if {rule.id, other.id} <= ctx.fires(profile, among=(rule.id, other.id)):
                     return profile
-                if tries >= _TRIES:
+                if tries >= _TRIES or ctx.extra["conflict_tries"] <= 0:
                     return None
     return None
 

@@ -51,10 +51,10 @@ def run(ctx) -> Iterable[Finding]:
     channels = set(ctx.catalog.ids("channel"))
     subjects = [("field", f.id) for f in fields]
     direct, deferred = set(), []
+    recommenders = {rule.id for rule in ctx.rules
+                    if any(c.kind == "recommend" and c.target in channels for c in rule.then)}
     for rule in ctx.rules:
-        if rule.id in ctx.cyclic_rules or not reasoner.fireable(rule):
-            continue
-        if not any(c.kind == "recommend" and c.target in channels for c in rule.then):
+        if rule.id in ctx.cyclic_rules or not reasoner.fireable(rule) or rule.id not in recommenders:
             continue
         for alt in reasoner.alternatives(rule):
             if reasoner.check(alt) is not None:
@@ -92,7 +92,7 @@ def run(ctx) -> Iterable[Finding]:
                                    f"{', '.join(f.id for f in fields)} with no channel recommendation")
             break
         example = {f.id: domains[i].values[sorted(box[i])[0]] for i, f in enumerate(fields)}
-        if _recommends_channel(ctx, example, channels):
+        if _recommends_channel(ctx, example, channels, recommenders):
             continue  # cannot happen if the reasoning is sound; never report what the evaluator refutes
         shown = ", ".join(f"{k}={_word(v)}" for k, v in example.items())
         yield check("A701").at(_location(ctx, fields, domains, box),
@@ -162,9 +162,9 @@ def _location(ctx, fields, domains, box) -> Location:
     return marks.location(("fields", fields[0].order))
 
 
-def _recommends_channel(ctx, profile: dict, channels: set[str]) -> bool:
+def _recommends_channel(ctx, profile: dict, channels: set[str], recommenders: set[str]) -> bool:
     by_id = ctx.reasoner.by_id
-    for rule_id in ctx.fires(profile):
+    for rule_id in ctx.fires(profile, among=recommenders):
         if any(c.kind == "recommend" and c.target in channels for c in by_id[rule_id].then):
             return True
     return False

@@ -133,6 +133,8 @@ def explain(ctx, reason: Reason) -> str:
         return f"no rule derives {fact!r} with a value for which {tests} holds (rules derive: {values})"
     names = ", ".join(reason.rules)
     if reason.kind == "dead":
+        if set(reason.rules) <= ctx.cyclic_rules:
+            return f"{fact!r} is derived only by rules caught in a cycle of derived facts ({names}; see A401)"
         return f"{fact!r} is derived only by rules that never fire ({names})"
     return f"every rule deriving {fact!r} ({names}) needs answers that {tests} and the rest of the condition exclude"
 
