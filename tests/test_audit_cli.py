@@ -150,3 +150,10 @@ def test_advise_does_not_import_the_audit():
             "sys.exit(1 if any(m.startswith('advisor.audit') or m == 'advisor.commands.audit' for m in sys.modules) "
             "else 0)")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+def test_colour_only_when_asked_or_on_a_terminal(run_cli):
+    args = ["audit", CLEAN, case("A201-contradiction"), *KNOWLEDGE]
+    assert "\033[" not in run_cli(args).stdout
+    coloured = run_cli(args + ["--color", "always"]).stdout
+    assert "\033[31m\033[1merror\033[0m \033[1mA201\033[0m" in coloured

@@ -30,7 +30,8 @@ CHECKS = (
                "- id: seo-for-sites\n  when: {field: storefront, in: [own_site, both]}\n  then: [{recommend: seo}]",
           passes="- id: seo-for-own-site\n  when: {field: storefront, equals: own_site}\n"
                  "  then: [{recommend: seo, strength: essential}]   # says more than the general rule",
-          fix="Remove the narrower rule (merge its citations into the wider one), or make it say something more."),
+          fix="Remove the narrower rule (merge its citations and notes into the wider one), or make it say "
+              "something more."),
 )
 
 _MAX_SUBSET_SUBJECTS = 10  # beyond this, scan the conclusion's group instead of enumerating subsets
