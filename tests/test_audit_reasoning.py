@@ -164,3 +164,14 @@ def test_generated_conflict_examples_fire_both_rules(generated):
     for f in findings:
         if f.code in ("A601", "A602"):
             assert set(f.rules) <= set(evaluator.run(f.example).fired)
+
+
+def test_a_fact_check_reaches_the_fixpoint_first():
+    """Regression: check() asked before anything else must not take every fact's derivers for dead."""
+    from advisor.kb import load_knowledge_base
+
+    corpus = Path(__file__).resolve().parent / "audit_corpus"
+    kb = load_knowledge_base(KNOWLEDGE, rules=[corpus / "clean" / "rules"], use_cache=False)
+    reasoner = Reasoner(kb.rules.rules, kb.fields)
+    (alt,) = reasoner.alternatives(kb.rule("close-personally"))
+    assert alt.needs and reasoner.check(alt) is None

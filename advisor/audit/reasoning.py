@@ -230,6 +230,8 @@ class Reasoner:
             return alt.reason
         if not alt.needs:
             return None
+        if self._fire is None:  # the facts' derivers are judged by the fixpoint: reach it first
+            self._fire = self._fixpoint()
         cache = self._checked
         if cache is not None and id(alt) in cache:
             return cache[id(alt)]
@@ -239,7 +241,7 @@ class Reasoner:
         return reason
 
     def _check(self, alt: Alternative) -> Reason | None:
-        fire = self._fire if self._fire is not None else set()
+        fire = self._fire
         for fact, mask in alt.needs:
             subject = ("fact", fact)
             derivers = self._deriver_bits.get(fact)
