@@ -52,20 +52,19 @@ def _codes(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
 def audit(paths: tuple[Path, ...], knowledge: Path | None, fmt: str, output: str | None, strict: bool,
           select: tuple[str, ...], ignore: tuple[str, ...], gap_fields: str | None, list_checks: bool,
           explain: str | None, color: str) -> None:
-    """Check a rule base for the defects rule authors make: bad references, rules that never fire,
-    cycles, redundant rules, undecided conflicts, gaps in the channel advice, uncited sources.
-
-    PATH is a rule file or folder (default: the shipped rules/); a knowledge folder or a folder
-    holding rules/ and knowledge/ may be given too. Exit status: 0 no errors, 1 errors (or
-    warnings with --strict), 2 the input cannot be read.
+    """Check a rule base for the defects rule authors make (codes and examples: docs/audit.md).
 
     \b
     Examples:
-      advisor audit
+      advisor audit                                   (the shipped rules/ and knowledge/)
       advisor audit my-rules/ --knowledge knowledge/
+      advisor audit my-kb/                            (a folder holding rules/ and knowledge/)
       advisor audit --format sarif -o audit.sarif
-      advisor audit --select A6,A7          (only conflicts and gaps)
+      advisor audit --select A6,A7                    (only conflicts and gaps)
       advisor audit --explain A601
+
+    \b
+    Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 unreadable input.
     """
     from ..audit import docs
 
