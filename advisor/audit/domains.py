@@ -27,7 +27,7 @@ from ..fields import Field, FieldSet
 from ..model import Rule, Test
 from ..reference import test_holds
 
-__all__ = ["ABSENT", "Subject", "FiniteDomain", "ListSet", "Domains", "value_key"]
+__all__ = ["ABSENT", "Subject", "FiniteDomain", "ListSet", "Domains", "value_key", "word"]
 
 Subject = tuple[str, str]  # ("field", name) or ("fact", name)
 
@@ -237,11 +237,11 @@ class Domains:
             else:
                 values = tuple(f.domain() or ())
                 self._finite[subject] = FiniteDomain(subject, (ABSENT,) + values,
-                                                     ("unanswered",) + tuple(_word(v) for v in values))
+                                                     ("unanswered",) + tuple(word(v) for v in values))
         for name, values in derived.items():
             ordered = sorted(values.values(), key=lambda v: (type(v).__name__, str(v)))
             self._finite[("fact", name)] = FiniteDomain(("fact", name), (ABSENT,) + tuple(ordered),
-                                                        ("not derived",) + tuple(_word(v) for v in ordered))
+                                                        ("not derived",) + tuple(word(v) for v in ordered))
         self._masks: dict[tuple, Any] = {}
         self._full: dict[Subject, int] = {}
 
@@ -293,7 +293,10 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _word(value: Any) -> str:
+def word(value: Any) -> str:
+    """A value as a person writes it: yes/no for booleans, lists in brackets."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(map(word, value)) + "]"
     if value is True:
         return "yes"
     if value is False:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from ..domains import value_key, word
 from ..finding import Finding, Severity
 from . import Check, check
 
@@ -77,8 +78,6 @@ def _fact_conflicts(ctx, live) -> Iterable[Finding]:
         for c in rule.then:
             if c.kind == "derive":
                 by_fact.setdefault(c.target, []).append((rule, c))
-    from ..domains import value_key
-
     for fact in sorted(by_fact):
         entries = by_fact[fact]
         groups: dict[int, list] = {}
@@ -93,8 +92,8 @@ def _fact_conflicts(ctx, live) -> Iterable[Finding]:
                     example = find_example(ctx, rule, other)
                     if example is None:
                         continue
-                    yield _finding(ctx, "A602", (rule, c, f"derives {fact} = {_word(c.value)}"),
-                                   (other, oc, f"derives {fact} = {_word(oc.value)}"), example,
+                    yield _finding(ctx, "A602", (rule, c, f"derives {fact} = {word(c.value)}"),
+                                   (other, oc, f"derives {fact} = {word(oc.value)}"), example,
                                    f"both have priority {priority}, so only the order of their ids decides "
                                    f"({rule.id!r} wins)")
 
@@ -127,18 +126,8 @@ def find_example(ctx, rule, other) -> dict[str, Any] | None:
 
 def _finding(ctx, code: str, first: tuple, second: tuple, example: dict, decided: str) -> Finding:
     (a, ac, a_says), (b, bc, b_says) = sorted((first, second), key=lambda e: ctx.order[e[0].id])
-    shown = ", ".join(f"{k}={_word(v)}" for k, v in example.items()) or "an empty profile"
+    shown = ", ".join(f"{k}={word(v)}" for k, v in example.items()) or "an empty profile"
     message = (f"rules {a.id!r} ({a_says}) and {b.id!r} ({b_says}) both fire for one profile; {decided}. "
                f"Example: {shown}")
     return check(code).at(bc.location or b.location, message, rules=(b.id, a.id), example=example,
                           related=(ac.location or a.location,))
-
-
-def _word(value: Any) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(map(_word, value)) + "]"
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    return str(value)

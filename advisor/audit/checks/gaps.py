@@ -15,6 +15,7 @@ from itertools import product
 from typing import Iterable
 
 from ...errors import Location
+from ..domains import word
 from ..finding import Finding, Severity
 from ..reasoning import Budget, Exhausted
 from . import Check, check
@@ -94,7 +95,7 @@ def run(ctx) -> Iterable[Finding]:
         example = {f.id: domains[i].values[sorted(box[i])[0]] for i, f in enumerate(fields)}
         if _recommends_channel(ctx, example, channels, recommenders):
             continue  # cannot happen if the reasoning is sound; never report what the evaluator refutes
-        shown = ", ".join(f"{k}={_word(v)}" for k, v in example.items())
+        shown = ", ".join(f"{k}={word(v)}" for k, v in example.items())
         yield check("A701").at(_location(ctx, fields, domains, box),
                                _message(fields, domains, sizes, box, total) + f". Example: {shown}", example=example)
 
@@ -168,7 +169,3 @@ def _recommends_channel(ctx, profile: dict, channels: set[str], recommenders: se
         if any(c.kind == "recommend" and c.target in channels for c in by_id[rule_id].then):
             return True
     return False
-
-
-def _word(value) -> str:
-    return "yes" if value is True else "no" if value is False else str(value)
