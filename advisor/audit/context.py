@@ -92,37 +92,67 @@ class AuditContext:
         """The rules the reference evaluator fires for ``profile``.
 
         With ``among``, only those rules and the rules they depend on (the derivers of the
-        facts they test, and so on) are evaluated: whether a rule fires depends on nothing
-        else, so the answer for them is the same, and much quicker in a large base.
+        facts they test, and so on: their *cone*) are evaluated. Whether a rule fires depends
+        on nothing else, so the answer for them is the same, and much quicker in a large base.
+        A few rules get an evaluator each (kept for the next question about them); many share
+        one over their joint cone.
         """
         if among is None:
             return set(self.evaluator.run(profile).fired)
+        wanted = [i for i in among if i not in self.cyclic_rules]
+        if len(wanted) <= 4:
+            return {i for i in wanted if i in self._evaluator_for(self.cone([i])).run(profile).fired}
+        return set(self._evaluator_for(self.cone(wanted)).run(profile).fired) & set(wanted)
+
+    def _evaluator_for(self, cone: frozenset[str]) -> Any:
         from ..reference import ReferenceEvaluator
 
-        cone = self.cone(among)
         cache = self.extra.setdefault("evaluators", {})
         evaluator = cache.get(cone)
         if evaluator is None:
-            if len(cache) > 256:
+            if len(cache) >= 1024:
                 cache.clear()
             by_id = self.reasoner.by_id
             evaluator = cache[cone] = ReferenceEvaluator([by_id[i] for i in sorted(cone)])
-        return set(evaluator.run(profile).fired)
+        return evaluator
 
     def cone(self, rule_ids: Iterable[str]) -> frozenset[str]:
         """``rule_ids`` and every rule deriving a fact they test, transitively (cycles left out)."""
-        by_id = self.reasoner.by_id
+        out: set[str] = set()
+        for rule_id in rule_ids:
+            if rule_id in self.reasoner.by_id and rule_id not in self.cyclic_rules:
+                out.add(rule_id)
+                for fact in self._facts_used[rule_id]:
+                    out |= self._fact_cone(fact)
+        return frozenset(out)
+
+    @cached_property
+    def _facts_used(self) -> dict[str, frozenset[str]]:
+        return {rule.id: frozenset(rule.facts_used()) for rule in self.rules}
+
+    def _fact_cone(self, fact: str) -> frozenset[str]:
+        """The derivers of ``fact`` and their cones, memoised (walked without recursion)."""
+        memo = self.extra.setdefault("fact_cones", {})
+        if fact in memo:
+            return memo[fact]
         derivers = self.reasoner.derivers
-        seen: set[str] = set()
-        todo = [i for i in rule_ids if i in by_id and i not in self.cyclic_rules]
-        while todo:
-            rule_id = todo.pop()
-            if rule_id in seen:
+        stack = [fact]
+        while stack:
+            top = stack[-1]
+            rules = [r.id for r, _ in derivers.get(top, ()) if r.id not in self.cyclic_rules]
+            pending = [f for r in rules for f in self._facts_used[r] if f not in memo and f != top]
+            if pending:
+                stack.extend(pending)  # acyclic outside self.cyclic_rules, so this ends
                 continue
-            seen.add(rule_id)
-            for fact in by_id[rule_id].facts_used():
-                todo.extend(r.id for r, _ in derivers.get(fact, ()) if r.id not in self.cyclic_rules)
-        return frozenset(seen)
+            stack.pop()
+            if top in memo:
+                continue
+            found = set(rules)
+            for r in rules:
+                for f in self._facts_used[r]:
+                    found |= memo.get(f, frozenset())
+            memo[top] = frozenset(found)
+        return memo[fact]
 
     # ------------------------------------------------------------------ positions
     @cached_property
