@@ -25,6 +25,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "advise": ("advisor.commands.advise", "advise", "Advise a business described by a JSON profile."),
     "ask": ("advisor.commands.ask", "ask", "Answer questions about your business and get the advice."),
+    "audit": ("advisor.commands.audit", "audit", "Check a rule base for defects: conflicts, gaps, dead rules."),
     "batch": ("advisor.commands.batch", "batch", "Advise every profile of a JSON-lines file, one report per line."),
     "explain": ("advisor.commands.explain", "explain_cmd", "Explain why an item was, or was not, suggested."),
     "fields": ("advisor.commands.fields", "fields_cmd", "List the profile fields, their choices and questions."),

@@ -136,7 +136,8 @@ def _parse_file(data: Any, marks: Marks, fields: FieldSet, catalog: Catalog,
         collector.add(_error(problem.message, "E300", marks.location(problem.path, key=problem.key), where,
                              expected=problem.expected, suggestion=problem.suggestion))
         if len(problem.path) >= 2 and problem.path[0] == "rules" and isinstance(problem.path[1], int):
-            bad_rules.add(problem.path[1])
+            if not _lenient(problem, collector):
+                bad_rules.add(problem.path[1])
         elif not (isinstance(data, dict) and isinstance(data.get("rules"), list)):
             return [], {}
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
@@ -151,6 +152,19 @@ def _parse_file(data: Any, marks: Marks, fields: FieldSet, catalog: Catalog,
         if rule is not None:
             rules.append(rule)
     return rules, facts
+
+
+#: Keys whose schema problems do not stop the audit (collecting mode) from reading the rest of the
+#: rule: a missing rationale or a bad suppression is reported, and the rule is still checked.
+_LENIENT_KEYS = ("because", "suppress")
+
+
+def _lenient(problem: Any, collector: _Collector) -> bool:
+    if collector.strict:
+        return False
+    if len(problem.path) >= 3:
+        return problem.path[2] in _LENIENT_KEYS
+    return problem.message in tuple(f"missing required key {key!r}" for key in _LENIENT_KEYS)
 
 
 def _breadcrumb(data: Any, path: tuple) -> str | None:
@@ -215,19 +229,30 @@ def _parse_rule(raw: dict, path: tuple, area: str, marks: Marks, fields: FieldSe
         citations.append(citation)
     if not ok:
         return None
-    suppress = tuple((s["code"], " ".join(s["reason"].split())) for s in raw.get("suppress", ()))
+    # Only well-formed suppressions count; the schema problems of the others were reported above.
+    suppress = tuple((s["code"], " ".join(s["reason"].split())) for s in _valid_suppressions(raw.get("suppress")))
     return Rule(
         id=rule_id,
         title=" ".join(raw["title"].split()),
         when=when,
         then=tuple(conclusions),
-        because=" ".join(raw["because"].split()),
+        because=" ".join(raw["because"].split()) if isinstance(raw.get("because"), str) else "",
         sources=tuple(citations),
         priority=raw.get("priority", 50),
         area=area,
         suppress=suppress,
         location=loc,
     )
+
+
+def _valid_suppressions(raw: Any) -> list[dict]:
+    if not isinstance(raw, list):
+        return []
+    import re
+
+    return [s for s in raw if isinstance(s, dict) and set(s) == {"code", "reason"} and isinstance(s["code"], str)
+            and re.fullmatch(r"[A-Z][0-9]{3}", s["code"]) and isinstance(s["reason"], str)
+            and len(s["reason"].strip()) >= 10]
 
 
 def _parse_conclusion(raw: dict, path: tuple, marks: Marks, catalog: Catalog, report: Any, rel: tuple) -> Conclusion | None:

@@ -82,7 +82,8 @@ def write_output(text: str, output: str | None) -> None:
             raise InputError(f"cannot write output: {exc.strerror or exc}", code="E100",
                              location=Location(output)) from None
     else:
-        click.echo(text, nl=False)
+        # colour was decided by the caller (--color); never strip it here, never add it
+        click.echo(text, nl=False, color=True)
 
 
 def color_option(func: Callable[..., Any]) -> Callable[..., Any]:

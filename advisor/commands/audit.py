@@ -1,0 +1,102 @@
+"""`advisor audit [PATH ...]`: verify a rule base and report its defects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import color_option, use_color, write_output
+
+FORMATS = ("text", "json", "sarif")
+
+
+def _codes(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
+    """Comma-separated audit codes or prefixes (``A5`` means every A5xx code)."""
+    if not value:
+        return ()
+    from ..audit.checks import registry
+
+    wanted = tuple(part.strip().upper() for part in value.split(",") if part.strip())
+    known = list(registry())
+    for code in wanted:
+        if not any(k.startswith(code) for k in known):
+            from ..errors import close_matches
+
+            near = close_matches(code, known, n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise click.BadParameter(f"{code!r} matches no audit code{hint}; `advisor audit --list-checks` "
+                                     "lists them")
+    return wanted
+
+
+@click.command("audit", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[PATH]...")
+@click.option("--knowledge", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of catalogs and profile fields (default: the shipped knowledge/).")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Output format; sarif is for code-scanning tools.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the findings to this file instead of standard output.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too, not only on errors.")
+@click.option("--select", callback=_codes, default=None, metavar="CODES",
+              help="Show only these codes or code prefixes, comma-separated (e.g. A2,A601).")
+@click.option("--ignore", callback=_codes, default=None, metavar="CODES",
+              help="Hide these codes or code prefixes, comma-separated.")
+@click.option("--gap-fields", default=None, metavar="FIELDS",
+              help="Comma-separated choice fields whose combinations the gap check (A701) walks "
+                   "(default: business_model, product_type, price_level, business_stage).")
+@click.option("--list-checks", is_flag=True, help="List every audit code and exit.")
+@click.option("--explain", "explain", default=None, metavar="CODE", help="Explain one audit code, with examples.")
+@color_option
+def audit(paths: tuple[Path, ...], knowledge: Path | None, fmt: str, output: str | None, strict: bool,
+          select: tuple[str, ...], ignore: tuple[str, ...], gap_fields: str | None, list_checks: bool,
+          explain: str | None, color: str) -> None:
+    """Check a rule base for the defects rule authors make (codes and examples: docs/audit.md).
+
+    \b
+    Examples:
+      advisor audit                                   (the shipped rules/ and knowledge/)
+      advisor audit my-rules/ --knowledge knowledge/
+      advisor audit my-kb/                            (a folder holding rules/ and knowledge/)
+      advisor audit --format sarif -o audit.sarif
+      advisor audit --select A6,A7                    (only conflicts and gaps)
+      advisor audit --explain A601
+
+    \b
+    Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 unreadable input.
+    """
+    from ..audit import docs
+
+    if list_checks:
+        click.echo(docs.check_table(), nl=False)
+        return
+    if explain:
+        from ..audit.checks import registry
+
+        found = registry().get(explain.strip().upper())
+        if found is None:
+            raise click.BadParameter(f"{explain!r} is not an audit code; `advisor audit --list-checks` lists them",
+                                     param_hint="--explain")
+        click.echo(docs.entry(found), nl=False)
+        return
+    from ..audit import run
+    from ..audit.output import render
+    from ..errors import ExitCode
+
+    fields = None
+    if gap_fields is not None:
+        fields = tuple(part.strip() for part in gap_fields.split(",") if part.strip())
+    result = run(paths, knowledge, gap_fields=fields)
+    shown = [f for f in result
+             if (not select or any(f.code.startswith(s) for s in select))
+             and not any(f.code.startswith(i) for i in ignore)]
+    text = render(shown, fmt, files=result.files, rule_count=result.rule_count,
+                  color=use_color(color) and not output and fmt == "text")
+    write_output(text, output)
+    if output:
+        click.echo(f"wrote {fmt} findings to {Path(output)}", err=True)
+    active = [f for f in shown if not f.suppressed]
+    failing = any(f.severity.value == "error" for f in active) or (
+        strict and any(f.severity.value == "warning" for f in active))
+    click.get_current_context().exit(int(ExitCode.FINDINGS) if failing else int(ExitCode.OK))
