@@ -75,20 +75,74 @@ def test_holds(test: Test, answers: dict[str, Any], derived: dict[str, Any]) -> 
     raise ValueError(f"unknown operator {op!r}")
 
 
+_MISSING = object()
+
+
+def _compile_test(test: Test) -> Predicate:
+    """A closure for one test, specialised by operator and operand type (the same
+    semantics as :func:`test_holds`, which stays the readable statement of them;
+    a property test keeps the two in step)."""
+    name, op, operand = test.name, test.op, test.value
+    on_fields = test.kind == "field"
+    if op == "answered":
+        wanted = bool(operand)
+        if on_fields:
+            return lambda a, d: (name in a) is wanted
+        return lambda a, d: (name in d) is wanted
+    text_only = isinstance(operand, str) or (
+        isinstance(operand, tuple) and all(isinstance(v, str) for v in operand))
+    if op in ("equals", "in", "not_in", "contains", "contains_any") and text_only:
+        # strings compare only with strings, so plain == and set membership are exact here
+        if op == "equals":
+            return (lambda a, d: a.get(name) == operand) if on_fields else (lambda a, d: d.get(name) == operand)
+        values = frozenset(operand)
+        if op == "in":
+            return (lambda a, d: a.get(name) in values) if on_fields else (lambda a, d: d.get(name) in values)
+        if op == "not_in":
+            if on_fields:
+                return lambda a, d: (x := a.get(name, _MISSING)) is not _MISSING and x not in values
+            return lambda a, d: (x := d.get(name, _MISSING)) is not _MISSING and x not in values
+        if op == "contains":
+            if on_fields:
+                return lambda a, d: operand in a.get(name, ())
+            return lambda a, d: operand in d.get(name, ())
+        if on_fields:
+            return lambda a, d: not values.isdisjoint(a.get(name, ()))
+        return lambda a, d: not values.isdisjoint(d.get(name, ()))
+    if op in ("less_than", "at_most", "greater_than", "at_least") and _number(operand):
+        compare = {"less_than": float.__lt__, "at_most": float.__le__,
+                   "greater_than": float.__gt__, "at_least": float.__ge__}[op]
+        bound = float(operand)
+
+        def numeric(a: dict[str, Any], d: dict[str, Any]) -> bool:
+            x = (a if on_fields else d).get(name)
+            return x is not None and x.__class__ in (int, float) and compare(float(x), bound)
+
+        return numeric
+    return lambda a, d: test_holds(test, a, d)  # mixed types (derived values): the general path
+
+
 def _compile(condition: Condition | None) -> Predicate:
     """A closure evaluating ``condition`` (compiled once per rule, for speed)."""
     if condition is None:
         return lambda answers, derived: True
     if isinstance(condition, Test):
-        test = condition
-        return lambda answers, derived: test_holds(test, answers, derived)
+        return _compile_test(condition)
     if isinstance(condition, Not):
         inner = _compile(condition.item)
         return lambda answers, derived: not inner(answers, derived)
     parts = tuple(_compile(item) for item in condition.items)
+    if len(parts) == 1:
+        return parts[0]
     if isinstance(condition, All):
-        return lambda answers, derived: all(p(answers, derived) for p in parts)
-    return lambda answers, derived: any(p(answers, derived) for p in parts)
+        if len(parts) == 2:
+            first, second = parts
+            return lambda a, d: first(a, d) and second(a, d)
+        return lambda a, d: all(p(a, d) for p in parts)
+    if len(parts) == 2:
+        first, second = parts
+        return lambda a, d: first(a, d) or second(a, d)
+    return lambda a, d: any(p(a, d) for p in parts)
 
 
 def evaluate3(condition: Condition | None, answers: dict[str, Any], derived: dict[str, Any],
@@ -127,6 +181,7 @@ class ReferenceEvaluator:
         self.rules = rules
         self.strata = _strata(rules)
         self._predicates = {rule.id: _compile(rule.when) for rule in rules}
+        self._compiled_strata = [[(rule, self._predicates[rule.id]) for rule in stratum] for stratum in self.strata]
         self._derives = {rule.id: [(c.target, c.value) for c in rule.then if c.kind == "derive"] for rule in rules}
 
     def run(self, answers: dict[str, Any]) -> Outcome:
@@ -134,9 +189,8 @@ class ReferenceEvaluator:
         derived: dict[str, Any] = {}
         claims: dict[str, tuple[int, str, Any]] = {}
         fired: list[str] = []
-        predicates = self._predicates
-        for stratum in self.strata:
-            fired_now = [rule for rule in stratum if predicates[rule.id](answers, derived)]
+        for stratum in self._compiled_strata:
+            fired_now = [rule for rule, holds in stratum if holds(answers, derived)]
             for rule in fired_now:
                 fired.append(rule.id)
                 for fact, value in self._derives[rule.id]:
