@@ -129,7 +129,7 @@ def generated(tmp_path_factory):
 
     kb = load_knowledge_base()
     folder = tmp_path_factory.mktemp("generated")
-    write_rule_base(folder, kb.fields, kb.catalog, 600, seed=7)
+    write_rule_base(folder, kb.fields, kb.catalog, 1500, seed=7)  # enough to hold every kind of defect
     findings = run([folder])
     base = load_knowledge_base(rules=[folder], use_cache=False)
     evaluator = ReferenceEvaluator(base.rules)
