@@ -109,6 +109,14 @@ def _compile_test(test: Test) -> Predicate:
         if on_fields:
             return lambda a, d: not values.isdisjoint(a.get(name, ()))
         return lambda a, d: not values.isdisjoint(d.get(name, ()))
+    if op == "equals" and isinstance(operand, bool):  # booleans are singletons: identity is exact
+        return (lambda a, d: a.get(name) is operand) if on_fields else (lambda a, d: d.get(name) is operand)
+    if op == "equals" and _number(operand):
+        def equal_number(a: dict[str, Any], d: dict[str, Any]) -> bool:
+            x = (a if on_fields else d).get(name)
+            return x is not None and x.__class__ in (int, float) and x == operand
+
+        return equal_number
     if op in ("less_than", "at_most", "greater_than", "at_least") and _number(operand):
         compare = {"less_than": float.__lt__, "at_most": float.__le__,
                    "greater_than": float.__gt__, "at_least": float.__ge__}[op]
@@ -138,11 +146,25 @@ def _compile(condition: Condition | None) -> Predicate:
         if len(parts) == 2:
             first, second = parts
             return lambda a, d: first(a, d) and second(a, d)
-        return lambda a, d: all(p(a, d) for p in parts)
+
+        def every(a: dict[str, Any], d: dict[str, Any]) -> bool:
+            for part in parts:
+                if not part(a, d):
+                    return False
+            return True
+
+        return every
     if len(parts) == 2:
         first, second = parts
         return lambda a, d: first(a, d) or second(a, d)
-    return lambda a, d: any(p(a, d) for p in parts)
+
+    def some(a: dict[str, Any], d: dict[str, Any]) -> bool:
+        for part in parts:
+            if part(a, d):
+                return True
+        return False
+
+    return some
 
 
 def evaluate3(condition: Condition | None, answers: dict[str, Any], derived: dict[str, Any],

@@ -85,13 +85,22 @@ def rule_folder(n: int, kb: Any) -> Path:
     """The seeded generated rule base of ``n`` rules (written once, reused)."""
     from advisor.generate import write_rule_base
 
+    import hashlib
+    import inspect
+
+    from advisor import generate
+
     folder = RESULTS / f"rules-{n}-seed{SEED}"
     marker = folder / ".complete"
-    if not marker.exists():
+    # the generated rules depend on the profile fields, the catalogs and the generator itself
+    basis = repr([(f.id, f.type, f.choice_ids(), f.minimum, f.maximum) for f in kb.fields.fields])
+    basis += repr(kb.catalog.ids()) + repr([s.key() for s in kb.catalog.sections()]) + inspect.getsource(generate)
+    stamp = hashlib.sha256(basis.encode()).hexdigest()[:16] + "\n"
+    if not marker.exists() or marker.read_text() != stamp:
         for old in folder.glob("*.yaml"):
             old.unlink()
         write_rule_base(folder, kb.fields, kb.catalog, n, seed=SEED)
-        marker.write_text("ok\n")
+        marker.write_text(stamp)
     return folder
 
 
