@@ -1,25 +1,30 @@
 """The interview's logic (advisor.questionnaire): what is asked, what is skipped, in which order, and why.
 
 Most tests use the hand-written knowledge base of tests/ask_kit.py, where which
-questions matter can be worked out by hand; a property test checks against the
-independent reference evaluator that a question the planner skips truly
-cannot change the advice, on that base and on the shipped one.
+questions matter can be worked out by hand. Property tests check with the
+report itself (advisor.api.advise) that a question the planner skips cannot
+change the advice, on that base, the shipped one and a generated one full of
+conflicts, and that the questions it asks can.
 """
 
 from __future__ import annotations
 
+import itertools
+import json
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from advisor.api import advise
 from advisor.kb import load_knowledge_base
 from advisor.profile import validate_answers
 from advisor.interview import Interview
-from advisor.questionnaire import ADVICE_KINDS, Planner
-from advisor.reference import ReferenceEvaluator
+from advisor.questionnaire import Planner
 from ask_kit import FIELDS, write_kb
+from conftest import EXAMPLES
+from planner_kit import advice_of, write_disputed_rules
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +91,34 @@ def test_an_ask_if_on_a_derived_fact(tmp_path):
     interview.answer("has_site", True)
     interview.answer("audience", "young")
     assert interview.answer("has_site", False) == ["audience"]
+
+
+MOOD_FIXES_SITE = """
+  - id: good-mood-fixes-site
+    title: A good mood is the time to fix the site
+    when: {field: mood, equals: true}
+    then:
+      - recommend: fix-site
+        strength: STRENGTH
+    because: Fixing a site needs energy.
+    source: {doc: "000", section: all}
+"""
+
+
+@pytest.mark.parametrize("strength, asked", [("moderate", False), ("strong", True)])
+def test_a_question_that_can_only_add_a_reason_is_not_asked(tmp_path, strength, asked):
+    """Once fix-poor-site recommends fixing the site (moderate), a second rule recommending it
+    changes nothing unless it would make the recommendation stronger."""
+    from ask_kit import RULES
+
+    knowledge, rules = write_kb(tmp_path, rules=RULES + MOOD_FIXES_SITE.replace("STRENGTH", strength))
+    planner = Planner(load_knowledge_base(knowledge, [rules], use_cache=False))
+    assert "mood" in planner.assess({}).askable
+    assessment = planner.assess({"has_site": True, "site_quality": "poor"})
+    assert ("mood" in assessment.askable) is asked
+    assert ("good-mood-fixes-site" in assessment.decided) is False  # the rule itself is still undecided
+    if asked:
+        assert [(s.kind, s.item) for s in planner.stakes_of("mood", assessment)] == [("recommend", "fix-site")]
 
 
 def test_a_question_that_opens_another_inherits_its_stakes(planner):
@@ -197,11 +230,7 @@ def test_why_lists_the_advice_an_answer_can_change(planner, toy):
     assert planner.stakes_of("mood", planner.assess({})) == []
 
 
-# --------------------------------------------------------------------------- soundness
-
-
-def _advice_fired(evaluator: ReferenceEvaluator, advice: set[str], answers: dict[str, Any]) -> set[str]:
-    return set(evaluator.run(answers).fired) & advice
+# --------------------------------------------------------------------------- soundness, at the level of the report
 
 
 def _value(f, draw) -> Any:
@@ -215,11 +244,10 @@ def _value(f, draw) -> Any:
     return draw(st.integers(low, high))
 
 
-def _check_skips_are_sound(kb, data) -> None:
-    """Draw some answers; every open field the planner would skip must not change which advice rules fire."""
-    planner = Planner(kb)
-    evaluator = ReferenceEvaluator(kb.rules)
-    advice = {r.id for r in kb.rules.rules if any(c.kind in ADVICE_KINDS for c in r.then)}
+def _check_skips_keep_the_advice(kb, data) -> None:
+    """Draw some answers; whatever the open questions are answered, no question the planner
+    would skip changes the report's advice (items, strengths, severities, not advised, plan, KPIs)."""
+    planner = _planner(kb)
     fields = list(kb.fields.fields)
     answers: dict[str, Any] = {}
     skipped: set[str] = set()
@@ -233,27 +261,120 @@ def _check_skips_are_sound(kb, data) -> None:
     irrelevant = [f for f in fields if f.id in assessment.open and f.id not in assessment.stakes]
     if not irrelevant:
         return
-    f = data.draw(st.sampled_from(irrelevant))
     completion = dict(answers)
-    for other in fields:  # any answers to the other open questions (or none)
-        if other.id in assessment.open and other.id != f.id and data.draw(st.booleans()):
+    for other in fields:  # any answers to the questions that matter (or none)
+        if other.id in assessment.stakes and data.draw(st.booleans()):
             completion[other.id] = _value(other, data.draw)
-    without = _advice_fired(evaluator, advice, completion)
-    for _ in range(3):
-        assert _advice_fired(evaluator, advice, {**completion, f.id: _value(f, data.draw)}) == without, (
-            f"{f.id} was judged irrelevant but changes the advice", answers, skipped)
+    without = advice_of(advise(kb, completion))
+    f = data.draw(st.sampled_from(irrelevant))
+    for _ in range(2):
+        value = _value(f, data.draw)
+        assert advice_of(advise(kb, {**completion, f.id: value})) == without, (
+            f"{f.id}={value!r} was judged unable to change the advice but does", answers, skipped)
+    # every skipped question at once, answered any way
+    everything = {**completion, **{g.id: _value(g, data.draw) for g in irrelevant if data.draw(st.booleans())}}
+    assert advice_of(advise(kb, everything)) == without, ("the skipped questions together change the advice",
+                                                          answers, skipped)
 
 
-@settings(max_examples=200, deadline=None)
+def _planner(kb) -> Planner:
+    planner = kb.__dict__.get("_test_planner")
+    if planner is None:
+        planner = Planner(kb)
+        object.__setattr__(kb, "_test_planner", planner)
+    return planner
+
+
+@pytest.fixture(scope="module")
+def disputed(tmp_path_factory, kb):
+    """A generated rule base with avoid, strengths, severities and warnings against recommendations."""
+    folder = write_disputed_rules(tmp_path_factory.mktemp("disputed"), kb, 300, seed=5)
+    return load_knowledge_base(rules=[folder], use_cache=False)
+
+
+@settings(max_examples=150, deadline=None)
 @given(data=st.data())
 def test_a_skipped_question_cannot_change_the_advice_toy(toy, data):
-    _check_skips_are_sound(toy, data)
+    _check_skips_keep_the_advice(toy, data)
 
 
 @settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_a_skipped_question_cannot_change_the_advice_shipped(kb, data):
-    _check_skips_are_sound(kb, data)
+    _check_skips_keep_the_advice(kb, data)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_a_skipped_question_cannot_change_the_advice_generated(disputed, data):
+    _check_skips_keep_the_advice(disputed, data)
+
+
+# --------------------------------------------------------------------------- the questions asked do matter
+
+
+def _domain(f) -> list[Any]:
+    """Every answer worth trying (None: unanswered); numbers around the thresholds rules use."""
+    if f.type == "choice":
+        return [None, *f.choice_ids()]
+    if f.type == "boolean":
+        return [None, True, False]
+    if f.type == "multi":
+        return [None, [], *[[c] for c in f.choice_ids()], f.choice_ids()]
+    low, high = int(f.minimum), int(f.maximum)
+    return [None, *sorted({v for v in (low, 1, 2, 3, 5, 6, 10, 12, 24, 36, 100, 500, 1000, 10000, high)
+                           if low <= v <= high})]
+
+
+def _put(answers: dict[str, Any], name: str, value: Any) -> dict[str, Any]:
+    out = {k: v for k, v in answers.items() if k != name}
+    if value is not None:
+        out[name] = value
+    return out
+
+
+def _changes_the_advice(kb, completion: dict[str, Any], f) -> bool:
+    seen = set()
+    for value in _domain(f):
+        seen.add(frozenset(advice_of(advise(kb, _put(completion, f.id, value))).items()))
+        if len(seen) > 1:
+            return True
+    return False
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_a_question_asked_can_change_the_advice_toy(toy, data):
+    """Every question the toy interview would ask has some answer that changes the advice, for some
+    answers to the other open questions (tried exhaustively: the toy's questions are few)."""
+    planner = _planner(toy)
+    answers = {f.id: _value(f, data.draw) for f in toy.fields.fields if data.draw(st.booleans())}
+    assessment = planner.assess(answers)
+    for name in assessment.askable:
+        others = sorted(o for o in assessment.open if o != name)
+        f = toy.fields.get(name)
+        completions = itertools.product(*[_domain(toy.fields.get(o)) for o in others])
+        assert any(_changes_the_advice(toy, {**answers, **{o: v for o, v in zip(others, values) if v is not None}}, f)
+                   for values in completions), (name, answers)
+
+
+def test_every_question_the_examples_are_asked_can_change_their_advice(kb):
+    """At each question of each example's interview, some answer changes the advice: with the example's own
+    answers to the other open questions, with none of them, or with one of them answered otherwise."""
+    planner = _planner(kb)
+    for path in sorted(EXAMPLES.glob("*.json")):
+        profile = {k: v for k, v in json.loads(path.read_text()).items() if k != "name"}
+        interview = Interview(planner)
+        while (question := interview.next_question()) is not None:
+            assessment, f = interview.assessment(), question.field
+            others = sorted(o for o in assessment.open if o != f.id)
+            theirs = {**assessment.answers, **{o: profile[o] for o in others if o in profile}}
+            found = (_changes_the_advice(kb, theirs, f) or _changes_the_advice(kb, dict(assessment.answers), f)
+                     or any(_changes_the_advice(kb, _put(theirs, o, v), f)
+                            for o in others for v in _domain(kb.fields.get(o))))
+            assert found, (path.stem, f.id, "asked, but no answer found that changes the advice")
+            value = profile.get(f.id)
+            interview.skip(f.id) if value is None else interview.answer(f.id, value)
 
 
 @settings(max_examples=100, deadline=None)

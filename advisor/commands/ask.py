@@ -26,7 +26,7 @@ from .common import color_option, knowledge_options, load_kb
 
 DEFAULT_SAVE = "my-business.json"
 FORMATS = ("text", "json", "markdown")
-_STAKE_WORDS = {"recommend": "recommendation", "avoid": "advised against", "warn": "warning", "step": "plan step",
+_STAKE_WORDS = {"recommend": "recommendation", "avoid": "not advised", "warn": "warning", "step": "plan step",
                 "kpi": "measure"}
 
 
