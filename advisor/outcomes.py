@@ -6,17 +6,15 @@ models the report's outcome for every advice item exactly as
 :mod:`advisor.conclude` and :mod:`advisor.report` decide it, from the
 conclusions of the rules (nothing is listed by hand):
 
-=====================  ===============================================  ======================================
-item                   its outcome                                      it depends on (``+`` raises it)
-=====================  ===============================================  ======================================
-``recommend X``        left out, or kept with its strength              for X (+), strength of X (+),
-                                                                        against X (-)
-``avoid X``            in "not advised" or not                          avoided X (+), warned X (+),
-(not advised)                                                           against X (+), for X (either way)
-``warn M``             left out, or kept with its severity              severity of M (+); for each target X
-                                                                        of M: for X (-), against X (+)
-``step S``/``kpi K``   present or not                                   its rules (+)
-=====================  ===============================================  ======================================
+* ``recommend X``: left out, or kept with its strength. Depends on *for X*
+  (+), *strength of X* (+) and *against X* (-).
+* ``avoid X`` (the "not advised" list): X on it or not. Depends on *avoided
+  X* (+), *warned X* (+), *against X* (+) and *for X* (either way: it puts a
+  warned item on the list and, winning, takes it off).
+* ``warn M``: left out, or kept with its severity. Depends on *severity of M*
+  (+) and, for each item X that M targets, *for X* (-) and *against X* (+).
+* ``step S``, ``kpi K``: present or not. Depends on whether a rule concluding
+  it fires (+).
 
 Each **feature** is a maximum over the rules that fire: *for X* the highest
 priority of a rule recommending X, *strength of X* the highest strength among
@@ -53,14 +51,13 @@ from typing import Any, Callable, Iterable, Mapping
 
 from .model import SEVERITIES, STRENGTHS, Rule
 
-Vector = list[float]
-
 __all__ = ["Item", "OutcomeModel", "ADVICE_KINDS"]
 
 #: Kinds of advice item, in the order explanations list them; ``avoid`` is the "not advised" list.
 ADVICE_KINDS = ("recommend", "avoid", "warn", "step", "kpi")
 
 Item = tuple[str, str]  # (kind of ADVICE_KINDS, catalog id)
+Vector = list[float]  # a value per feature
 
 _NONE = float("-inf")  # a feature no fired rule contributes to
 _ONE = 1  # the value of a "does any rule fire" feature
@@ -75,7 +72,6 @@ class OutcomeModel:
     """
 
     def __init__(self, rules: Iterable[Rule], catalog: Any) -> None:
-        rules = list(rules)
         index: dict[tuple[str, str], int] = {}
 
         def feature(kind: str, target: str) -> int:
@@ -143,7 +139,8 @@ class OutcomeModel:
         """Every advice item some rule can conclude, in a stable order."""
         return list(self._items)
 
-    def open_items(self, fired: Iterable[str], undecided: Iterable[str]) -> tuple[frozenset[Item], dict[str, frozenset[Item]]]:
+    def open_items(self, fired: Iterable[str],
+                   undecided: Iterable[str]) -> tuple[frozenset[Item], dict[str, frozenset[Item]]]:
         """The items not yet settled, and for each undecided rule the open items it can change.
 
         ``fired``: rule ids that fire whatever the open answers are; ``undecided``:

@@ -45,11 +45,14 @@ conditions of the knowledge base.
   items, then the order of ``knowledge/fields.yaml``). The result depends only
   on the answers, so an interrupted interview resumes exactly where it stopped.
 
-Each step re-evaluates every rule once and then the items: about 1 ms for the
-shipped base (186 rules), 10-15 ms at 2,000 generated rules, and a step that
-has to break a tie assesses the likely answers too. Answers only ever decide
-conditions, never reopen them, and a settled item stays settled, so a skipped
-question never becomes relevant again unless an earlier answer is changed.
+Each step re-evaluates every rule once, then the items: an assessment takes
+about 0.4 ms for the shipped base (186 rules) and 9 ms at 2,000 generated
+rules, a tie between questions also assesses their likely answers, and a
+question costs 0.7 ms and 12 ms on average (the items add about a fifth to an
+assessment of the shipped base and little at 2,000 rules). Answers only ever
+decide conditions, never reopen them, and a settled item stays settled, so a
+skipped question never becomes relevant again unless an earlier answer is
+changed.
 """
 
 from __future__ import annotations
@@ -77,14 +80,14 @@ class Assessment:
 
     open: frozenset[str]  # fields not answered, not skipped and still applicable
     inapplicable: frozenset[str]  # unanswered fields whose ask_if is false
-    stakes: Mapping[str, frozenset[str]]  # open field -> undecided advice rules it can change that can change advice
+    stakes: Mapping[str, frozenset[str]]  # open field -> undecided rules it feeds that can change unsettled items
     askable: tuple[str, ...]  # open fields with stakes whose ask_if holds, in field order
     waiting: tuple[str, ...]  # open fields with stakes whose ask_if is still unknown
     decided: frozenset[str]  # advice rules already decided (fire or not, whatever is still open)
     answers: Mapping[str, Any] = field(default_factory=dict)  # what this assessment was made from
     skipped: frozenset[str] = frozenset()
     unsettled: frozenset[Item] = frozenset()  # advice items whose outcome the open fields can still change
-    reach: Mapping[str, frozenset[Item]] = field(default_factory=dict)  # undecided rule -> unsettled items it can change
+    reach: Mapping[str, frozenset[Item]] = field(default_factory=dict)  # undecided rule -> unsettled items it changes
 
     def remaining(self) -> int:
         """How many more questions there will be at most (if every waiting one comes to apply)."""
@@ -261,8 +264,9 @@ class Planner:
         pool = list(assessment.askable) or list(assessment.waiting[:1])  # [:1]: ask_if conditions in a cycle
         if not pool:
             return None
+        items = {name: self.items_at_stake(name, assessment) for name in pool}
         # what a question can change: the advice items, then (a finer measure, fewer ties) the rules
-        at_stake = {name: (len(self.items_at_stake(name, assessment)), len(assessment.stakes[name])) for name in pool}
+        at_stake = {name: (len(items[name]), len(assessment.stakes[name])) for name in pool}
         settles: dict[str, int] = {}
 
         def settled(name: str) -> int:
@@ -273,12 +277,12 @@ class Planner:
         group_of = {name: self.fields.get(name).group for name in pool}  # type: ignore[union-attr]
         current = self.fields.get(after).group if after and after in self.fields else None  # type: ignore[union-attr]
         if current not in group_of.values():
-            items: dict[str, set[Item]] = defaultdict(set)
-            rules: dict[str, set[str]] = defaultdict(set)
+            group_items: dict[str, set[Item]] = defaultdict(set)
+            group_rules: dict[str, set[str]] = defaultdict(set)
             for name in pool:
-                items[group_of[name]] |= self.items_at_stake(name, assessment)
-                rules[group_of[name]] |= assessment.stakes[name]
-            weight = {g: (len(items[g]), len(rules[g])) for g in items}
+                group_items[group_of[name]] |= items[name]
+                group_rules[group_of[name]] |= assessment.stakes[name]
+            weight = {g: (len(group_items[g]), len(group_rules[g])) for g in group_items}
             top = max(weight.values())
             tied = [g for g in weight if weight[g] == top]
             current = min(tied, key=lambda g: (-max(settled(n) for n in pool if group_of[n] == g) if len(tied) > 1

@@ -23,7 +23,7 @@ from ask_kit import write_kb
 
 @pytest.fixture(scope="module")
 def disputed(tmp_path_factory, kb):
-    folder = write_disputed_rules(tmp_path_factory.mktemp("disputed"), kb, 400, seed=11)
+    folder = write_disputed_rules(tmp_path_factory.mktemp("disputed"), kb, 300, seed=11)
     return load_knowledge_base(rules=[folder], use_cache=False)
 
 
@@ -61,7 +61,7 @@ def test_settled_items_and_reach_agree_with_the_report_shipped(kb, seed):
     _check_against_the_report(kb, random.Random(seed))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1))
 def test_settled_items_and_reach_agree_with_the_report_generated(disputed, seed):
     _check_against_the_report(disputed, random.Random(seed))
