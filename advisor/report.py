@@ -228,11 +228,12 @@ def _planner(kb: KnowledgeBase) -> Any:
 
 
 def unanswered_fields(kb: KnowledgeBase, profile: Profile, inference: Inference) -> list[dict[str, Any]]:
-    """Unanswered questions whose answer could make more rules apply, with those rules.
+    """Unanswered questions whose answer could still change the advice, with the rules it would settle.
 
     The same reasoning as the questionnaire's (:mod:`advisor.questionnaire`): a
     question counts when it applies (its ``ask_if`` is not false) and some rule
-    that did not fire is still undecided while the question is open.
+    that did not fire could still change an item of the advice while the
+    question is open (ranking alone does not count).
     """
     assessment = _planner(kb).assess(profile.as_dict())
     fired = set(inference.fired_ids())
