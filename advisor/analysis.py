@@ -1,5 +1,6 @@
 """One run of the advisor over one profile, kept together: inference, decided conclusions,
-and (built on first use, then kept) the report and the recommendation graph.
+and (built on first use, then kept) the report, the index of where each conclusion came
+from, and the recommendation graph.
 
 Explanations, what-if comparisons and pictures all read one :class:`Analysis`
 so that a profile is inferred once however many questions are asked about it.
@@ -16,6 +17,8 @@ from .profile import Profile
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
+
+    from .provenance import Provenance
 
 __all__ = ["Analysis", "analyse", "OUTCOMES", "status_of"]
 
@@ -49,12 +52,17 @@ class Analysis:
         self.conclusions = conclusions if conclusions is not None else conclude(kb, inference)
         self._report: dict[str, Any] | None = None
         self._graph: Any = None
+        self._provenance: Any = None
+        self._answers: dict[str, Any] | None = None
         self._fired: set[str] | None = None
         self._derived: dict[str, Any] | None = None
 
     @property
     def answers(self) -> dict[str, Any]:
-        return self.profile.as_dict()
+        """Field -> answer (lists for list fields); made once, so callers copy before changing it."""
+        if self._answers is None:
+            self._answers = self.profile.as_dict()
+        return self._answers
 
     @property
     def fired(self) -> set[str]:
@@ -79,12 +87,24 @@ class Analysis:
         return self._report
 
     @property
-    def graph(self) -> "nx.DiGraph":
-        """The recommendation graph (:func:`advisor.graph.build_graph`, built on first use)."""
-        if self._graph is None:
-            from .graph import build_graph
+    def provenance(self) -> "Provenance":
+        """Where each conclusion came from (:class:`advisor.provenance.Provenance`), read on demand.
 
-            self._graph = build_graph(self.kb, self.profile, self.inference, self.conclusions)
+        Explanations read it; the graph is it written out whole.
+        """
+        if self._provenance is None:
+            from .provenance import Provenance
+
+            self._provenance = Provenance(self.kb, dict(self.answers), self.inference, self.conclusions)
+        return self._provenance
+
+    @property
+    def graph(self) -> "nx.DiGraph":
+        """The recommendation graph (:mod:`advisor.graph`, built on first use from :attr:`provenance`)."""
+        if self._graph is None:
+            from .graph import graph_of
+
+            self._graph = graph_of(self.provenance, self.profile.name)
         return self._graph
 
     def status(self, item: str) -> str:

@@ -2,8 +2,8 @@
 
 Assumptions
 -----------
-* "Why" is read off the recommendation graph of the run (:mod:`advisor.graph`):
-  the rules that concluded the item, the answers and derived facts they
+* "Why" is read off the run's provenance (:mod:`advisor.provenance`, the
+  index the recommendation graph is written from): the rules that concluded the item, the answers and derived facts they
   matched, down to the answers, with every rule's rationale and citations and
   the cited passage. Nothing is inferred again for a concluded item.
 * "Why not" checks the rules that could conclude it against the run's answers
@@ -144,28 +144,26 @@ def resolve(kb: KnowledgeBase, target: str) -> str:
 
 
 def _ranking(run: Analysis, item: str, status: str) -> tuple[str, ...]:
-    """The item's rank and what sets it apart from its neighbours, read off the graph."""
+    """The item's rank and what sets it apart from its neighbours, as the report orders them."""
     section = _SECTION_OF.get(status)
-    G = run.graph
-    if section is None or item_id(item) not in G:
+    index = run.provenance
+    if section is None or not index.has(item_id(item)):
         return ()
-    entries = sorted((data for _, data in G.nodes(data=True)
-                      if data.get("kind") == "item" and data.get("outcome") == status), key=lambda d: d["rank"])
-    index = next((i for i, e in enumerate(entries) if e["item"] == item), None)
-    if index is None:
+    ranked = index.ranked(status)
+    if item not in ranked:
         return ()
-    entry = entries[index]
+    at = ranked.index(item)
+    entry = index.item(item_id(item))
     rank, _, rest = entry["rank_reason"].partition(":")
-    lines = [f"{rank} of {len(entries)}:{rest}."]
+    lines = [f"{rank} of {len(ranked)}:{rest}."]
     if section == "plan":
-        phase = run.kb.catalog.item(item).get("phase", "") if run.kb.catalog.item(item) else ""
-        lines = [f"Step {index + 1} of {len(entries)}, phase {phase}, priority {entry['priority']}."]
-    if index > 0:
-        lines.append(f"Below #{index} {entries[index - 1]['title']}: "
-                     f"{_versus(run, section, entries[index - 1], entry)}.")
-    if index + 1 < len(entries):
-        lines.append(f"Above #{index + 2} {entries[index + 1]['title']}: "
-                     f"{_versus(run, section, entry, entries[index + 1])}.")
+        lines = [f"Step {at + 1} of {len(ranked)}, phase {index.tables.item(item).phase}, priority {entry['priority']}."]
+    if at > 0:
+        upper = index.item(item_id(ranked[at - 1]))
+        lines.append(f"Below #{at} {upper['title']}: {_versus(run, section, upper, entry)}.")
+    if at + 1 < len(ranked):
+        lower = index.item(item_id(ranked[at + 1]))
+        lines.append(f"Above #{at + 2} {lower['title']}: {_versus(run, section, entry, lower)}.")
     return tuple(lines)
 
 
@@ -177,8 +175,7 @@ def _keys(run: Analysis, section: str, entry: dict[str, Any]) -> list[tuple[str,
     if section == "warnings":
         keys.append(("severity", SEVERITIES[entry["severity"]], entry["severity"]))
     if section == "plan":
-        catalog = run.kb.catalog.item(entry["item"])
-        phase = catalog.get("phase", "") if catalog else ""
+        phase = run.provenance.tables.item(entry["item"]).phase
         keys.append(("phase", -(PHASES.index(phase) if phase in PHASES else len(PHASES)), phase))
     keys.append(("priority", entry["priority"], str(entry["priority"])))
     if section != "plan":
@@ -276,9 +273,8 @@ def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 
     kb = run.kb
     node = resolve(kb, target)
     kind, name = node.split(":", 1)
-    G = run.graph
+    index = run.provenance
     outline = Outline(run, passages_for(kb.catalog.root) if passages else None)
-    misses = Misses(kb, run.answers, run.derived, run.fired)
     common: dict[str, Any] = {"target": node, "kind": kind, "name": name}
 
     if kind == "rule":
@@ -287,7 +283,7 @@ def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 
         if name in run.fired:
             return Explanation(**common, status="fired", headline=f"Rule {name} fired.",
                                reasons=(outline.rule(node, None, set()),))
-        return _not_in(run, common, [rule], [], misses, "fire", lambda r: name in r.fired, search, max_runs)
+        return _not_in(run, common, [rule], [], "fire", lambda r: name in r.fired, search, max_runs)
 
     if kind == "fact":
         meaning = kb.rules.facts.get(name, "")
@@ -297,18 +293,16 @@ def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 
             return Explanation(**common, status="derived", headline=f"Derived fact {name} = {word(run.derived[name])}.",
                                reasons=step.children, ranking=tuple(v for k, v in step.details if k == "overridden"))
         candidates = rules_concluding(kb, name, ["derive"])
-        return _not_in(run, common, candidates, [], misses, "derive", lambda r: name in r.derived, search, max_runs)
+        return _not_in(run, common, candidates, [], "derive", lambda r: name in r.derived, search, max_runs)
 
     entry = kb.catalog.item(name)
     goal_kind = GOAL_KIND.get(entry.kind, "recommend")
     common.update(title=entry.name, catalog=entry.kind, description=entry.description)
     status = run.status(name)
     effective, losing = [], []
-    if node in G:
-        for u, _, e in G.in_edges(node, data=True):
-            if e.get("relation") == "concludes":
-                (effective if e.get("effective") else losing).append(u)
-    order = lambda n: rule_order(G, n)  # noqa: E731
+    for u, e in index.concluders(node):
+        (effective if e["effective"] else losing).append(u)
+    order = lambda n: rule_order(index, n)  # noqa: E731
     decision = _decision(run, name)
     if decision is not None:  # both sides of the disagreement, whichever conclusion each side drew
         found = next(d for d in run.conclusions.decisions if d.item == decision["item"])
@@ -331,7 +325,7 @@ def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 
     candidates = rules_concluding(kb, name, [goal_kind])
     opposers = _opposers(run, name) if goal_kind == "recommend" else []
     goal_status = {"recommend": "recommended", "warn": "warning", "step": "plan", "kpi": "kpi"}[goal_kind]
-    found = _not_in(run, common, candidates, opposers, misses, goal_kind,
+    found = _not_in(run, common, candidates, opposers, goal_kind,
                     lambda r: r.status(name) == goal_status, search and bool(candidates), max_runs)
     if decision is not None:  # rules that fired are explained above; list only those that did not
         found = Explanation(**{**found.__dict__, "misses": tuple(m for m in found.misses if not m.fired)})
@@ -345,7 +339,7 @@ def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 
                           "overruled": overruled, "decision": decision, "ranking": ranking})
 
 
-def _not_in(run: Analysis, common: dict[str, Any], candidates: list, opposers: list, misses: Misses,
+def _not_in(run: Analysis, common: dict[str, Any], candidates: list, opposers: list,
             goal_kind: str, goal: Any, search: bool, max_runs: int) -> Explanation:
     goal_word = GOALS[goal_kind]
     status = {"derive": "not_derived", "fire": "not_fired"}.get(goal_kind, "absent")
@@ -366,6 +360,7 @@ def _not_in(run: Analysis, common: dict[str, Any], candidates: list, opposers: l
         changes, runs = search_changes(run, goal, candidates + opposers, max_runs=max_runs)
         own = {f"{section}:{common['name']}" for section in _SECTION_OF.values()}
         changes = [Change(c.settings, tuple(g for g in c.gained if g not in own), c.lost) for c in changes]
+    misses = Misses(run.kb, run.answers, run.derived, run.fired)
     return Explanation(**common, status=status, headline=headline, goal=goal_word,
                        misses=_misses(run, candidates, misses), changes=tuple(changes), searched=runs)
 

@@ -1,6 +1,7 @@
-"""Reasoning outlines: the tree of rules, derived facts and answers behind a node of the graph.
+"""Reasoning outlines: the tree of rules, derived facts and answers behind a conclusion.
 
-An outline is read from the recommendation graph (:mod:`advisor.graph`): a
+An outline is read from the run's provenance (:mod:`advisor.provenance`, the
+index the recommendation graph is written from): a
 rule with what it concludes, its rationale, its citations and the quoted
 passages, over the answers and derived facts it needed; a derived fact over
 the rules that derived it. Each source is quoted once per outline and a node
@@ -35,58 +36,53 @@ class Step:
                 "children": [c.to_dict() for c in self.children], "seen": self.seen}
 
 
-
-
 class Outline:
-    """Builds reasoning outlines from the graph, each source quoted once."""
+    """Builds reasoning outlines from the run's provenance, each source quoted once."""
 
     def __init__(self, run: Analysis, passages: Passages | None) -> None:
-        self.G = run.graph
-        self.kb = run.kb
+        self.index = run.provenance
         self.passages = passages
         self.quoted: set[str] = set()
 
     def rule(self, node: str, about: str | None, seen: set[str]) -> Step:
-        G = self.G
-        data = G.nodes[node]
+        index = self.index
+        record = index.rule(node)
+        assert record is not None, node
+        data = record.attrs
         head = f"rule {data['rule']}: {data['title']} (priority {data['priority']})"
         if node in seen:
             return Step(node, "rule", head, seen=True)
         seen = seen | {node}
         details: list[tuple[str, str]] = []
-        if about is not None and G.has_edge(node, about):
-            details.append(("concludes", _conclusion_words(G.edges[node, about], G.nodes[about])))
-            if G.edges[node, about].get("note"):
-                details.append(("note", G.edges[node, about]["note"]))
+        if about is not None:
+            edge = index.conclusion(node, about)
+            if edge is not None:
+                details.append(("concludes", _conclusion_words(edge, index.node(about))))
+                if edge.get("note"):
+                    details.append(("note", edge["note"]))
         details.append(("because", data["because"]))
-        for _, src, rel in sorted(G.out_edges(node, data="relation")):
-            if rel != "cites":
-                continue
-            s = G.nodes[src]
+        for src in record.info.cites:
+            s = index.tables.source(src)
             lines = f"line {s['first_line']}" if s["first_line"] == s["last_line"] else \
                 f"lines {s['first_line']}-{s['last_line']}"
             details.append(("source", f"{s['doc']} \"{s['title']}\" ({s['file']}, {lines})"))
             if self.passages is not None and src not in self.quoted:
                 self.quoted.add(src)
-                quote = self.passages.quote(s["doc"], s["first_line"], s["last_line"],
-                                            f"{data['title']} {data['because']}")
+                quote = self.passages.quote(s["doc"], s["first_line"], s["last_line"], record.info.about)
                 if quote:
                     details.append(("quote", quote))
-        if data.get("absent"):
+        if data["absent"]:
             details.append(("also", data["absent"]))
         children = []
-        conditions = sorted(G.in_edges(node, data=True), key=lambda e: (G.nodes[e[0]]["kind"] != "answer", e[0]))
-        for source, _, edge in conditions:
-            if edge.get("relation") != "condition_of":
-                continue
-            if G.nodes[source]["kind"] == "answer":
+        for source, edge in record.conditions:  # answers first, then derived facts
+            if source.startswith("answer:"):
                 children.append(self.answer(source, edge))
             else:
                 children.append(self.fact(source, edge, seen))
         return Step(node, "rule", head, tuple(details), tuple(children))
 
     def answer(self, node: str, edge: dict[str, Any]) -> Step:
-        data = self.G.nodes[node]
+        data = self.index.answer(node)
         value = data["value"] if data["answered"] else "not answered"
         details = [("needs", edge["test"])] if edge.get("test") else []
         if edge.get("matched") and data["value"] != edge["matched"]:
@@ -94,8 +90,8 @@ class Outline:
         return Step(node, "answer", f"answer {data['field']} = {value}", tuple(details))
 
     def fact(self, node: str, edge: dict[str, Any] | None, seen: set[str]) -> Step:
-        G = self.G
-        data = G.nodes[node]
+        index = self.index
+        data = index.fact(node)
         head = f"fact {data['fact']} = {data['value']}"
         details = [("needs", edge["test"])] if edge and edge.get("test") not in (None, "", f"{data['fact']} holds") \
             else []
@@ -104,18 +100,19 @@ class Outline:
         seen = seen | {node}
         if data.get("meaning"):
             details.append(("meaning", data["meaning"]))
-        derivers = [u for u, _, e in G.in_edges(node, data=True)
-                    if e.get("relation") == "concludes" and e.get("effective")]
-        for u, _, e in sorted(G.in_edges(node, data=True)):
-            if e.get("relation") == "concludes" and not e.get("effective"):
+        concluders = sorted(index.concluders(node))
+        derivers = [u for u, e in concluders if e["effective"]]
+        for u, e in concluders:
+            if not e["effective"]:
                 details.append(("overridden", f"rule {u.split(':', 1)[1]} wanted {e['value']} "
-                                              f"(priority {G.nodes[u]['priority']}); {data['set_by']} won"))
-        children = tuple(self.rule(u, node, seen) for u in sorted(derivers, key=lambda n: rule_order(G, n)))
+                                              f"(priority {index.rule(u).attrs['priority']}); {data['set_by']} won"))
+        children = tuple(self.rule(u, node, seen) for u in sorted(derivers, key=lambda n: rule_order(index, n)))
         return Step(node, "fact", head, tuple(details), children)
 
 
-def rule_order(G: Any, node: str) -> tuple:
-    return (-G.nodes[node].get("priority", 0), node)
+def rule_order(index: Any, node: str) -> tuple:
+    """Higher priority first, then id (``index`` is a run's provenance)."""
+    return (-index.rule(node).attrs["priority"], node)
 
 
 def _conclusion_words(edge: dict[str, Any], target: dict[str, Any]) -> str:

@@ -25,6 +25,7 @@ from typing import Any, Iterable
 from .compiler import dnf
 from .wording import describe_literal, word
 from .kb import KnowledgeBase
+from .kbindex import KbIndex
 from .model import Rule, Test
 from .reference import test_holds as _holds
 
@@ -85,8 +86,7 @@ class NearMiss:
 
 def rules_concluding(kb: KnowledgeBase, target: str, kinds: Iterable[str]) -> list[Rule]:
     """Rules with a conclusion of one of ``kinds`` about ``target`` (an item id or, for ``derive``, a fact)."""
-    wanted = set(kinds)
-    return [r for r in kb.rules.rules if any(c.kind in wanted and c.target == target for c in r.then)]
+    return KbIndex.of(kb).concluding(target, kinds)
 
 
 class Misses:
@@ -99,17 +99,12 @@ class Misses:
         self.derived = derived
         self.fired = fired
         self._fact_cost: dict[str, int] = {}
-        self._derivers: dict[str, list[Rule]] | None = None
+        self._index = KbIndex.of(kb)
         self._alternatives: dict[str, list] = {}
 
     def derivers(self, fact: str) -> list[Rule]:
-        if self._derivers is None:
-            table: dict[str, list[Rule]] = {}
-            for rule in self.kb.rules.rules:
-                for name in rule.facts_derived():
-                    table.setdefault(name, []).append(rule)
-            self._derivers = table
-        return self._derivers.get(fact, [])
+        """The rules that derive ``fact`` (a table made once per knowledge base)."""
+        return self._index.derivers(fact)
 
     def alternatives(self, rule: Rule) -> list:
         found = self._alternatives.get(rule.id)
