@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
     from .provenance import Provenance
+    from .whynot import Misses
 
 __all__ = ["Analysis", "analyse", "OUTCOMES", "status_of"]
 
@@ -54,6 +55,7 @@ class Analysis:
         self._graph: Any = None
         self._provenance: Any = None
         self._answers: dict[str, Any] | None = None
+        self._misses: Any = None
         self._fired: set[str] | None = None
         self._derived: dict[str, Any] | None = None
 
@@ -97,6 +99,15 @@ class Analysis:
 
             self._provenance = Provenance(self.kb, dict(self.answers), self.inference, self.conclusions)
         return self._provenance
+
+    @property
+    def misses(self) -> "Misses":
+        """Rules checked against this run's answers (:class:`advisor.whynot.Misses`, shared by its explanations)."""
+        if self._misses is None:
+            from .whynot import Misses
+
+            self._misses = Misses(self.kb, self.answers, self.derived, self.fired)
+        return self._misses
 
     @property
     def graph(self) -> "nx.DiGraph":

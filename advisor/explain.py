@@ -25,14 +25,13 @@ from typing import Any, Mapping
 
 from .analysis import Analysis, analyse
 from .errors import InputError, close_matches
-from .graph import item_id, rule_id
+from .kbindex import rule_id
 from .wording import word
 from .kb import KnowledgeBase
-from .model import SEVERITIES, STRENGTHS
 from .outline import Outline, Step, rule_order
 from .passages import passages_for
 from .profile import Profile
-from .ranking import PHASES
+from .standing import SECTION_OF
 from .changes import Change, search_changes
 from .whynot import GOAL_KIND, Misses, NearMiss, rules_concluding
 
@@ -45,8 +44,7 @@ _STATUS_WORDS = {"recommended": "recommended", "warning": "warned of", "not_advi
                  "plan": "in the plan", "kpi": "tracked as a KPI", "overruled": "overruled in a disagreement",
                  "absent": "not concluded", "derived": "derived", "not_derived": "not derived",
                  "fired": "fired", "not_fired": "did not fire"}
-_SECTION_OF = {"recommended": "recommendations", "warning": "warnings", "not_advised": "not_advised",
-               "plan": "plan", "kpi": "kpis"}
+_SECTION_OF = SECTION_OF
 
 
 @dataclass(frozen=True)
@@ -145,55 +143,7 @@ def resolve(kb: KnowledgeBase, target: str) -> str:
 
 def _ranking(run: Analysis, item: str, status: str) -> tuple[str, ...]:
     """The item's rank and what sets it apart from its neighbours, as the report orders them."""
-    section = _SECTION_OF.get(status)
-    index = run.provenance
-    if section is None or not index.has(item_id(item)):
-        return ()
-    ranked = index.ranked(status)
-    if item not in ranked:
-        return ()
-    at = ranked.index(item)
-    entry = index.item(item_id(item))
-    rank, _, rest = entry["rank_reason"].partition(":")
-    lines = [f"{rank} of {len(ranked)}:{rest}."]
-    if section == "plan":
-        lines = [f"Step {at + 1} of {len(ranked)}, phase {index.tables.item(item).phase}, priority {entry['priority']}."]
-    if at > 0:
-        upper = index.item(item_id(ranked[at - 1]))
-        lines.append(f"Below #{at} {upper['title']}: {_versus(run, section, upper, entry)}.")
-    if at + 1 < len(ranked):
-        lower = index.item(item_id(ranked[at + 1]))
-        lines.append(f"Above #{at + 2} {lower['title']}: {_versus(run, section, entry, lower)}.")
-    return tuple(lines)
-
-
-def _keys(run: Analysis, section: str, entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
-    """(name, comparable value, shown value), most important first, as docs/report.md orders."""
-    keys = []
-    if section == "recommendations":
-        keys.append(("strength", STRENGTHS[entry["strength"]], entry["strength"]))
-    if section == "warnings":
-        keys.append(("severity", SEVERITIES[entry["severity"]], entry["severity"]))
-    if section == "plan":
-        phase = run.provenance.tables.item(entry["item"]).phase
-        keys.append(("phase", -(PHASES.index(phase) if phase in PHASES else len(PHASES)), phase))
-    keys.append(("priority", entry["priority"], str(entry["priority"])))
-    if section != "plan":
-        keys.append(("supporting rules", entry["support"], str(entry["support"])))
-    return keys
-
-
-def _versus(run: Analysis, section: str, upper: dict[str, Any], lower: dict[str, Any]) -> str:
-    """Why ``upper`` ranks before ``lower``: the first ranking key that tells them apart."""
-    same = []
-    for (name, a, shown_a), (_, b, shown_b) in zip(_keys(run, section, upper), _keys(run, section, lower)):
-        if a != b:
-            prefix = f"same {', '.join(same)}; " if same else ""
-            if name == "phase":
-                return f"{prefix}earlier phase ({shown_a} before {shown_b})"
-            return f"{prefix}{name} {shown_a} > {shown_b}"
-        same.append(name)
-    return f"same {', '.join(same)}; the id {upper['item']} sorts first"
+    return run.provenance.standing.lines(item)
 
 
 # --------------------------------------------------------------------------- why not
@@ -225,16 +175,7 @@ def _nested(run: Analysis, misses: Misses, fact: str) -> str:
 
 def _opposers(run: Analysis, item: str) -> list:
     """Fired rules that stand against recommending ``item``: avoid it, or warn of a mistake targeting it."""
-    kb = run.kb
-    out = []
-    for rule_id_ in sorted(run.fired):
-        rule = kb.rule(rule_id_)
-        for c in rule.then if rule else ():
-            entry = kb.catalog.item(c.target) if c.kind == "warn" else None
-            if (c.kind == "avoid" and c.target == item) or (entry is not None and item in entry.get("targets", ())):
-                out.append(rule)
-                break
-    return out
+    return run.provenance.opposers().get(item, [])
 
 
 def _decision(run: Analysis, item: str) -> dict[str, Any] | None:
@@ -298,7 +239,7 @@ def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 
     entry = kb.catalog.item(name)
     goal_kind = GOAL_KIND.get(entry.kind, "recommend")
     common.update(title=entry.name, catalog=entry.kind, description=entry.description)
-    status = run.status(name)
+    status = index.status(name)
     effective, losing = [], []
     for u, e in index.concluders(node):
         (effective if e["effective"] else losing).append(u)
@@ -360,7 +301,7 @@ def _not_in(run: Analysis, common: dict[str, Any], candidates: list, opposers: l
         changes, runs = search_changes(run, goal, candidates + opposers, max_runs=max_runs)
         own = {f"{section}:{common['name']}" for section in _SECTION_OF.values()}
         changes = [Change(c.settings, tuple(g for g in c.gained if g not in own), c.lost) for c in changes]
-    misses = Misses(run.kb, run.answers, run.derived, run.fired)
+    misses = run.misses
     return Explanation(**common, status=status, headline=headline, goal=goal_word,
                        misses=_misses(run, candidates, misses), changes=tuple(changes), searched=runs)
 

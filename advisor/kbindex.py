@@ -19,7 +19,7 @@ from .model import Conclusion, Rule, Test
 from .wording import describe_literal, word
 
 __all__ = ["answer_id", "rule_id", "fact_id", "item_id", "source_id", "Literal", "Alternative", "RuleInfo",
-           "ItemInfo", "KbIndex"]
+           "subject_order", "conditions_in_words", "ItemInfo", "KbIndex"]
 
 
 def answer_id(field: str) -> str:
@@ -72,31 +72,62 @@ class Literal:
 
 
 class Alternative:
-    """One alternative of a condition in disjunctive normal form, and the subjects it binds."""
+    """One alternative of a condition in disjunctive normal form, and what the graph says of it
+    when it is the one a firing used: per subject its conditions in words, in the graph's order."""
 
-    __slots__ = ("literals", "bound")
+    __slots__ = ("literals", "bound", "groups", "order", "fact_texts")
 
     def __init__(self, literals: tuple[Literal, ...]) -> None:
         self.literals = literals
         self.bound = frozenset(lit.subject for lit in literals if lit.binds)
+        self.groups = conditions_in_words(literals)
+        self.order = tuple(sorted(self.groups, key=subject_order))
+        # (fact, literal in words) of each test on a derived fact, for those the run did not derive
+        self.fact_texts = tuple((lit.test.name, lit.text) for lit in literals if lit.on_fact)
+
+
+def subject_order(subject: str) -> tuple[bool, str]:
+    """Answers first, then derived facts, each by id."""
+    return (not subject.startswith("answer:"), subject)
+
+
+def conditions_in_words(literals: Iterable[Literal]) -> dict[str, tuple[str, bool]]:
+    """Subject -> (its literals in words, ``; ``-joined; whether all of them are negated tests)."""
+    texts: dict[str, dict[str, None]] = {}
+    negated: dict[str, bool] = {}
+    for lit in literals:
+        texts.setdefault(lit.subject, {})[lit.text] = None
+        negated[lit.subject] = negated.get(lit.subject, True) and not lit.binds
+    return {subject: ("; ".join(found), negated[subject]) for subject, found in texts.items()}
 
 
 class RuleInfo:
     """A rule as the reasoning shows it, apart from any run."""
 
-    __slots__ = ("rule", "node", "attrs", "about", "cites", "alternatives", "conclusions")
+    __slots__ = ("rule", "node", "attrs", "head", "about", "cites", "citing", "alternatives", "conclusions")
 
-    def __init__(self, rule: Rule, alternatives: list[Alternative], cites: tuple[str, ...]) -> None:
+    def __init__(self, rule: Rule, alternatives: list[Alternative], cites: tuple[str, ...],
+                 sources: dict[str, dict[str, Any]]) -> None:
         self.rule = rule
         self.node = rule_id(rule.id)
+        self.head = f"rule {rule.id}: {rule.title} (priority {rule.priority})"
         self.attrs = dict(kind="rule", rule=rule.id, label=rule.title, title=rule.title, because=rule.because,
                           priority=rule.priority, area=rule.area)
         self.about = f"{rule.title} {rule.because}"  # what a quoted passage should bear on
         self.cites = cites  # source nodes, sorted
+        # (source node, the citation in words, document, first line, last line) of each cited section
+        self.citing = tuple((src, _citation_words(sources[src]), sources[src]["doc"], sources[src]["first_line"],
+                             sources[src]["last_line"]) for src in cites)
         self.alternatives = alternatives
         self.conclusions: tuple[tuple[str, Conclusion, dict[str, Any]], ...] = tuple(
             (fact_id(c.target) if c.kind == "derive" else item_id(c.target), c, _conclusion_attrs(c))
             for c in rule.then)
+
+
+def _citation_words(s: dict[str, Any]) -> str:
+    lines = f"line {s['first_line']}" if s["first_line"] == s["last_line"] else \
+        f"lines {s['first_line']}-{s['last_line']}"
+    return f"{s['doc']} \"{s['title']}\" ({s['file']}, {lines})"
 
 
 def _conclusion_attrs(c: Conclusion) -> dict[str, Any]:
@@ -111,7 +142,7 @@ def _conclusion_attrs(c: Conclusion) -> dict[str, Any]:
 class ItemInfo:
     """A catalog entry as the reasoning shows it (an id the catalog lacks reads as itself)."""
 
-    __slots__ = ("title", "catalog", "description", "severity", "phase")
+    __slots__ = ("title", "catalog", "description", "severity", "phase", "targets")
 
     def __init__(self, name: str, entry: Any) -> None:
         self.title = entry.name if entry else name
@@ -120,6 +151,7 @@ class ItemInfo:
         extra = dict(entry.extra) if entry else {}
         self.severity = extra.get("severity", "medium")
         self.phase = extra.get("phase", "")
+        self.targets = tuple(extra.get("targets", ()))  # a mistake's: the channels and tactics it stands against
 
 
 class KbIndex:
@@ -143,6 +175,8 @@ class KbIndex:
         self._subjects: dict[str, str] = {}
         self._derivers: dict[str, list[Rule]] | None = None
         self._by_target: dict[str, list[tuple[Rule, set[str]]]] | None = None
+        self._dnf: dict[str, tuple[Rule, list]] = {}
+        self._words: dict[tuple[bool, Test], str] = {}
 
     @staticmethod
     def of(kb: KnowledgeBase) -> "KbIndex":
@@ -180,7 +214,7 @@ class KbIndex:
             self._sources.setdefault(source_id(c.doc, c.section), dict(
                 kind="source", doc=c.doc, section=c.section, label=source_id(c.doc, c.section), title=c.section,
                 doc_title="", summary="", file="", first_line=0, last_line=0))
-        return RuleInfo(rule, alternatives, cites)
+        return RuleInfo(rule, alternatives, cites, self._sources)
 
     def item(self, name: str) -> ItemInfo:
         found = self._items.get(name)
@@ -209,6 +243,21 @@ class KbIndex:
     def dump(value: Any) -> str:
         """A value as JSON text (the graph's ``value_json``)."""
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    def alternatives(self, rule: Rule) -> list:
+        """The rule's condition in disjunctive normal form (:func:`advisor.compiler.dnf`), made once."""
+        found = self._dnf.get(rule.id)
+        if found is None or found[0] is not rule:
+            found = self._dnf[rule.id] = (rule, dnf(rule.when))
+        return found[1]
+
+    def words(self, positive: bool, test: Test) -> str:
+        """A test or its negation in words (:func:`advisor.wording.describe_literal`), made once."""
+        key = (positive, test)
+        found = self._words.get(key)
+        if found is None:
+            found = self._words[key] = describe_literal(positive, test)
+        return found
 
     # ------------------------------------------------------------------ rules by what they conclude
 

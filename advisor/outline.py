@@ -37,49 +37,63 @@ class Step:
 
 
 class Outline:
-    """Builds reasoning outlines from the run's provenance, each source quoted once."""
+    """Builds reasoning outlines from the run's provenance, each source quoted once per outline.
+
+    What lies under a rule (its answers and derived facts, down to the answers)
+    is the same in every explanation of a run but for which sources were quoted
+    already; it is built once per such state and shared (steps are immutable).
+    """
 
     def __init__(self, run: Analysis, passages: Passages | None) -> None:
         self.index = run.provenance
         self.passages = passages
         self.quoted: set[str] = set()
+        self._shared = self.index.outlines
 
     def rule(self, node: str, about: str | None, seen: set[str]) -> Step:
         index = self.index
         record = index.rule(node)
         assert record is not None, node
-        data = record.attrs
-        head = f"rule {data['rule']}: {data['title']} (priority {data['priority']})"
+        info = record.info
         if node in seen:
-            return Step(node, "rule", head, seen=True)
-        seen = seen | {node}
+            return Step(node, "rule", info.head, seen=True)
         details: list[tuple[str, str]] = []
         if about is not None:
             edge = index.conclusion(node, about)
             if edge is not None:
                 details.append(("concludes", _conclusion_words(edge, index.node(about))))
-                if edge.get("note"):
+                if edge["note"]:
                     details.append(("note", edge["note"]))
-        details.append(("because", data["because"]))
-        for src in record.info.cites:
-            s = index.tables.source(src)
-            lines = f"line {s['first_line']}" if s["first_line"] == s["last_line"] else \
-                f"lines {s['first_line']}-{s['last_line']}"
-            details.append(("source", f"{s['doc']} \"{s['title']}\" ({s['file']}, {lines})"))
-            if self.passages is not None and src not in self.quoted:
-                self.quoted.add(src)
-                quote = self.passages.quote(s["doc"], s["first_line"], s["last_line"], record.info.about)
+        details.append(("because", info.rule.because))
+        passages, quoted = self.passages, self.quoted
+        for src, words, doc, first, last in info.citing:
+            details.append(("source", words))
+            if passages is not None and src not in quoted:
+                quoted.add(src)
+                quote = passages.quote(doc, first, last, info.about)
                 if quote:
                     details.append(("quote", quote))
-        if data["absent"]:
-            details.append(("also", data["absent"]))
-        children = []
-        for source, edge in record.conditions:  # answers first, then derived facts
-            if source.startswith("answer:"):
-                children.append(self.answer(source, edge))
-            else:
-                children.append(self.fact(source, edge, seen))
-        return Step(node, "rule", head, tuple(details), tuple(children))
+        if record.attrs["absent"]:
+            details.append(("also", record.attrs["absent"]))
+        return Step(node, "rule", info.head, tuple(details), self._under(record, node, seen))
+
+    def _under(self, record: Any, node: str, seen: set[str]) -> tuple[Step, ...]:
+        """The steps under a rule: its answers, then its derived facts (shared, see the class notes)."""
+        sources, nodes = self.index.closure(node)
+        if self.index.cyclic or not nodes.isdisjoint(seen):
+            return self._conditions(record, seen | {node})
+        # what follows depends only on which of the sources below were quoted already
+        key = (node, self.passages, frozenset(self.quoted & sources) if self.passages is not None else None)
+        found = self._shared.get(key)
+        if found is None:
+            found = self._shared[key] = self._conditions(record, seen | {node})
+        elif self.passages is not None:
+            self.quoted |= sources  # as building them would have
+        return found
+
+    def _conditions(self, record: Any, seen: set[str]) -> tuple[Step, ...]:
+        return tuple(self.answer(source, edge) if source.startswith("answer:") else self.fact(source, edge, seen)
+                     for source, edge in record.conditions)
 
     def answer(self, node: str, edge: dict[str, Any]) -> Step:
         data = self.index.answer(node)
@@ -100,19 +114,14 @@ class Outline:
         seen = seen | {node}
         if data.get("meaning"):
             details.append(("meaning", data["meaning"]))
-        concluders = sorted(index.concluders(node))
-        derivers = [u for u, e in concluders if e["effective"]]
-        for u, e in concluders:
-            if not e["effective"]:
-                details.append(("overridden", f"rule {u.split(':', 1)[1]} wanted {e['value']} "
-                                              f"(priority {index.rule(u).attrs['priority']}); {data['set_by']} won"))
-        children = tuple(self.rule(u, node, seen) for u in sorted(derivers, key=lambda n: rule_order(index, n)))
-        return Step(node, "fact", head, tuple(details), children)
+        derivers, overridden = index.derivers(node)
+        details.extend(overridden)
+        return Step(node, "fact", head, tuple(details), tuple(self.rule(u, node, seen) for u in derivers))
 
 
 def rule_order(index: Any, node: str) -> tuple:
     """Higher priority first, then id (``index`` is a run's provenance)."""
-    return (-index.rule(node).attrs["priority"], node)
+    return index.rule_order(node)
 
 
 def _conclusion_words(edge: dict[str, Any], target: dict[str, Any]) -> str:

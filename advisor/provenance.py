@@ -13,11 +13,8 @@ Assumptions
   :class:`~advisor.engine.Inference`: each firing with the facts each match
   used, each derived fact with its deciding rule) and the decided
   :class:`~advisor.conclude.Conclusions`; nothing is inferred again.
-* A positive test binds a fact and the engine names it; a negated test binds
-  nothing, so for the alternatives of the condition the engine matched, such
-  tests are evaluated on the same answers (:func:`advisor.reference.test_holds`)
-  and linked to the answer they read. This annotates a firing; it cannot
-  change one.
+* What each firing matched, with the conditions each answer or derived fact
+  met, is read as :mod:`advisor.matches` says.
 * Nodes and edges carry the attributes of the graph (see :mod:`advisor.graph`),
   namespaced ids included. Each part is worked out on first use and kept, so
   explaining one item reads only the rules behind it, and what the knowledge
@@ -29,35 +26,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from .analysis import OUTCOMES, status_of
-from .conclude import Conclusions, Support
+from .conclude import Conclusions
 from .engine import Inference
 from .kb import KnowledgeBase
-from .ranking import explain_rank, plain_key, recommendation_key, severity_of, step_key, strength_of, warning_key
-from .reference import test_holds
-from .kbindex import KbIndex, RuleInfo, fact_id, item_id, rule_id
+from .standing import Standing
+from .kbindex import KbIndex, fact_id, item_id, rule_id
+from .matches import RuleRecord, firing_record
 from .wording import word
 
 __all__ = ["Provenance", "RuleRecord"]
 
 _MISSING = object()
-#: outcome -> the conclusion kind whose table holds its items, in the order ranks are assigned
-_RANK_TABLES = ("recommend", "warn", "avoid", "step", "kpi")
-
-
-class RuleRecord:
-    """A fired rule as the run saw it: its node attributes and the conditions it met.
-
-    ``conditions`` holds ``(subject node, condition_of edge attributes)``,
-    answers first, then derived facts, each sorted by id.
-    """
-
-    __slots__ = ("info", "attrs", "conditions")
-
-    def __init__(self, info: RuleInfo, attrs: dict[str, Any], conditions: tuple[tuple[str, dict[str, Any]], ...]):
-        self.info = info
-        self.attrs = attrs
-        self.conditions = conditions
 
 
 class Provenance:
@@ -70,6 +49,7 @@ class Provenance:
         self.answers = answers
         self.inference = inference
         self.conclusions = conclusions
+        self.standing = Standing(self.tables, conclusions)
         self.derivations = {d.fact: d for d in inference.derived}
         self.values = {d.fact: d.value for d in inference.derived}
         infos = self.tables.rule_info
@@ -82,11 +62,14 @@ class Provenance:
         self._rules: dict[str, RuleRecord] = {}
         self._answers: dict[str, dict[str, Any]] = {}
         self._facts: dict[str, dict[str, Any]] = {}
-        self._items: dict[str, dict[str, Any]] = {}
         self._edges: dict[tuple[str, str], dict[str, Any]] = {}
         self._truth: dict[int, bool] = {}
-        self._ranked: dict[str, list[str]] = {}
         self._overrides: dict[tuple[str, str], dict[str, Any]] | None = None
+        self._opposers: dict[str, list[Any]] | None = None
+        self._derivers: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {}
+        self._closures: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self.cyclic = False  # a cycle among derived facts (the loader refuses them) turns sharing off
+        self.outlines: dict[Any, Any] = {}  # parts of reasoning outlines, shared by the run's explanations
 
     # ------------------------------------------------------------------ nodes
 
@@ -130,21 +113,25 @@ class Provenance:
             found = self.firings.get(node)
             if found is None:
                 return None
-            record = self._rules[node] = self._rule_record(*found)
+            record = self._rules[node] = firing_record(self.tables, *found, self.answers, self.values,
+                                                       self.derivations, self._truth)
         return record
 
     def fact(self, node: str) -> dict[str, Any]:
+        """A derived fact's attributes: its value (in words and as JSON), meaning and deciding rule."""
         attrs = self._facts.get(node)
         if attrs is None:
             d = self.derivations[node[5:]]
             meaning = self.kb.rules.facts.get(d.fact, "")
             attrs = self._facts[node] = dict(
-                kind="fact", fact=d.fact, label=d.fact.replace("_", " ") + ("" if d.value is True else f" = {word(d.value)}"),
+                kind="fact", fact=d.fact,
+                label=d.fact.replace("_", " ") + ("" if d.value is True else f" = {word(d.value)}"),
                 title=meaning or d.fact, value=word(d.value), value_json=self.tables.dump(d.value), set_by=d.rule_id,
                 meaning=meaning)
         return attrs
 
     def answer(self, node: str) -> dict[str, Any]:
+        """An answer's attributes: the field, its question and group, the value (or not answered)."""
         attrs = self._answers.get(node)
         if attrs is None:
             name = node[7:]
@@ -159,29 +146,13 @@ class Provenance:
 
     def item(self, node: str) -> dict[str, Any]:
         """An item's attributes: its outcome, rank, strength or severity, priority, support, conflict."""
-        attrs = self._items.get(node)
-        if attrs is None:
-            if node not in self.concluders_index():
-                raise KeyError(node)
-            name = node[5:]
-            found = self.conclusions
-            entry = self.tables.item(name)
-            outcome = status_of(found, name)
-            supports: list[Support] = []
-            for kind, label in OUTCOMES.items():
-                if label == outcome:
-                    supports = getattr(found, kind).get(name, [])
-            decision = next((d for d in found.decisions if d.item == name), None)
-            rank, reason = self._rank(name)
-            attrs = self._items[node] = dict(
-                kind="item", item=name, label=entry.title, title=entry.title, catalog=entry.catalog,
-                description=entry.description, outcome=outcome, rank=rank, rank_reason=reason,
-                strength=strength_of(supports) if outcome == "recommended" else "",
-                severity=severity_of(supports, entry.severity) if outcome == "warning" else "",
-                priority=max((s.priority for s in supports), default=0),
-                support=len({s.rule_id for s in supports}),
-                conflict=decision.reason if decision else "")
-        return attrs
+        if node not in self.concluders_index():
+            raise KeyError(node)
+        return self.standing.attrs(node[5:])
+
+    def status(self, name: str) -> str:
+        """Where item ``name`` ended up (:func:`advisor.analysis.status_of`)."""
+        return self.standing.status(name)
 
     # ------------------------------------------------------------------ edges
 
@@ -257,107 +228,66 @@ class Provenance:
             self._overrides = edges
         return self._overrides
 
-    # ------------------------------------------------------------------ ranks
-
-    def ranked(self, outcome: str) -> list[str]:
-        """The items whose outcome is ``outcome``, in report order (their ``rank``)."""
-        found = self._ranked.get(outcome)
+    def derivers(self, fact: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+        """The rules whose value of ``fact`` stood (higher priority first, then id), and one
+        ``("overridden", words)`` detail for each rule whose value lost."""
+        found = self._derivers.get(fact)
         if found is None:
-            kind = next(k for k, label in OUTCOMES.items() if label == outcome)
-            pool = [item for item in getattr(self.conclusions, kind) if status_of(self.conclusions, item) == outcome]
-            found = self._ranked[outcome] = sorted(pool, key=lambda item: (self.item(item_id(item))["rank"], item))
+            concluders = sorted(self.concluders(fact))
+            won = sorted((u for u, e in concluders if e["effective"]), key=self.rule_order)
+            set_by = self.derivations[fact[5:]].rule_id
+            lost = tuple(("overridden", f"rule {u[5:]} wanted {e['value']} (priority "
+                                        f"{self.firings[u][0].rule.priority}); {set_by} won")
+                         for u, e in concluders if not e["effective"])
+            found = self._derivers[fact] = (tuple(won), lost)
         return found
 
-    def _order(self, kind: str) -> dict[str, int]:
-        """Item -> rank within the conclusions of ``kind``, ordered as docs/report.md says."""
-        key = "order:" + kind
-        found = self._ranked.get(key)
-        if found is None:
-            table = getattr(self.conclusions, kind)
-            item = self.tables.item
-            if kind == "recommend":
-                order = sorted(table.items(), key=lambda kv: recommendation_key(*kv))
-            elif kind == "warn":
-                order = sorted(table.items(), key=lambda kv: warning_key(kv[0], kv[1], item(kv[0]).severity))
-            elif kind == "step":
-                order = sorted(table.items(), key=lambda kv: step_key(kv[0], kv[1], item(kv[0]).phase))
-            else:
-                order = sorted(table.items(), key=lambda kv: plain_key(*kv))
-            found = self._ranked[key] = {name: rank for rank, (name, _) in enumerate(order, 1)}  # type: ignore[assignment]
-        return found  # type: ignore[return-value]
+    def rule_order(self, node: str) -> tuple[int, str]:
+        """Higher priority first, then id."""
+        return (-self.firings[node][0].rule.priority, node)
 
-    def _rank(self, name: str) -> tuple[int, str]:
-        # the last table holding the item gives its rank (an item is in one table unless rules misuse kinds)
-        found = self.conclusions
-        for kind in reversed(_RANK_TABLES):
-            supports = getattr(found, kind).get(name)
-            if supports is None:
-                continue
-            rank = self._order(kind)[name]
-            if kind == "recommend":
-                return rank, explain_rank(rank, supports, strength=strength_of(supports))
-            if kind == "warn":
-                return rank, explain_rank(rank, supports, severity=severity_of(supports, self.tables.item(name).severity))
-            return rank, explain_rank(rank, supports)
-        return 0, ""
+    def closure(self, node: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The sources cited, and the facts and rules met, in the reasoning under a fired rule
+        (its derived facts, the rules that derived them, and so on down)."""
+        found = self._closures.get(node)
+        if found is None:
+            self._closures[node] = (frozenset(), frozenset((node,)))  # met again below itself: a cycle
+            sources: set[str] = set()
+            nodes: set[str] = set()
+            for subject, _ in self.rule(node).conditions:  # type: ignore[union-attr]
+                if not subject.startswith("fact:"):
+                    continue
+                nodes.add(subject)
+                for rule in self.derivers(subject)[0]:
+                    nodes.add(rule)
+                    sources.update(self.firings[rule][0].cites)
+                    below = self.closure(rule)
+                    if node in below[1]:
+                        self.cyclic = True
+                    sources |= below[0]
+                    nodes |= below[1]
+            found = self._closures[node] = (frozenset(sources), frozenset(nodes))
+        return found
+
+    def opposers(self) -> dict[str, list[Any]]:
+        """Item -> the fired rules (by id) that stand against recommending it: they advise against it,
+        or warn of a mistake that targets it."""
+        if self._opposers is None:
+            table: dict[str, list[Any]] = {}
+            item = self.tables.item
+            for rule in sorted((info.rule for info, _ in self.firings.values()), key=lambda r: r.id):
+                against: dict[str, None] = {}
+                for c in rule.then:
+                    if c.kind == "avoid":
+                        against[c.target] = None
+                    elif c.kind == "warn":
+                        against.update(dict.fromkeys(item(c.target).targets))
+                for target in against:
+                    table.setdefault(target, []).append(rule)
+            self._opposers = table
+        return self._opposers
 
     # ------------------------------------------------------------------ rules
-
-    def _holds(self, literal: Any) -> bool:
-        truth = self._truth.get(literal.test_key)
-        if truth is None:
-            truth = self._truth[literal.test_key] = test_holds(literal.test, self.answers, self.values)
-        return truth
-
-    def _rule_record(self, info: RuleInfo, firing: Any) -> RuleRecord:
-        # what the engine matched: one edge per answer or fact, with the tests it satisfied
-        matched: dict[str, set[str]] = {}
-        subjects_per_match = []
-        subject_of = self.tables.match_subject
-        for match in firing.matches:
-            subjects = set()
-            for key, value in match.facts:
-                subject = subject_of(key)
-                subjects.add(subject)
-                members = matched.get(subject)
-                if members is None:
-                    members = matched[subject] = set()
-                if key.startswith("member:"):
-                    members.add(word(value))
-            subjects_per_match.append(subjects)
-        tests: dict[str, list[str]] = {}
-        negated: dict[str, bool] = {}
-        absent = []
-        derived = self.derivations
-        for literal in self._annotate(info, subjects_per_match):
-            subject = literal.subject
-            if literal.on_fact and literal.test.name not in derived:
-                absent.append(literal.text)
-                continue
-            tests.setdefault(subject, []).append(literal.text)
-            negated[subject] = negated.get(subject, True) and not literal.binds
-        conditions = []
-        for subject in sorted(set(matched) | set(tests), key=lambda s: (not s.startswith("answer:"), s)):
-            if not subject.startswith("answer:") and subject[5:] not in derived:
-                continue  # a derived fact the engine matched is always derived
-            conditions.append((subject, dict(
-                relation="condition_of", test="; ".join(dict.fromkeys(tests.get(subject, ()))),
-                matched=", ".join(sorted(matched.get(subject, ()))),
-                negated=negated.get(subject, False) and subject not in matched)))
-        attrs = dict(info.attrs, level=firing.level, absent="; ".join(absent))
-        return RuleRecord(info, attrs, tuple(conditions))
-
-    def _annotate(self, info: RuleInfo, matched: list[set[str]]) -> list[Any]:
-        """The literals of the alternatives the engine matched (see the module notes)."""
-        holds = self._holds
-        holding = [alt for alt in info.alternatives if all(holds(lit) == lit.positive for lit in alt.literals)]
-        out: dict[Any, None] = {}
-        for subjects in matched or [set()]:
-            used = [alt for alt in holding if alt.bound <= subjects]
-            for alt in used or holding:
-                for literal in alt.literals:
-                    out.setdefault(literal, None)
-        return list(out)
 
     # ------------------------------------------------------------------ whole
 
