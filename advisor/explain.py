@@ -3,9 +3,11 @@
 Assumptions
 -----------
 * "Why" is read off the run's provenance (:mod:`advisor.provenance`, the
-  index the recommendation graph is written from): the rules that concluded the item, the answers and derived facts they
-  matched, down to the answers, with every rule's rationale and citations and
-  the cited passage. Nothing is inferred again for a concluded item.
+  index the recommendation graph is written from, read only as far as the
+  item needs): the rules that concluded the item, the answers and derived
+  facts they matched, down to the answers, with every rule's rationale and
+  citations and the cited passage. Nothing is inferred again for a concluded
+  item, and no graph is built.
 * "Why not" checks the rules that could conclude it against the run's answers
   (:mod:`advisor.whynot`), nearest miss first, and searches for the smallest
   change of answers that brings it in, verified by running the engine
@@ -28,7 +30,7 @@ from .errors import InputError, close_matches
 from .kbindex import rule_id
 from .wording import word
 from .kb import KnowledgeBase
-from .outline import Outline, Step, rule_order
+from .outline import Outline, Step
 from .passages import passages_for
 from .profile import Profile
 from .standing import SECTION_OF
@@ -44,7 +46,6 @@ _STATUS_WORDS = {"recommended": "recommended", "warning": "warned of", "not_advi
                  "plan": "in the plan", "kpi": "tracked as a KPI", "overruled": "overruled in a disagreement",
                  "absent": "not concluded", "derived": "derived", "not_derived": "not derived",
                  "fired": "fired", "not_fired": "did not fire"}
-_SECTION_OF = SECTION_OF
 
 
 @dataclass(frozen=True)
@@ -138,14 +139,6 @@ def resolve(kb: KnowledgeBase, target: str) -> str:
                               "or a derived fact or rule id")
 
 
-# --------------------------------------------------------------------------- ranking
-
-
-def _ranking(run: Analysis, item: str, status: str) -> tuple[str, ...]:
-    """The item's rank and what sets it apart from its neighbours, as the report orders them."""
-    return run.provenance.standing.lines(item)
-
-
 # --------------------------------------------------------------------------- why not
 
 
@@ -178,14 +171,8 @@ def _opposers(run: Analysis, item: str) -> list:
     return run.provenance.opposers().get(item, [])
 
 
-def _decision(run: Analysis, item: str) -> dict[str, Any] | None:
-    decisions = run.conclusions.decisions
-    found = next((d for d in decisions if d.item == item), None)
-    if found is None:  # a mistake whose warning stood for or against recommending what it targets
-        found = next((d for d in decisions if any(s.conclusion.kind == "warn" and s.conclusion.target == item
-                                                  for s in d.opposers)), None)
-    if found is None:
-        return None
+def _decision(found: Any) -> dict[str, Any]:
+    """A decided disagreement (:class:`advisor.conclude.Decision`) as data."""
     return {
         "item": found.item,
         "outcome": "recommended" if found.winner == "recommend" else "not advised",
@@ -236,33 +223,31 @@ def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 
         candidates = rules_concluding(kb, name, ["derive"])
         return _not_in(run, common, candidates, [], "derive", lambda r: name in r.derived, search, max_runs)
 
-    entry = kb.catalog.item(name)
-    goal_kind = GOAL_KIND.get(entry.kind, "recommend")
-    common.update(title=entry.name, catalog=entry.kind, description=entry.description)
+    entry = index.tables.item(name)
+    goal_kind = GOAL_KIND.get(entry.catalog, "recommend")
+    common.update(title=entry.title, catalog=entry.catalog, description=entry.description)
     status = index.status(name)
     effective, losing = [], []
     for u, e in index.concluders(node):
         (effective if e["effective"] else losing).append(u)
-    order = lambda n: rule_order(index, n)  # noqa: E731
-    decision = _decision(run, name)
-    if decision is not None:  # both sides of the disagreement, whichever conclusion each side drew
-        found = next(d for d in run.conclusions.decisions if d.item == decision["item"])
-        winners, losers = ((found.supporters, found.opposers) if found.winner == "recommend"
-                           else (found.opposers, found.supporters))
+    disputed = index.standing.disagreement(name)
+    decision = _decision(disputed) if disputed is not None else None
+    if disputed is not None:  # both sides of the disagreement, whichever conclusion each side drew
+        winners, losers = ((disputed.supporters, disputed.opposers) if disputed.winner == "recommend"
+                           else (disputed.opposers, disputed.supporters))
         own = set(effective) | set(losing)
         if status == "overruled":  # the reasons are the other side's
             effective = [rule_id(s.rule_id) for s in winners if rule_id(s.rule_id) not in own]
         losing += [rule_id(s.rule_id) for s in losers if rule_id(s.rule_id) not in own]
-    reasons = tuple(outline.rule(u, node, set()) for u in sorted(dict.fromkeys(effective), key=order))
-    overruled = tuple(outline.rule(u, node, set()) for u in sorted(dict.fromkeys(losing), key=order))
-    ranking = _ranking(run, name, status)
-    label = _STATUS_WORDS[status]
+    reasons = tuple(outline.rule(u, node, set()) for u in _by_priority(index, effective))
+    overruled = tuple(outline.rule(u, node, set()) for u in _by_priority(index, losing))
+    ranking = index.standing.lines(name)
+    n = len(set(effective))
+    if status in SECTION_OF and status != "not_advised":
+        headline = f"{entry.title} is {_STATUS_WORDS[status]}: {n} rule{'s' if n != 1 else ''} concluded it."
+        return Explanation(node, kind, name, entry.title, entry.catalog, entry.description, status, headline,
+                           reasons, overruled, decision, ranking)
     goal_word = GOALS[goal_kind]
-    n = len({u for u in effective})
-    if status in _SECTION_OF and status != "not_advised":
-        headline = f"{entry.name} is {label}: {n} rule{'s' if n != 1 else ''} concluded it."
-        return Explanation(**common, status=status, headline=headline, reasons=reasons, overruled=overruled,
-                           decision=decision, ranking=ranking)
     candidates = rules_concluding(kb, name, [goal_kind])
     opposers = _opposers(run, name) if goal_kind == "recommend" else []
     goal_status = {"recommend": "recommended", "warn": "warning", "step": "plan", "kpi": "kpi"}[goal_kind]
@@ -271,13 +256,20 @@ def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 
     if decision is not None:  # rules that fired are explained above; list only those that did not
         found = Explanation(**{**found.__dict__, "misses": tuple(m for m in found.misses if not m.fired)})
     if status == "not_advised":
-        headline = f"{entry.name} is not advised: {n} rule{'s' if n != 1 else ''} advised against it."
+        headline = f"{entry.title} is not advised: {n} rule{'s' if n != 1 else ''} advised against it."
     elif status == "overruled":
-        headline = f"{entry.name} was concluded but overruled in a disagreement, so it is not {goal_word}."
+        headline = f"{entry.title} was concluded but overruled in a disagreement, so it is not {goal_word}."
     else:
         headline = found.headline
     return Explanation(**{**found.__dict__, "status": status, "headline": headline, "reasons": reasons,
                           "overruled": overruled, "decision": decision, "ranking": ranking})
+
+
+def _by_priority(index: Any, rules: list[str]) -> list[str]:
+    """Rule nodes once each, higher priority first, then by id."""
+    if len(rules) < 2:
+        return rules
+    return sorted(dict.fromkeys(rules), key=index.rule_order)
 
 
 def _not_in(run: Analysis, common: dict[str, Any], candidates: list, opposers: list,
@@ -299,7 +291,7 @@ def _not_in(run: Analysis, common: dict[str, Any], candidates: list, opposers: l
     changes, runs = ([], 0)
     if search and candidates:
         changes, runs = search_changes(run, goal, candidates + opposers, max_runs=max_runs)
-        own = {f"{section}:{common['name']}" for section in _SECTION_OF.values()}
+        own = {f"{section}:{common['name']}" for section in SECTION_OF.values()}
         changes = [Change(c.settings, tuple(g for g in c.gained if g not in own), c.lost) for c in changes]
     misses = run.misses
     return Explanation(**common, status=status, headline=headline, goal=goal_word,

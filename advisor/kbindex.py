@@ -104,20 +104,22 @@ def conditions_in_words(literals: Iterable[Literal]) -> dict[str, tuple[str, boo
 class RuleInfo:
     """A rule as the reasoning shows it, apart from any run."""
 
-    __slots__ = ("rule", "node", "attrs", "head", "about", "cites", "citing", "alternatives", "conclusions")
+    __slots__ = ("rule", "node", "attrs", "head", "because", "about", "cites", "citing", "alternatives", "conclusions")
 
     def __init__(self, rule: Rule, alternatives: list[Alternative], cites: tuple[str, ...],
                  sources: dict[str, dict[str, Any]]) -> None:
         self.rule = rule
         self.node = rule_id(rule.id)
+        # the parts of a reasoning outline's step (advisor.outline) the rule alone decides
         self.head = f"rule {rule.id}: {rule.title} (priority {rule.priority})"
+        self.because = ("because", rule.because)
         self.attrs = dict(kind="rule", rule=rule.id, label=rule.title, title=rule.title, because=rule.because,
                           priority=rule.priority, area=rule.area)
         self.about = f"{rule.title} {rule.because}"  # what a quoted passage should bear on
         self.cites = cites  # source nodes, sorted
-        # (source node, the citation in words, document, first line, last line) of each cited section
-        self.citing = tuple((src, _citation_words(sources[src]), sources[src]["doc"], sources[src]["first_line"],
-                             sources[src]["last_line"]) for src in cites)
+        # (source node, ("source", the citation in words), document, first line, last line) of each cited section
+        self.citing = tuple((src, ("source", _citation_words(sources[src])), sources[src]["doc"],
+                             sources[src]["first_line"], sources[src]["last_line"]) for src in cites)
         self.alternatives = alternatives
         self.conclusions: tuple[tuple[str, Conclusion, dict[str, Any]], ...] = tuple(
             (fact_id(c.target) if c.kind == "derive" else item_id(c.target), c, _conclusion_attrs(c))

@@ -61,13 +61,14 @@ class Outline:
         if about is not None:
             edge = index.conclusion(node, about)
             if edge is not None:
-                details.append(("concludes", _conclusion_words(edge, index.node(about))))
+                target = index.item(about) if about.startswith("item:") else index.fact(about)
+                details.append(("concludes", _conclusion_words(edge, target)))
                 if edge["note"]:
                     details.append(("note", edge["note"]))
-        details.append(("because", info.rule.because))
+        details.append(info.because)
         passages, quoted = self.passages, self.quoted
-        for src, words, doc, first, last in info.citing:
-            details.append(("source", words))
+        for src, cited, doc, first, last in info.citing:
+            details.append(cited)
             if passages is not None and src not in quoted:
                 quoted.add(src)
                 quote = passages.quote(doc, first, last, info.about)
@@ -107,14 +108,26 @@ class Outline:
         index = self.index
         data = index.fact(node)
         head = f"fact {data['fact']} = {data['value']}"
-        details = [("needs", edge["test"])] if edge and edge.get("test") not in (None, "", f"{data['fact']} holds") \
-            else []
+        needs = edge["test"] if edge and edge.get("test") not in (None, "", f"{data['fact']} holds") else None
         if node in seen:
-            return Step(node, "fact", head, tuple(details), seen=True)
-        seen = seen | {node}
-        if data.get("meaning"):
+            return Step(node, "fact", head, (("needs", needs),) if needs else (), seen=True)
+        sources, nodes = index.fact_closure(node)
+        if index.cyclic or not nodes.isdisjoint(seen):
+            return self._fact(node, data, head, needs, seen | {node})
+        # as under a rule: the same but for which of the sources below were quoted already
+        key = (node, needs, self.passages, frozenset(self.quoted & sources) if self.passages is not None else None)
+        found = self._shared.get(key)
+        if found is None:
+            found = self._shared[key] = self._fact(node, data, head, needs, seen | {node})
+        elif self.passages is not None:
+            self.quoted |= sources
+        return found
+
+    def _fact(self, node: str, data: dict[str, Any], head: str, needs: str | None, seen: set[str]) -> Step:
+        details = [("needs", needs)] if needs else []
+        if data["meaning"]:
             details.append(("meaning", data["meaning"]))
-        derivers, overridden = index.derivers(node)
+        derivers, overridden = self.index.derivers(node)
         details.extend(overridden)
         return Step(node, "fact", head, tuple(details), tuple(self.rule(u, node, seen) for u in derivers))
 

@@ -255,17 +255,13 @@ class Provenance:
             sources: set[str] = set()
             nodes: set[str] = set()
             for subject, _ in self.rule(node).conditions:  # type: ignore[union-attr]
-                if not subject.startswith("fact:"):
-                    continue
-                nodes.add(subject)
-                for rule in self.derivers(subject)[0]:
-                    nodes.add(rule)
-                    sources.update(self.firings[rule][0].cites)
-                    below = self.closure(rule)
-                    if node in below[1]:
-                        self.cyclic = True
-                    sources |= below[0]
+                if subject.startswith("fact:"):
+                    below = self.fact_closure(subject)
+                    nodes.add(subject)
                     nodes |= below[1]
+                    sources |= below[0]
+            if node in nodes:
+                self.cyclic = True
             found = self._closures[node] = (frozenset(sources), frozenset(nodes))
         return found
 
@@ -288,6 +284,23 @@ class Provenance:
         return self._opposers
 
     # ------------------------------------------------------------------ rules
+
+    def fact_closure(self, fact: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The sources cited, and the rules and facts met, in the reasoning under a derived fact."""
+        found = self._closures.get(fact)
+        if found is None:
+            sources: set[str] = set()
+            nodes: set[str] = set()
+            for rule in self.derivers(fact)[0]:
+                below = self.closure(rule)
+                nodes.add(rule)
+                nodes |= below[1]
+                sources.update(self.firings[rule][0].cites)
+                sources |= below[0]
+            if fact in nodes:
+                self.cyclic = True
+            found = self._closures[fact] = (frozenset(sources), frozenset(nodes))
+        return found
 
     # ------------------------------------------------------------------ whole
 

@@ -37,6 +37,7 @@ class Standing:
         self.conclusions = conclusions
         self._status: dict[str, str] | None = None
         self._decisions: dict[str, Decision] | None = None
+        self._about: dict[str, Decision] | None = None
         self._rank_kind: dict[str, str] | None = None
         self._orders: dict[str, dict[str, int]] = {}
         self._ranked: dict[str, list[str]] = {}
@@ -63,6 +64,19 @@ class Standing:
             for decision in self.conclusions.decisions:
                 self._decisions.setdefault(decision.item, decision)
         return self._decisions.get(name)
+
+    def disagreement(self, name: str) -> Decision | None:
+        """The disagreement item ``name`` took part in: the one about it, else one that a warning of
+        it (a mistake targeting a recommendation) stood in."""
+        if self._about is None:
+            about: dict[str, Decision] = {}
+            for decision in self.conclusions.decisions:
+                for s in decision.opposers:
+                    if s.conclusion.kind == "warn":
+                        about.setdefault(s.conclusion.target, decision)
+            self._about = about
+        found = self.decision(name)
+        return found if found is not None else self._about.get(name)
 
     def attrs(self, name: str) -> dict[str, Any]:
         """Item ``name``'s node attributes: outcome, rank and why, strength or severity, priority,
