@@ -179,6 +179,7 @@ class KbIndex:
         self._by_target: dict[str, list[tuple[Rule, set[str]]]] | None = None
         self._dnf: dict[str, tuple[Rule, list]] = {}
         self._words: dict[tuple[bool, Test], str] = {}
+        self._dumped: dict[tuple[type, Any], str] = {}
 
     @staticmethod
     def of(kb: KnowledgeBase) -> "KbIndex":
@@ -241,10 +242,18 @@ class KbIndex:
             self._subjects[key] = found
         return found
 
-    @staticmethod
-    def dump(value: Any) -> str:
-        """A value as JSON text (the graph's ``value_json``)."""
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    def dump(self, value: Any) -> str:
+        """A value as JSON text (the graph's ``value_json``); answers repeat, so texts are kept."""
+        key = (type(value), tuple(value) if isinstance(value, list) else value)
+        try:
+            found = self._dumped.get(key)
+        except TypeError:  # a value that cannot be a key (none the profile schema allows)
+            return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        if found is None:
+            if len(self._dumped) >= _KEPT:  # numbers can take many values: keep the memo small
+                self._dumped.clear()
+            found = self._dumped[key] = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return found
 
     def alternatives(self, rule: Rule) -> list:
         """The rule's condition in disjunctive normal form (:func:`advisor.compiler.dnf`), made once."""
@@ -287,3 +296,4 @@ class KbIndex:
 
 
 _NONE = object()
+_KEPT = 10_000  # JSON texts of values kept at most
