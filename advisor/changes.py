@@ -120,7 +120,7 @@ def search_changes(before: Analysis, goal: Callable[[Analysis], bool], rules: It
     """
     kb = before.kb
     rules = list(rules)
-    misses = Misses(kb, before.answers, before.derived, before.fired)
+    misses = before.misses
     fields = sorted(misses.fields_behind(rules), key=lambda n: kb.fields.get(n).order if kb.fields.get(n) else 0)
     touching = [r for r in kb.rules.rules if r.fields_used() & set(fields)]
     answers = before.answers
