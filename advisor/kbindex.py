@@ -177,6 +177,9 @@ class KbIndex:
         self._subjects: dict[str, str] = {}
         self._derivers: dict[str, list[Rule]] | None = None
         self._by_target: dict[str, list[tuple[Rule, set[str]]]] | None = None
+        self._targeting: dict[str, list[str]] | None = None
+        self._reading: dict[str, list[int]] | None = None
+        self._positions: dict[str, int] | None = None
         self._dnf: dict[str, tuple[Rule, list]] = {}
         self._words: dict[tuple[bool, Test], str] = {}
         self._dumped: dict[tuple[type, Any], str] = {}
@@ -293,6 +296,53 @@ class KbIndex:
             self._by_target = {target: list(rules.values()) for target, rules in table.items()}
         wanted = set(kinds)
         return [rule for rule, have in self._by_target.get(target, ()) if have & wanted]
+
+    def deciding(self, item: str) -> list[Rule]:
+        """Every rule whose conclusions can decide where ``item`` ends up, with the rules deriving the
+        facts they test: rules about the item and about the mistakes that target it (a warning stands
+        against a recommendation), and for a mistake, about what it targets and the mistakes targeting
+        those (a recommendation that wins a disagreement removes the warning), in knowledge-base order."""
+        if self._targeting is None:
+            table: dict[str, list[str]] = {}
+            for entry in self.kb.catalog.items:
+                for target in self.item(entry.id).targets:
+                    table.setdefault(target, []).append(entry.id)
+            self._targeting = table
+        about = {item, *self._targeting.get(item, ())}
+        for target in self.item(item).targets:
+            about.add(target)
+            about.update(self._targeting.get(target, ()))
+        kinds = ("derive", "recommend", "avoid", "warn", "step", "kpi")
+        return self.with_derivers(rule for target in sorted(about) for rule in self.concluding(target, kinds))
+
+    def with_derivers(self, rules: Iterable[Rule]) -> list[Rule]:
+        """``rules`` and every rule deriving a fact one of them tests, and so on down, in knowledge-base order."""
+        found: dict[str, Rule] = {}
+        pending = list(rules)
+        while pending:
+            rule = pending.pop()
+            if rule.id not in found:
+                found[rule.id] = rule
+                for fact in rule.facts_used():
+                    pending.extend(self.derivers(fact))
+        order = self._position()
+        return sorted(found.values(), key=lambda r: order.get(r.id, len(order)))
+
+    def reading(self, fields: Iterable[str]) -> list[Rule]:
+        """The rules that test any of ``fields``, in knowledge-base order."""
+        if self._reading is None:
+            table: dict[str, list[int]] = {}
+            for position, rule in enumerate(self.kb.rules.rules):
+                for name in rule.fields_used():
+                    table.setdefault(name, []).append(position)
+            self._reading = table
+        rules = self.kb.rules.rules
+        return [rules[i] for i in sorted({i for name in fields for i in self._reading.get(name, ())})]
+
+    def _position(self) -> dict[str, int]:
+        if self._positions is None:
+            self._positions = {rule.id: i for i, rule in enumerate(self.kb.rules.rules)}
+        return self._positions
 
 
 _NONE = object()
