@@ -211,7 +211,8 @@ def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 
         if name in run.fired:
             return Explanation(**common, status="fired", headline=f"Rule {name} fired.",
                                reasons=(outline.rule(node, None, set()),))
-        return _not_in(run, common, [rule], [], "fire", lambda r: name in r.fired, search, max_runs, [rule])
+        return _not_in(run, common, [rule], [], "fire", lambda r: name in r.fired, search, max_runs,
+                       lambda: [rule])
 
     if kind == "fact":
         meaning = kb.rules.facts.get(name, "")
@@ -222,7 +223,7 @@ def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 
                                reasons=step.children, ranking=tuple(v for k, v in step.details if k == "overridden"))
         candidates = rules_concluding(kb, name, ["derive"])
         return _not_in(run, common, candidates, [], "derive", lambda r: name in r.derived, search, max_runs,
-                       candidates)
+                       lambda: candidates)
 
     entry = index.tables.item(name)
     goal_kind = GOAL_KIND.get(entry.catalog, "recommend")
@@ -253,7 +254,7 @@ def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 
     opposers = _opposers(run, name) if goal_kind == "recommend" else []
     goal_status = {"recommend": "recommended", "warn": "warning", "step": "plan", "kpi": "kpi"}[goal_kind]
     found = _not_in(run, common, candidates, opposers, goal_kind, lambda r: r.status(name) == goal_status,
-                    search and bool(candidates), max_runs, index.tables.deciding(name))
+                    search and bool(candidates), max_runs, lambda: index.tables.deciding(name))
     if decision is not None:  # rules that fired are explained above; list only those that did not
         found = Explanation(**{**found.__dict__, "misses": tuple(m for m in found.misses if not m.fired)})
     if status == "not_advised":
@@ -274,7 +275,9 @@ def _by_priority(index: Any, rules: list[str]) -> list[str]:
 
 
 def _not_in(run: Analysis, common: dict[str, Any], candidates: list, opposers: list,
-            goal_kind: str, goal: Any, search: bool, max_runs: int, deciding: list) -> Explanation:
+            goal_kind: str, goal: Any, search: bool, max_runs: int, deciding: Any) -> Explanation:
+    """The explanation of a target not reached: the rules that could reach it, nearest miss first, and
+    (``search``) the smallest changes that reach ``goal``, screened with the rules ``deciding()`` gives."""
     goal_word = GOALS[goal_kind]
     status = {"derive": "not_derived", "fire": "not_fired"}.get(goal_kind, "absent")
     if not candidates:
@@ -291,7 +294,7 @@ def _not_in(run: Analysis, common: dict[str, Any], candidates: list, opposers: l
             headline = f"Not {goal_word}: none of the {n} rules that could conclude it fired."
     changes, runs = ([], 0)
     if search and candidates:
-        changes, runs = search_changes(run, goal, candidates + opposers, max_runs=max_runs, deciding=deciding)
+        changes, runs = search_changes(run, goal, candidates + opposers, max_runs=max_runs, deciding=deciding())
         own = {f"{section}:{common['name']}" for section in SECTION_OF.values()}
         changes = [Change(c.settings, tuple(g for g in c.gained if g not in own), c.lost) for c in changes]
     misses = run.misses

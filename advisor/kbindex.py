@@ -180,6 +180,7 @@ class KbIndex:
         self._targeting: dict[str, list[str]] | None = None
         self._reading: dict[str, list[int]] | None = None
         self._positions: dict[str, int] | None = None
+        self._deciding: dict[str, list[Rule]] = {}
         self._dnf: dict[str, tuple[Rule, list]] = {}
         self._words: dict[tuple[bool, Test], str] = {}
         self._dumped: dict[tuple[type, Any], str] = {}
@@ -302,6 +303,9 @@ class KbIndex:
         facts they test: rules about the item and about the mistakes that target it (a warning stands
         against a recommendation), and for a mistake, about what it targets and the mistakes targeting
         those (a recommendation that wins a disagreement removes the warning), in knowledge-base order."""
+        found = self._deciding.get(item)
+        if found is not None:
+            return found
         if self._targeting is None:
             table: dict[str, list[str]] = {}
             for entry in self.kb.catalog.items:
@@ -313,7 +317,9 @@ class KbIndex:
             about.add(target)
             about.update(self._targeting.get(target, ()))
         kinds = ("derive", "recommend", "avoid", "warn", "step", "kpi")
-        return self.with_derivers(rule for target in sorted(about) for rule in self.concluding(target, kinds))
+        found = self._deciding[item] = self.with_derivers(rule for target in sorted(about)
+                                                          for rule in self.concluding(target, kinds))
+        return found
 
     def with_derivers(self, rules: Iterable[Rule]) -> list[Rule]:
         """``rules`` and every rule deriving a fact one of them tests, and so on down, in knowledge-base order."""

@@ -84,7 +84,8 @@ class Outline:
         if self.index.cyclic or not nodes.isdisjoint(seen):
             return self._conditions(record, seen | {node})
         # what follows depends only on which of the sources below were quoted already
-        key = (node, self.passages, frozenset(self.quoted & sources) if self.passages is not None else None)
+        key = ("under", node, self.passages,
+               frozenset(self.quoted & sources) if self.passages is not None else None)
         found = self._shared.get(key)
         if found is None:
             found = self._shared[key] = self._conditions(record, seen | {node})
@@ -93,6 +94,7 @@ class Outline:
         return found
 
     def _conditions(self, record: Any, seen: set[str]) -> tuple[Step, ...]:
+        """A step for each answer and derived fact the rule matched (answers first)."""
         return tuple(self.answer(source, edge) if source.startswith("answer:") else self.fact(source, edge, seen)
                      for source, edge in record.conditions)
 
@@ -115,7 +117,8 @@ class Outline:
         if index.cyclic or not nodes.isdisjoint(seen):
             return self._fact(node, data, head, needs, seen | {node})
         # as under a rule: the same but for which of the sources below were quoted already
-        key = (node, needs, self.passages, frozenset(self.quoted & sources) if self.passages is not None else None)
+        key = ("fact", node, needs, self.passages,
+               frozenset(self.quoted & sources) if self.passages is not None else None)
         found = self._shared.get(key)
         if found is None:
             found = self._shared[key] = self._fact(node, data, head, needs, seen | {node})

@@ -169,18 +169,18 @@ class Standing:
             lines = [f"{rank} of {len(ranked)}:{rest}."]
         if at > 0:
             upper = self.attrs(ranked[at - 1])
-            lines.append(f"Below #{at} {upper['title']}: {self.versus(section, ranked[at - 1], name)}.")
+            lines.append(f"Below #{at} {upper['title']}: {self.versus(section, upper, entry)}.")
         if at + 1 < len(ranked):
             lower = self.attrs(ranked[at + 1])
-            lines.append(f"Above #{at + 2} {lower['title']}: {self.versus(section, name, ranked[at + 1])}.")
+            lines.append(f"Above #{at + 2} {lower['title']}: {self.versus(section, entry, lower)}.")
         return tuple(lines)
 
-    def versus(self, section: str, upper: str, lower: str) -> str:
-        """Why ``upper`` ranks before ``lower``: the first ranking key that tells them apart."""
-        key = (upper, lower)
+    def versus(self, section: str, upper: dict[str, Any], lower: dict[str, Any]) -> str:
+        """Why ``upper`` ranks before ``lower`` (item attributes): the first ranking key that tells them apart."""
+        key = (upper["item"], lower["item"])
         found = self._versus.get(key)
         if found is None:
-            found = self._versus[key] = self._tell_apart(section, self.attrs(upper), self.attrs(lower))
+            found = self._versus[key] = self._tell_apart(section, upper, lower)
         return found
 
     def _tell_apart(self, section: str, upper: dict[str, Any], lower: dict[str, Any]) -> str:
