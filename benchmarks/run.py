@@ -92,9 +92,11 @@ NOTES = [
     "only as far as the item asked about needs; the networkx graph is that index written out whole, "
     "built only for exports and pictures. Times in brackets are ratios to the inference, each pass "
     "inferring every profile and then explaining every profile. Explaining every concluded "
-    "item builds about a hundred outline steps and fifty explanations per shipped profile (each "
-    "rule's conditions are read once per run and the reasoning under each derived fact is shared). "
-    "The what-if search is left out (it re-runs the engine by design).",
+    "item of a shipped profile (about 50) reads each fired rule's matches once (about 0.2 ms), ranks "
+    "and words every item's place (about 0.4 ms) and builds about 140 outline steps and 50 "
+    "explanations (the reasoning under each derived fact is built once per run and shared): several "
+    "inferences' worth of plain Python, where one item costs a fraction of one. The what-if search "
+    "is left out (it re-runs the engine by design).",
     "",
 ]
 
