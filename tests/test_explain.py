@@ -354,3 +354,17 @@ def test_screening_only_the_deciding_rules_finds_the_same_changes(kb):
             assert search_changes(run, goal, rules, max_runs=60, deciding=deciding) == every, entry.id
             tried += 1
     assert tried >= 10
+
+
+def test_explaining_needs_no_graph_library():
+    """`advisor explain` reads the run's index: networkx (slow to import) stays unloaded."""
+    import subprocess
+    import sys
+
+    code = ("import json, sys; from advisor.explain import explain_text; from advisor.kb import load_knowledge_base; "
+            f"profile = json.load(open({str(EXAMPLES / 'tea-shop.json')!r})); kb = load_knowledge_base(); "
+            "text = explain_text(kb, profile, 'seo') + explain_text(kb, profile, 'phone-sales'); "
+            "print('networkx' in sys.modules, 'knowledge/documents/' in text)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=str(EXAMPLES.parent))
+    assert result.stdout.split() == ["False", "True"]
