@@ -1,5 +1,6 @@
 """One run of the advisor over one profile, kept together: inference, decided conclusions,
-and (built on first use, then kept) the report and the recommendation graph.
+and (built on first use, then kept) the report, the index of where each conclusion came
+from, and the recommendation graph.
 
 Explanations, what-if comparisons and pictures all read one :class:`Analysis`
 so that a profile is inferred once however many questions are asked about it.
@@ -16,6 +17,9 @@ from .profile import Profile
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
+
+    from .provenance import Provenance
+    from .whynot import Misses
 
 __all__ = ["Analysis", "analyse", "OUTCOMES", "status_of"]
 
@@ -49,12 +53,18 @@ class Analysis:
         self.conclusions = conclusions if conclusions is not None else conclude(kb, inference)
         self._report: dict[str, Any] | None = None
         self._graph: Any = None
+        self._provenance: Any = None
+        self._answers: dict[str, Any] | None = None
+        self._misses: Any = None
         self._fired: set[str] | None = None
         self._derived: dict[str, Any] | None = None
 
     @property
     def answers(self) -> dict[str, Any]:
-        return self.profile.as_dict()
+        """Field -> answer (lists for list fields); made once, so callers copy before changing it."""
+        if self._answers is None:
+            self._answers = self.profile.as_dict()
+        return self._answers
 
     @property
     def fired(self) -> set[str]:
@@ -79,12 +89,33 @@ class Analysis:
         return self._report
 
     @property
-    def graph(self) -> "nx.DiGraph":
-        """The recommendation graph (:func:`advisor.graph.build_graph`, built on first use)."""
-        if self._graph is None:
-            from .graph import build_graph
+    def provenance(self) -> "Provenance":
+        """Where each conclusion came from (:class:`advisor.provenance.Provenance`), read on demand.
 
-            self._graph = build_graph(self.kb, self.profile, self.inference, self.conclusions)
+        Explanations read it; the graph is it written out whole.
+        """
+        if self._provenance is None:
+            from .provenance import Provenance
+
+            self._provenance = Provenance(self.kb, dict(self.answers), self.inference, self.conclusions)
+        return self._provenance
+
+    @property
+    def misses(self) -> "Misses":
+        """Rules checked against this run's answers (:class:`advisor.whynot.Misses`, shared by its explanations)."""
+        if self._misses is None:
+            from .whynot import Misses
+
+            self._misses = Misses(self.kb, self.answers, self.derived, self.fired)
+        return self._misses
+
+    @property
+    def graph(self) -> "nx.DiGraph":
+        """The recommendation graph (:mod:`advisor.graph`, built on first use from :attr:`provenance`)."""
+        if self._graph is None:
+            from .graph import graph_of
+
+            self._graph = graph_of(self.provenance, self.profile.name)
         return self._graph
 
     def status(self, item: str) -> str:

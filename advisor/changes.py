@@ -10,8 +10,11 @@ Assumptions
   rules involved or the rules deriving the facts they need, or break a met
   condition of a rule that fired.
 * Each candidate is screened by the plain-Python evaluator
-  (:mod:`advisor.reference`, about three times faster than the engine), and
-  every change offered has then been verified by running the engine. The
+  (:mod:`advisor.reference`, about three times faster than the engine) over
+  the rules that can decide the goal (for an item: the rules about it and
+  about what stands in a disagreement with it, and the rules deriving the
+  facts those test), and every change offered has then been verified by
+  running the engine over every rule. The
   search stops after ``max_runs`` candidates. Removing an answer is never
   offered as a change.
 """
@@ -26,9 +29,10 @@ from .analysis import Analysis, analyse
 from .engine import Derivation, Inference
 from .fields import Field
 from .kb import KnowledgeBase
+from .kbindex import KbIndex
 from .model import Firing, Rule
 from .profile import Profile
-from .reference import test_holds as _holds
+from .reference import ReferenceEvaluator, test_holds as _holds
 from .whatif import SECTIONS
 from .whynot import Misses
 from .wording import word
@@ -96,7 +100,8 @@ def _outcomes(run: Analysis) -> set[str]:
 
 
 def search_changes(before: Analysis, goal: Callable[[Analysis], bool], rules: Iterable[Rule], *,
-                   max_runs: int = 400, limit: int = 3) -> tuple[list[Change], int]:
+                   max_runs: int = 400, limit: int = 3,
+                   deciding: Iterable[Rule] | None = None) -> tuple[list[Change], int]:
     """The smallest verified changes of answers after which ``goal`` holds.
 
     Parameters
@@ -111,6 +116,8 @@ def search_changes(before: Analysis, goal: Callable[[Analysis], bool], rules: It
         three times faster) and, if it reaches the goal there, verified by the
         engine.
     limit : how many changes to return.
+    deciding : rules enough to decide ``goal`` (with every rule deriving a fact
+        they test); screening then evaluates only these. None: every rule.
 
     Returns
     -------
@@ -120,9 +127,9 @@ def search_changes(before: Analysis, goal: Callable[[Analysis], bool], rules: It
     """
     kb = before.kb
     rules = list(rules)
-    misses = Misses(kb, before.answers, before.derived, before.fired)
+    misses = before.misses
     fields = sorted(misses.fields_behind(rules), key=lambda n: kb.fields.get(n).order if kb.fields.get(n) else 0)
-    touching = [r for r in kb.rules.rules if r.fields_used() & set(fields)]
+    touching = KbIndex.of(kb).reading(fields)
     answers = before.answers
     singles: list[tuple[str, Any]] = []
     for name in fields:
@@ -130,7 +137,7 @@ def search_changes(before: Analysis, goal: Callable[[Analysis], bool], rules: It
         if f is not None:
             singles.extend((name, v) for v in candidate_values(f, touching, answers.get(name)))
     baseline = _outcomes(before)
-    reference = _reference(kb)
+    reference = _reference(kb) if deciding is None else ReferenceEvaluator(KbIndex.of(kb).with_derivers(deciding))
     runs = 0
     seen: set[str] = set()
 
@@ -180,8 +187,6 @@ def search_changes(before: Analysis, goal: Callable[[Analysis], bool], rules: It
 
 def _reference(kb: KnowledgeBase) -> Any:
     """The knowledge base's reference evaluator, built once."""
-    from .reference import ReferenceEvaluator
-
     found = kb.__dict__.get("_reference_evaluator")
     if found is None:
         found = ReferenceEvaluator(kb.rules)

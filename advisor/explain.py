@@ -2,10 +2,12 @@
 
 Assumptions
 -----------
-* "Why" is read off the recommendation graph of the run (:mod:`advisor.graph`):
-  the rules that concluded the item, the answers and derived facts they
-  matched, down to the answers, with every rule's rationale and citations and
-  the cited passage. Nothing is inferred again for a concluded item.
+* "Why" is read off the run's provenance (:mod:`advisor.provenance`, the
+  index the recommendation graph is written from, read only as far as the
+  item needs): the rules that concluded the item, the answers and derived
+  facts they matched, down to the answers, with every rule's rationale and
+  citations and the cited passage. Nothing is inferred again for a concluded
+  item, and no graph is built.
 * "Why not" checks the rules that could conclude it against the run's answers
   (:mod:`advisor.whynot`), nearest miss first, and searches for the smallest
   change of answers that brings it in, verified by running the engine
@@ -25,14 +27,13 @@ from typing import Any, Mapping
 
 from .analysis import Analysis, analyse
 from .errors import InputError, close_matches
-from .graph import item_id, rule_id
+from .kbindex import rule_id
 from .wording import word
 from .kb import KnowledgeBase
-from .model import SEVERITIES, STRENGTHS
-from .outline import Outline, Step, rule_order
+from .outline import Outline, Step
 from .passages import passages_for
 from .profile import Profile
-from .ranking import PHASES
+from .standing import SECTION_OF
 from .changes import Change, search_changes
 from .whynot import GOAL_KIND, Misses, NearMiss, rules_concluding
 
@@ -45,8 +46,6 @@ _STATUS_WORDS = {"recommended": "recommended", "warning": "warned of", "not_advi
                  "plan": "in the plan", "kpi": "tracked as a KPI", "overruled": "overruled in a disagreement",
                  "absent": "not concluded", "derived": "derived", "not_derived": "not derived",
                  "fired": "fired", "not_fired": "did not fire"}
-_SECTION_OF = {"recommended": "recommendations", "warning": "warnings", "not_advised": "not_advised",
-               "plan": "plan", "kpi": "kpis"}
 
 
 @dataclass(frozen=True)
@@ -140,65 +139,6 @@ def resolve(kb: KnowledgeBase, target: str) -> str:
                               "or a derived fact or rule id")
 
 
-# --------------------------------------------------------------------------- ranking
-
-
-def _ranking(run: Analysis, item: str, status: str) -> tuple[str, ...]:
-    """The item's rank and what sets it apart from its neighbours, read off the graph."""
-    section = _SECTION_OF.get(status)
-    G = run.graph
-    if section is None or item_id(item) not in G:
-        return ()
-    entries = sorted((data for _, data in G.nodes(data=True)
-                      if data.get("kind") == "item" and data.get("outcome") == status), key=lambda d: d["rank"])
-    index = next((i for i, e in enumerate(entries) if e["item"] == item), None)
-    if index is None:
-        return ()
-    entry = entries[index]
-    rank, _, rest = entry["rank_reason"].partition(":")
-    lines = [f"{rank} of {len(entries)}:{rest}."]
-    if section == "plan":
-        phase = run.kb.catalog.item(item).get("phase", "") if run.kb.catalog.item(item) else ""
-        lines = [f"Step {index + 1} of {len(entries)}, phase {phase}, priority {entry['priority']}."]
-    if index > 0:
-        lines.append(f"Below #{index} {entries[index - 1]['title']}: "
-                     f"{_versus(run, section, entries[index - 1], entry)}.")
-    if index + 1 < len(entries):
-        lines.append(f"Above #{index + 2} {entries[index + 1]['title']}: "
-                     f"{_versus(run, section, entry, entries[index + 1])}.")
-    return tuple(lines)
-
-
-def _keys(run: Analysis, section: str, entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
-    """(name, comparable value, shown value), most important first, as docs/report.md orders."""
-    keys = []
-    if section == "recommendations":
-        keys.append(("strength", STRENGTHS[entry["strength"]], entry["strength"]))
-    if section == "warnings":
-        keys.append(("severity", SEVERITIES[entry["severity"]], entry["severity"]))
-    if section == "plan":
-        catalog = run.kb.catalog.item(entry["item"])
-        phase = catalog.get("phase", "") if catalog else ""
-        keys.append(("phase", -(PHASES.index(phase) if phase in PHASES else len(PHASES)), phase))
-    keys.append(("priority", entry["priority"], str(entry["priority"])))
-    if section != "plan":
-        keys.append(("supporting rules", entry["support"], str(entry["support"])))
-    return keys
-
-
-def _versus(run: Analysis, section: str, upper: dict[str, Any], lower: dict[str, Any]) -> str:
-    """Why ``upper`` ranks before ``lower``: the first ranking key that tells them apart."""
-    same = []
-    for (name, a, shown_a), (_, b, shown_b) in zip(_keys(run, section, upper), _keys(run, section, lower)):
-        if a != b:
-            prefix = f"same {', '.join(same)}; " if same else ""
-            if name == "phase":
-                return f"{prefix}earlier phase ({shown_a} before {shown_b})"
-            return f"{prefix}{name} {shown_a} > {shown_b}"
-        same.append(name)
-    return f"same {', '.join(same)}; the id {upper['item']} sorts first"
-
-
 # --------------------------------------------------------------------------- why not
 
 
@@ -228,26 +168,11 @@ def _nested(run: Analysis, misses: Misses, fact: str) -> str:
 
 def _opposers(run: Analysis, item: str) -> list:
     """Fired rules that stand against recommending ``item``: avoid it, or warn of a mistake targeting it."""
-    kb = run.kb
-    out = []
-    for rule_id_ in sorted(run.fired):
-        rule = kb.rule(rule_id_)
-        for c in rule.then if rule else ():
-            entry = kb.catalog.item(c.target) if c.kind == "warn" else None
-            if (c.kind == "avoid" and c.target == item) or (entry is not None and item in entry.get("targets", ())):
-                out.append(rule)
-                break
-    return out
+    return run.provenance.opposers().get(item, [])
 
 
-def _decision(run: Analysis, item: str) -> dict[str, Any] | None:
-    decisions = run.conclusions.decisions
-    found = next((d for d in decisions if d.item == item), None)
-    if found is None:  # a mistake whose warning stood for or against recommending what it targets
-        found = next((d for d in decisions if any(s.conclusion.kind == "warn" and s.conclusion.target == item
-                                                  for s in d.opposers)), None)
-    if found is None:
-        return None
+def _decision(found: Any) -> dict[str, Any]:
+    """A decided disagreement (:class:`advisor.conclude.Decision`) as data."""
     return {
         "item": found.item,
         "outcome": "recommended" if found.winner == "recommend" else "not advised",
@@ -276,9 +201,8 @@ def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 
     kb = run.kb
     node = resolve(kb, target)
     kind, name = node.split(":", 1)
-    G = run.graph
+    index = run.provenance
     outline = Outline(run, passages_for(kb.catalog.root) if passages else None)
-    misses = Misses(kb, run.answers, run.derived, run.fired)
     common: dict[str, Any] = {"target": node, "kind": kind, "name": name}
 
     if kind == "rule":
@@ -287,7 +211,8 @@ def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 
         if name in run.fired:
             return Explanation(**common, status="fired", headline=f"Rule {name} fired.",
                                reasons=(outline.rule(node, None, set()),))
-        return _not_in(run, common, [rule], [], misses, "fire", lambda r: name in r.fired, search, max_runs)
+        return _not_in(run, common, [rule], [], "fire", lambda r: name in r.fired, search, max_runs,
+                       lambda: [rule])
 
     if kind == "fact":
         meaning = kb.rules.facts.get(name, "")
@@ -297,56 +222,62 @@ def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 
             return Explanation(**common, status="derived", headline=f"Derived fact {name} = {word(run.derived[name])}.",
                                reasons=step.children, ranking=tuple(v for k, v in step.details if k == "overridden"))
         candidates = rules_concluding(kb, name, ["derive"])
-        return _not_in(run, common, candidates, [], misses, "derive", lambda r: name in r.derived, search, max_runs)
+        return _not_in(run, common, candidates, [], "derive", lambda r: name in r.derived, search, max_runs,
+                       lambda: candidates)
 
-    entry = kb.catalog.item(name)
-    goal_kind = GOAL_KIND.get(entry.kind, "recommend")
-    common.update(title=entry.name, catalog=entry.kind, description=entry.description)
-    status = run.status(name)
+    entry = index.tables.item(name)
+    goal_kind = GOAL_KIND.get(entry.catalog, "recommend")
+    common.update(title=entry.title, catalog=entry.catalog, description=entry.description)
+    status = index.status(name)
     effective, losing = [], []
-    if node in G:
-        for u, _, e in G.in_edges(node, data=True):
-            if e.get("relation") == "concludes":
-                (effective if e.get("effective") else losing).append(u)
-    order = lambda n: rule_order(G, n)  # noqa: E731
-    decision = _decision(run, name)
-    if decision is not None:  # both sides of the disagreement, whichever conclusion each side drew
-        found = next(d for d in run.conclusions.decisions if d.item == decision["item"])
-        winners, losers = ((found.supporters, found.opposers) if found.winner == "recommend"
-                           else (found.opposers, found.supporters))
+    for u, e in index.concluders(node):
+        (effective if e["effective"] else losing).append(u)
+    disputed = index.standing.disagreement(name)
+    decision = _decision(disputed) if disputed is not None else None
+    if disputed is not None:  # both sides of the disagreement, whichever conclusion each side drew
+        winners, losers = ((disputed.supporters, disputed.opposers) if disputed.winner == "recommend"
+                           else (disputed.opposers, disputed.supporters))
         own = set(effective) | set(losing)
         if status == "overruled":  # the reasons are the other side's
             effective = [rule_id(s.rule_id) for s in winners if rule_id(s.rule_id) not in own]
         losing += [rule_id(s.rule_id) for s in losers if rule_id(s.rule_id) not in own]
-    reasons = tuple(outline.rule(u, node, set()) for u in sorted(dict.fromkeys(effective), key=order))
-    overruled = tuple(outline.rule(u, node, set()) for u in sorted(dict.fromkeys(losing), key=order))
-    ranking = _ranking(run, name, status)
-    label = _STATUS_WORDS[status]
+    reasons = tuple(outline.rule(u, node, set()) for u in _by_priority(index, effective))
+    overruled = tuple(outline.rule(u, node, set()) for u in _by_priority(index, losing))
+    ranking = index.standing.lines(name)
+    n = len(set(effective))
+    if status in SECTION_OF and status != "not_advised":
+        headline = f"{entry.title} is {_STATUS_WORDS[status]}: {n} rule{'s' if n != 1 else ''} concluded it."
+        return Explanation(node, kind, name, entry.title, entry.catalog, entry.description, status, headline,
+                           reasons, overruled, decision, ranking)
     goal_word = GOALS[goal_kind]
-    n = len({u for u in effective})
-    if status in _SECTION_OF and status != "not_advised":
-        headline = f"{entry.name} is {label}: {n} rule{'s' if n != 1 else ''} concluded it."
-        return Explanation(**common, status=status, headline=headline, reasons=reasons, overruled=overruled,
-                           decision=decision, ranking=ranking)
     candidates = rules_concluding(kb, name, [goal_kind])
     opposers = _opposers(run, name) if goal_kind == "recommend" else []
     goal_status = {"recommend": "recommended", "warn": "warning", "step": "plan", "kpi": "kpi"}[goal_kind]
-    found = _not_in(run, common, candidates, opposers, misses, goal_kind,
-                    lambda r: r.status(name) == goal_status, search and bool(candidates), max_runs)
+    found = _not_in(run, common, candidates, opposers, goal_kind, lambda r: r.status(name) == goal_status,
+                    search and bool(candidates), max_runs, lambda: index.tables.deciding(name))
     if decision is not None:  # rules that fired are explained above; list only those that did not
         found = Explanation(**{**found.__dict__, "misses": tuple(m for m in found.misses if not m.fired)})
     if status == "not_advised":
-        headline = f"{entry.name} is not advised: {n} rule{'s' if n != 1 else ''} advised against it."
+        headline = f"{entry.title} is not advised: {n} rule{'s' if n != 1 else ''} advised against it."
     elif status == "overruled":
-        headline = f"{entry.name} was concluded but overruled in a disagreement, so it is not {goal_word}."
+        headline = f"{entry.title} was concluded but overruled in a disagreement, so it is not {goal_word}."
     else:
         headline = found.headline
     return Explanation(**{**found.__dict__, "status": status, "headline": headline, "reasons": reasons,
                           "overruled": overruled, "decision": decision, "ranking": ranking})
 
 
-def _not_in(run: Analysis, common: dict[str, Any], candidates: list, opposers: list, misses: Misses,
-            goal_kind: str, goal: Any, search: bool, max_runs: int) -> Explanation:
+def _by_priority(index: Any, rules: list[str]) -> list[str]:
+    """Rule nodes once each, higher priority first, then by id."""
+    if len(rules) < 2:
+        return rules
+    return sorted(dict.fromkeys(rules), key=index.rule_order)
+
+
+def _not_in(run: Analysis, common: dict[str, Any], candidates: list, opposers: list,
+            goal_kind: str, goal: Any, search: bool, max_runs: int, deciding: Any) -> Explanation:
+    """The explanation of a target not reached: the rules that could reach it, nearest miss first, and
+    (``search``) the smallest changes that reach ``goal``, screened with the rules ``deciding()`` gives."""
     goal_word = GOALS[goal_kind]
     status = {"derive": "not_derived", "fire": "not_fired"}.get(goal_kind, "absent")
     if not candidates:
@@ -363,9 +294,10 @@ def _not_in(run: Analysis, common: dict[str, Any], candidates: list, opposers: l
             headline = f"Not {goal_word}: none of the {n} rules that could conclude it fired."
     changes, runs = ([], 0)
     if search and candidates:
-        changes, runs = search_changes(run, goal, candidates + opposers, max_runs=max_runs)
-        own = {f"{section}:{common['name']}" for section in _SECTION_OF.values()}
+        changes, runs = search_changes(run, goal, candidates + opposers, max_runs=max_runs, deciding=deciding())
+        own = {f"{section}:{common['name']}" for section in SECTION_OF.values()}
         changes = [Change(c.settings, tuple(g for g in c.gained if g not in own), c.lost) for c in changes]
+    misses = run.misses
     return Explanation(**common, status=status, headline=headline, goal=goal_word,
                        misses=_misses(run, candidates, misses), changes=tuple(changes), searched=runs)
 

@@ -1,6 +1,7 @@
-"""Reasoning outlines: the tree of rules, derived facts and answers behind a node of the graph.
+"""Reasoning outlines: the tree of rules, derived facts and answers behind a conclusion.
 
-An outline is read from the recommendation graph (:mod:`advisor.graph`): a
+An outline is read from the run's provenance (:mod:`advisor.provenance`, the
+index the recommendation graph is written from): a
 rule with what it concludes, its rationale, its citations and the quoted
 passages, over the answers and derived facts it needed; a derived fact over
 the rules that derived it. Each source is quoted once per outline and a node
@@ -35,58 +36,70 @@ class Step:
                 "children": [c.to_dict() for c in self.children], "seen": self.seen}
 
 
-
-
 class Outline:
-    """Builds reasoning outlines from the graph, each source quoted once."""
+    """Builds reasoning outlines from the run's provenance, each source quoted once per outline.
+
+    What lies under a rule (its answers and derived facts, down to the answers)
+    is the same in every explanation of a run but for which sources were quoted
+    already; it is built once per such state and shared (steps are immutable).
+    """
 
     def __init__(self, run: Analysis, passages: Passages | None) -> None:
-        self.G = run.graph
-        self.kb = run.kb
+        self.index = run.provenance
         self.passages = passages
         self.quoted: set[str] = set()
+        self._shared = self.index.outlines
 
     def rule(self, node: str, about: str | None, seen: set[str]) -> Step:
-        G = self.G
-        data = G.nodes[node]
-        head = f"rule {data['rule']}: {data['title']} (priority {data['priority']})"
+        index = self.index
+        record = index.rule(node)
+        assert record is not None, node
+        info = record.info
         if node in seen:
-            return Step(node, "rule", head, seen=True)
-        seen = seen | {node}
+            return Step(node, "rule", info.head, seen=True)
         details: list[tuple[str, str]] = []
-        if about is not None and G.has_edge(node, about):
-            details.append(("concludes", _conclusion_words(G.edges[node, about], G.nodes[about])))
-            if G.edges[node, about].get("note"):
-                details.append(("note", G.edges[node, about]["note"]))
-        details.append(("because", data["because"]))
-        for _, src, rel in sorted(G.out_edges(node, data="relation")):
-            if rel != "cites":
-                continue
-            s = G.nodes[src]
-            lines = f"line {s['first_line']}" if s["first_line"] == s["last_line"] else \
-                f"lines {s['first_line']}-{s['last_line']}"
-            details.append(("source", f"{s['doc']} \"{s['title']}\" ({s['file']}, {lines})"))
-            if self.passages is not None and src not in self.quoted:
-                self.quoted.add(src)
-                quote = self.passages.quote(s["doc"], s["first_line"], s["last_line"],
-                                            f"{data['title']} {data['because']}")
+        if about is not None:
+            edge = index.conclusion(node, about)
+            if edge is not None:
+                target = index.item(about) if about.startswith("item:") else index.fact(about)
+                details.append(("concludes", _conclusion_words(edge, target)))
+                if edge["note"]:
+                    details.append(("note", edge["note"]))
+        details.append(info.because)
+        passages, quoted = self.passages, self.quoted
+        for src, cited, doc, first, last in info.citing:
+            details.append(cited)
+            if passages is not None and src not in quoted:
+                quoted.add(src)
+                quote = passages.quote(doc, first, last, info.about)
                 if quote:
                     details.append(("quote", quote))
-        if data.get("absent"):
-            details.append(("also", data["absent"]))
-        children = []
-        conditions = sorted(G.in_edges(node, data=True), key=lambda e: (G.nodes[e[0]]["kind"] != "answer", e[0]))
-        for source, _, edge in conditions:
-            if edge.get("relation") != "condition_of":
-                continue
-            if G.nodes[source]["kind"] == "answer":
-                children.append(self.answer(source, edge))
-            else:
-                children.append(self.fact(source, edge, seen))
-        return Step(node, "rule", head, tuple(details), tuple(children))
+        if record.attrs["absent"]:
+            details.append(("also", record.attrs["absent"]))
+        return Step(node, "rule", info.head, tuple(details), self._under(record, node, seen))
+
+    def _under(self, record: Any, node: str, seen: set[str]) -> tuple[Step, ...]:
+        """The steps under a rule: its answers, then its derived facts (shared, see the class notes)."""
+        sources, nodes = self.index.closure(node)
+        if self.index.cyclic or not nodes.isdisjoint(seen):
+            return self._conditions(record, seen | {node})
+        # what follows depends only on which of the sources below were quoted already
+        key = ("under", node, self.passages,
+               frozenset(self.quoted & sources) if self.passages is not None else None)
+        found = self._shared.get(key)
+        if found is None:
+            found = self._shared[key] = self._conditions(record, seen | {node})
+        elif self.passages is not None:
+            self.quoted |= sources  # as building them would have
+        return found
+
+    def _conditions(self, record: Any, seen: set[str]) -> tuple[Step, ...]:
+        """A step for each answer and derived fact the rule matched (answers first)."""
+        return tuple(self.answer(source, edge) if source.startswith("answer:") else self.fact(source, edge, seen)
+                     for source, edge in record.conditions)
 
     def answer(self, node: str, edge: dict[str, Any]) -> Step:
-        data = self.G.nodes[node]
+        data = self.index.answer(node)
         value = data["value"] if data["answered"] else "not answered"
         details = [("needs", edge["test"])] if edge.get("test") else []
         if edge.get("matched") and data["value"] != edge["matched"]:
@@ -94,28 +107,37 @@ class Outline:
         return Step(node, "answer", f"answer {data['field']} = {value}", tuple(details))
 
     def fact(self, node: str, edge: dict[str, Any] | None, seen: set[str]) -> Step:
-        G = self.G
-        data = G.nodes[node]
+        index = self.index
+        data = index.fact(node)
         head = f"fact {data['fact']} = {data['value']}"
-        details = [("needs", edge["test"])] if edge and edge.get("test") not in (None, "", f"{data['fact']} holds") \
-            else []
+        needs = edge["test"] if edge and edge.get("test") not in (None, "", f"{data['fact']} holds") else None
         if node in seen:
-            return Step(node, "fact", head, tuple(details), seen=True)
-        seen = seen | {node}
-        if data.get("meaning"):
+            return Step(node, "fact", head, (("needs", needs),) if needs else (), seen=True)
+        sources, nodes = index.fact_closure(node)
+        if index.cyclic or not nodes.isdisjoint(seen):
+            return self._fact(node, data, head, needs, seen | {node})
+        # as under a rule: the same but for which of the sources below were quoted already
+        key = ("fact", node, needs, self.passages,
+               frozenset(self.quoted & sources) if self.passages is not None else None)
+        found = self._shared.get(key)
+        if found is None:
+            found = self._shared[key] = self._fact(node, data, head, needs, seen | {node})
+        elif self.passages is not None:
+            self.quoted |= sources
+        return found
+
+    def _fact(self, node: str, data: dict[str, Any], head: str, needs: str | None, seen: set[str]) -> Step:
+        details = [("needs", needs)] if needs else []
+        if data["meaning"]:
             details.append(("meaning", data["meaning"]))
-        derivers = [u for u, _, e in G.in_edges(node, data=True)
-                    if e.get("relation") == "concludes" and e.get("effective")]
-        for u, _, e in sorted(G.in_edges(node, data=True)):
-            if e.get("relation") == "concludes" and not e.get("effective"):
-                details.append(("overridden", f"rule {u.split(':', 1)[1]} wanted {e['value']} "
-                                              f"(priority {G.nodes[u]['priority']}); {data['set_by']} won"))
-        children = tuple(self.rule(u, node, seen) for u in sorted(derivers, key=lambda n: rule_order(G, n)))
-        return Step(node, "fact", head, tuple(details), children)
+        derivers, overridden = self.index.derivers(node)
+        details.extend(overridden)
+        return Step(node, "fact", head, tuple(details), tuple(self.rule(u, node, seen) for u in derivers))
 
 
-def rule_order(G: Any, node: str) -> tuple:
-    return (-G.nodes[node].get("priority", 0), node)
+def rule_order(index: Any, node: str) -> tuple:
+    """Higher priority first, then id (``index`` is a run's provenance)."""
+    return index.rule_order(node)
 
 
 def _conclusion_words(edge: dict[str, Any], target: dict[str, Any]) -> str:

@@ -200,7 +200,7 @@ def compare(before: Analysis, after: Analysis) -> Comparison:
                           if old_answers.get(name) != new_answers.get(name))
     changed = {name for name, _, _ in field_changes}
     changed |= {f for f in set(before.derived) | set(after.derived) if before.derived.get(f) != after.derived.get(f)}
-    new_misses = Misses(kb, new_answers, after.derived, after.fired)
+    new_misses = after.misses
     out: list[Difference] = []
     for section, kind in SECTIONS.items():
         old_table, new_table = getattr(before.conclusions, kind), getattr(after.conclusions, kind)

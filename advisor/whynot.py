@@ -22,9 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from .compiler import dnf
-from .wording import describe_literal, word
+from .wording import word
 from .kb import KnowledgeBase
+from .kbindex import KbIndex
 from .model import Rule, Test
 from .reference import test_holds as _holds
 
@@ -85,8 +85,7 @@ class NearMiss:
 
 def rules_concluding(kb: KnowledgeBase, target: str, kinds: Iterable[str]) -> list[Rule]:
     """Rules with a conclusion of one of ``kinds`` about ``target`` (an item id or, for ``derive``, a fact)."""
-    wanted = set(kinds)
-    return [r for r in kb.rules.rules if any(c.kind in wanted and c.target == target for c in r.then)]
+    return KbIndex.of(kb).concluding(target, kinds)
 
 
 class Misses:
@@ -99,26 +98,19 @@ class Misses:
         self.derived = derived
         self.fired = fired
         self._fact_cost: dict[str, int] = {}
-        self._derivers: dict[str, list[Rule]] | None = None
-        self._alternatives: dict[str, list] = {}
+        self._index = KbIndex.of(kb)
+        self._checked: dict[str, tuple[Rule, NearMiss]] = {}
 
     def derivers(self, fact: str) -> list[Rule]:
-        if self._derivers is None:
-            table: dict[str, list[Rule]] = {}
-            for rule in self.kb.rules.rules:
-                for name in rule.facts_derived():
-                    table.setdefault(name, []).append(rule)
-            self._derivers = table
-        return self._derivers.get(fact, [])
+        """The rules that derive ``fact`` (a table made once per knowledge base)."""
+        return self._index.derivers(fact)
 
     def alternatives(self, rule: Rule) -> list:
-        found = self._alternatives.get(rule.id)
-        if found is None:
-            found = self._alternatives[rule.id] = dnf(rule.when)
-        return found
+        """The rule's condition in disjunctive normal form (:func:`advisor.compiler.dnf`), made once."""
+        return self._index.alternatives(rule)
 
     def check_literal(self, positive: bool, test: Test) -> Check:
-        text = describe_literal(positive, test)
+        text = self._index.words(positive, test)
         source = self.answers if test.kind == "field" else self.derived
         actual = word(source.get(test.name))
         if _holds(test, self.answers, self.derived) == positive:
@@ -142,7 +134,15 @@ class Misses:
         return self._fact_cost[fact]
 
     def check(self, rule: Rule) -> NearMiss:
-        """The rule's closest alternative, checked literal by literal."""
+        """The rule's closest alternative, checked literal by literal (once per rule)."""
+        found = self._checked.get(rule.id)
+        if found is not None and found[0] is rule:
+            return found[1]
+        miss = self._check(rule)
+        self._checked[rule.id] = (rule, miss)
+        return miss
+
+    def _check(self, rule: Rule) -> NearMiss:
         alternatives = self.alternatives(rule)
         if not alternatives:  # a condition that can never hold
             return NearMiss(rule.id, rule.id in self.fired, (), _FAR, 0)

@@ -330,3 +330,41 @@ def test_a_recommendation_that_overrules_a_warning(targeted_kb):
     assert [s.node for s in warning.reasons] == ["rule:seo-always"]
     assert "WHY IT WAS OVERRULED" in render_text(warning)
     assert "recommended: the strongest rule for it (seo-always, priority 80)" in warning.decision["reason"]
+
+
+def test_screening_only_the_deciding_rules_finds_the_same_changes(kb):
+    """The search screens candidates with the rules that can decide the goal; every rule gives the same."""
+    from advisor.changes import search_changes
+    from advisor.kbindex import KbIndex
+    from advisor.whynot import GOAL_KIND, rules_concluding
+
+    goals = {"recommend": "recommended", "warn": "warning", "step": "plan", "kpi": "kpi"}
+    tried = 0
+    for path in sorted(EXAMPLES.glob("*.json"))[::3]:
+        run = analyse(kb, json.loads(path.read_text(encoding="utf-8")))
+        for entry in kb.catalog.items[::9]:
+            kind = GOAL_KIND[entry.kind]
+            rules = rules_concluding(kb, entry.id, [kind])
+            if not rules or run.status(entry.id) == goals[kind]:
+                continue
+            goal = lambda r, item=entry.id, want=goals[kind]: r.status(item) == want  # noqa: E731
+            every = search_changes(run, goal, rules, max_runs=60)
+            deciding = KbIndex.of(kb).deciding(entry.id)
+            assert len(deciding) < len(kb.rules.rules)
+            assert search_changes(run, goal, rules, max_runs=60, deciding=deciding) == every, entry.id
+            tried += 1
+    assert tried >= 10
+
+
+def test_explaining_needs_no_graph_library():
+    """`advisor explain` reads the run's index: networkx (slow to import) stays unloaded."""
+    import subprocess
+    import sys
+
+    code = ("import json, sys; from advisor.explain import explain_text; from advisor.kb import load_knowledge_base; "
+            f"profile = json.load(open({str(EXAMPLES / 'tea-shop.json')!r})); kb = load_knowledge_base(); "
+            "text = explain_text(kb, profile, 'seo') + explain_text(kb, profile, 'phone-sales'); "
+            "print('networkx' in sys.modules, 'knowledge/documents/' in text)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=str(EXAMPLES.parent))
+    assert result.stdout.split() == ["False", "True"]
