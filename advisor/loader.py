@@ -62,6 +62,10 @@ class LoadResult:
     rules: RuleBase
     problems: list[RuleFileError] = field(default_factory=list)
     marks: dict[str, Marks] = field(default_factory=dict)
+    #: each rule's (file, line, column) -> the marks of its file and its data path there
+    rule_paths: dict[tuple, tuple[Marks, tuple]] = field(default_factory=dict)
+    #: each fact declared under ``facts:`` -> where its declarations are, file by file
+    fact_declarations: dict[str, list[Location]] = field(default_factory=dict)
 
 
 def rule_files(paths: Iterable[Path | str]) -> list[Path]:
@@ -105,6 +109,9 @@ def load_rule_base(paths: Iterable[Path | str], fields: FieldSet, catalog: Catal
     rules: list[Rule] = []
     facts: dict[str, str] = {}
     marks_by_file: dict[str, Marks] = {}
+    rule_paths: dict[tuple, tuple[Marks, tuple]] = {}
+    declarations: dict[str, list[Location]] = {}
+    citations = _CitationCheck(catalog)
     for path in files:
         try:
             data, marks = load_yaml_file(path, error=RuleFileError)
@@ -112,15 +119,25 @@ def load_rule_base(paths: Iterable[Path | str], fields: FieldSet, catalog: Catal
             collector.add(exc if isinstance(exc, RuleFileError) else _error(exc.message, exc.code, exc.location))
             continue
         marks_by_file[str(path)] = marks
-        file_rules, file_facts = _parse_file(data, marks, fields, catalog, collector)
+        file_rules, file_facts = _parse_file(data, marks, fields, catalog, collector, citations)
         rules.extend(file_rules)
+        for rule, index in file_rules:
+            loc = rule.location or Location()
+            rule_paths[(loc.path, loc.line, loc.column)] = (marks, ("rules", index))
         for name, text in file_facts.items():
             facts.setdefault(name, text)
+        declared = data.get("facts") if isinstance(data, dict) else None
+        for name in declared if isinstance(declared, dict) else ():
+            if isinstance(name, str):
+                declarations.setdefault(name, []).append(marks.location(("facts", name), key=True))
+    rules = [rule for rule, _ in rules]
     _check_ids(rules, collector)
     rules = _unique(rules)
     _check_facts(rules, collector)
     base = RuleBase(tuple(rules), dict(sorted(facts.items())), tuple(str(p) for p in files))
-    return LoadResult(base, sorted(collector.problems, key=_problem_key), marks_by_file)
+    declarations = {name: sorted(places, key=lambda loc: loc.path or "") for name, places in declarations.items()}
+    return LoadResult(base, sorted(collector.problems, key=_problem_key), marks_by_file, rule_paths,
+                      declarations)
 
 
 def _problem_key(error: RuleFileError) -> tuple:
@@ -128,8 +145,23 @@ def _problem_key(error: RuleFileError) -> tuple:
     return (loc.path or "", loc.line or 0, loc.column or 0, error.code)
 
 
-def _parse_file(data: Any, marks: Marks, fields: FieldSet, catalog: Catalog,
-                collector: _Collector) -> tuple[list[Rule], dict[str, str]]:
+class _CitationCheck:
+    """:meth:`Catalog.check_citation`, asked once per distinct citation of a load."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.seen: dict[tuple, str | None] = {}
+
+    def __call__(self, citation: Citation) -> str | None:
+        key = (citation.doc, citation.section)
+        if key not in self.seen:
+            self.seen[key] = self.catalog.check_citation(citation)
+        return self.seen[key]
+
+
+def _parse_file(data: Any, marks: Marks, fields: FieldSet, catalog: Catalog, collector: _Collector,
+                citations: _CitationCheck) -> tuple[list[tuple[Rule, int]], dict[str, str]]:
+    """The file's rules (each with its index in ``rules``) and declared facts."""
     bad_rules: set[int] = set()
     for problem in schemas.problems(data, "rule"):
         where = _breadcrumb(data, problem.path)
@@ -148,9 +180,9 @@ def _parse_file(data: Any, marks: Marks, fields: FieldSet, catalog: Catalog,
     for index, raw in enumerate(data["rules"]):
         if index in bad_rules or not isinstance(raw, dict):
             continue
-        rule = _parse_rule(raw, ("rules", index), area, marks, fields, catalog, collector)
+        rule = _parse_rule(raw, ("rules", index), area, marks, fields, catalog, collector, citations)
         if rule is not None:
-            rules.append(rule)
+            rules.append((rule, index))
     return rules, facts
 
 
@@ -186,9 +218,9 @@ def _breadcrumb(data: Any, path: tuple) -> str | None:
 
 
 def _parse_rule(raw: dict, path: tuple, area: str, marks: Marks, fields: FieldSet, catalog: Catalog,
-                collector: _Collector) -> Rule | None:
+                collector: _Collector, check_citation: _CitationCheck) -> Rule | None:
     rule_id = raw["id"]
-    loc = marks.location(path)
+    loc = marks.location(path, node=raw)
     ok = True
 
     def report(message: str, code: str, sub: tuple, **kw: Any) -> None:
@@ -222,8 +254,8 @@ def _parse_rule(raw: dict, path: tuple, area: str, marks: Marks, fields: FieldSe
     citations = []
     for c_index, cite in enumerate(cites_raw):
         sub = (cites_key, c_index) if cites_key == "sources" else (cites_key,)
-        citation = Citation(str(cite["doc"]), cite["section"], marks.location(path + sub))
-        problem = catalog.check_citation(citation)
+        citation = Citation(str(cite["doc"]), cite["section"], marks.location(path + sub, node=cite))
+        problem = check_citation(citation)
         if problem:
             report(problem, "E303", sub)
         citations.append(citation)
@@ -258,7 +290,7 @@ def _valid_suppressions(raw: Any) -> list[dict]:
 def _parse_conclusion(raw: dict, path: tuple, marks: Marks, catalog: Catalog, report: Any, rel: tuple) -> Conclusion | None:
     kind = next(k for k in _CONCLUSION_KINDS if k in raw)
     target = raw[kind]
-    loc = marks.location(path)
+    loc = marks.location(path, node=raw)
     if kind == "derive":
         return Conclusion("derive", target, value=raw.get("value", True), location=loc)
     allowed = _TARGET_KINDS[kind]
@@ -286,7 +318,7 @@ def _parse_conclusion(raw: dict, path: tuple, marks: Marks, catalog: Catalog, re
 
 def parse_condition(raw: Any, path: tuple, marks: Marks, fields: FieldSet, *, report_at: Any, rel: tuple = ()) -> Condition | None:
     """Parse a schema-valid condition; semantic problems go to ``report_at(message, code, rel, ...)``."""
-    loc = marks.location(path)
+    loc = marks.location(path, node=raw)
     if "all" in raw or "any" in raw:
         key = "all" if "all" in raw else "any"
         items = []
@@ -306,7 +338,9 @@ def parse_condition(raw: Any, path: tuple, marks: Marks, fields: FieldSet, *, re
         op = ops[0]
         return _expand(Test("fact", raw["fact"], op, raw[op], loc))
     name = raw["field"]
-    op = next(k for k in raw if k != "field")
+    for op in raw:
+        if op != "field":
+            break
     value = raw[op]
     f = fields.get(name)
     if f is None:
@@ -340,12 +374,12 @@ def parse_condition(raw: Any, path: tuple, marks: Marks, fields: FieldSet, *, re
             if problem:
                 report_at(problem, "E304", rel + (op,), expected=_expected(f), suggestion=near)
                 return None
-    return _expand(Test("field", name, op, value, loc), f.domain())
+    return _expand(Test("field", name, op, value, loc))
 
 
 def _value_problem(f: Any, op: str, value: Any) -> tuple[str | None, str | None]:
     if f.type in ("choice", "multi"):
-        if value not in f.choice_ids():
+        if isinstance(value, (list, dict)) or value not in _choices(f):
             return f"{value!r} is not a choice of {f.id!r}", did_you_mean(str(value), f.choice_ids())
         return None, None
     if f.type == "boolean":
@@ -353,6 +387,15 @@ def _value_problem(f: Any, op: str, value: Any) -> tuple[str | None, str | None]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return f"{f.id!r} is a number; {value!r} is not", None
     return None, None
+
+
+def _choices(f: Any) -> frozenset:
+    """The field's choice ids as a set (kept on the field record; it is frozen, hence the detour)."""
+    found = f.__dict__.get("_choice_set")
+    if found is None:
+        found = frozenset(f.choice_ids())
+        object.__setattr__(f, "_choice_set", found)
+    return found
 
 
 def _expected(f: Any) -> str:
@@ -363,7 +406,7 @@ def _expected(f: Any) -> str:
     return f"a number from {f.minimum:g} to {f.maximum:g}"
 
 
-def _expand(test: Test, domain: list | None = None) -> Condition:
+def _expand(test: Test) -> Condition:
     """Rewrite shorthand operators into the core ones the engines implement."""
     if test.op == "between":
         low, high = test.value
