@@ -15,9 +15,10 @@ conditions that expand into too many alternatives.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from . import schemas
 from .catalog import Catalog
@@ -37,7 +38,7 @@ from .model import (
 )
 from .safeio import Marks, load_yaml_file
 
-__all__ = ["LoadResult", "load_rule_base", "rule_files", "parse_condition", "dependency_levels", "MAX_ALTERNATIVES"]
+__all__ = ["LoadResult", "load_rule_base", "gc_paused", "rule_files", "parse_condition", "dependency_levels", "MAX_ALTERNATIVES"]
 
 #: A rule's condition may expand to at most this many alternatives (its DNF).
 MAX_ALTERNATIVES = 64
@@ -99,8 +100,34 @@ def _error(message: str, code: str, location: Location, where: str | None = None
     return RuleFileError(message, code=code, location=location, where=where, expected=expected, suggestion=suggestion)
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a rule base is built or checked.
+
+    Loading creates millions of objects that all live on, and each full collection
+    rescans every one of them to free nothing: about a third of the time of a
+    10,000-rule load. Reference counting still frees what is dropped; the
+    collector runs again afterwards (left alone when a caller had turned it off).
+    """
+    import gc
+
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def load_rule_base(paths: Iterable[Path | str], fields: FieldSet, catalog: Catalog, *, strict: bool = True) -> LoadResult:
     """Load every rule file under ``paths``; see the module notes for the two modes."""
+    with gc_paused():
+        return _load_rule_base(paths, fields, catalog, strict)
+
+
+def _load_rule_base(paths: Iterable[Path | str], fields: FieldSet, catalog: Catalog, strict: bool) -> LoadResult:
     collector = _Collector(strict)
     files = rule_files(paths)
     if not files:
