@@ -148,12 +148,10 @@ class JsonMarks(Marks):
     def full(self) -> Marks:
         """The positions of every node, from the YAML reader."""
         if self._full is None:
-            import yaml
-
-            from .yamlread import parse
+            from .safeio import read_yaml
 
             try:
-                self._full = parse(self._text, self.path, InputError, yaml)[1]
+                self._full = read_yaml(self._text, self.path)[1]
             except InputError:  # cannot happen for text read() accepted; positions degrade to the file
                 self._full = Marks(self.path)
         return self._full

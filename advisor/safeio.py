@@ -297,7 +297,12 @@ def parse_yaml(text: str, name: str, *, error: type[InputError] = InputError) ->
     found = read(text, name)
     if found is not None:
         return found
-    import yaml  # the one importer of yaml (with yamlread); loaded only when a YAML file is really read
+    return read_yaml(text, name, error=error)
+
+
+def read_yaml(text: str, name: str, *, error: type[InputError] = InputError) -> tuple[Any, Marks]:
+    """:func:`parse_yaml` without the JSON shortcut: always the YAML reader."""
+    import yaml  # the one importer of yaml; loaded only when a YAML file is really read
 
     from .yamlread import parse
 

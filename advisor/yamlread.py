@@ -16,8 +16,9 @@ Two readers that give the same result:
   limit and refusing tags that construct objects.
 
 :func:`parse` runs the quick reader and, when it gives up, the careful one, so
-every message (its code, line and column) is the careful reader's. The only
-importer of :mod:`yaml` besides :mod:`advisor.safeio`, which passes it in.
+every message (its code, line and column) is the careful reader's. It never
+imports :mod:`yaml` itself: :func:`advisor.safeio.read_yaml`, the library's one
+owner, passes the module in.
 """
 
 from __future__ import annotations
