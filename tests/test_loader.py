@@ -159,3 +159,36 @@ def test_too_many_alternatives(write_rules):
                                                   for i in range(5)) for _ in range(3))
     error = error_of(write_rules, GOOD_RULE.replace("field: price_level\n      equals: high", "all:\n" + anys))
     assert error.code == "E308" and "125 alternatives" in error.message
+
+
+def _chain(length: int, loop: bool = False) -> str:
+    """Rules deriving fact f0 from a field and each f<i> from f<i-1>, written last first."""
+    import json
+
+    rules = []
+    for i in range(length):
+        when = {"fact": f"f{i - 1}"} if i else ({"fact": f"f{length - 1}"} if loop else
+                                                {"field": "price_level", "equals": "high"})
+        rules.append({"id": f"r{i}", "title": "A link of a long chain", "when": when,
+                      "then": [{"derive": f"f{i}"}], "because": "A rule written for a test of the loader.",
+                      "source": {"doc": "004", "section": "sales-channel"}})
+    rules.append({"id": "end", "title": "The end of the chain", "when": {"fact": f"f{length - 1}"},
+                  "then": [{"recommend": "seo"}], "because": "A rule written for a test of the loader.",
+                  "source": {"doc": "004", "section": "sales-channel"}})
+    return json.dumps({"area": "test", "title": "A long chain", "rules": rules[::-1]}, indent=1)
+
+
+def test_a_long_chain_of_derived_facts_loads_and_compiles(write_rules):
+    """Levels and cycles are found without recursion: a chain far longer than Python's recursion limit."""
+    from advisor.loader import dependency_levels
+
+    kb = load(write_rules, _chain(3000))
+    levels = dependency_levels(kb.rules.rules)
+    assert levels["end"] == 3000 and levels["r0"] == 0 and levels["r2999"] == 2999
+
+
+def test_a_long_cycle_is_spelled_out(write_rules):
+    error = error_of(write_rules, _chain(2500, loop=True))
+    assert error.code == "E307"
+    assert "r0 derives f0" in error.message and "r2499 derives f2499" in error.message
+    assert error.message.count(" derives ") == 2500
