@@ -128,7 +128,7 @@ class AuditContext:
 
     @cached_property
     def _facts_used(self) -> dict[str, frozenset[str]]:
-        return {rule.id: frozenset(rule.facts_used()) for rule in self.rules}
+        return self.reasoner.facts_used
 
     def _fact_cone(self, fact: str) -> frozenset[str]:
         """The derivers of ``fact`` and their cones, memoised (walked without recursion)."""

@@ -214,13 +214,13 @@ FULL_LIST = ListSet()
 class Domains:
     """Domains of every field and derived fact of one rule base, and literal -> value set."""
 
-    def __init__(self, fields: FieldSet, rules: Iterable[Rule]) -> None:
+    def __init__(self, fields: FieldSet, rules: Iterable[Rule], tests: dict[str, list[Test]] | None = None) -> None:
         rules = list(rules)
         self.fields = fields
         thresholds: dict[str, set[float]] = {}
         derived: dict[str, dict[Any, Any]] = {}
         for rule in rules:
-            for test in rule.tests():
+            for test in (tests[rule.id] if tests is not None else rule.tests()):
                 if test.kind == "field" and test.op in _COMPARISONS and _is_number(test.value):
                     thresholds.setdefault(test.name, set()).add(float(test.value))
             for c in rule.then:
