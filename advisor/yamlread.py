@@ -95,7 +95,7 @@ _NO_KEY = object()
 
 def _walk(loader: Any, name: str, yaml: Any) -> tuple[Any, Marks]:
     events = yaml.events
-    scalar_event, alias_event = events.ScalarEvent, events.AliasEvent
+    scalar_event = events.ScalarEvent
     sequence_start, mapping_start = events.SequenceStartEvent, events.MappingStartEvent
     sequence_end, mapping_end = events.SequenceEndEvent, events.MappingEndEvent
     get = loader.get_event

@@ -16,7 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor import jsonyaml, safeio, yamlread
+from advisor import jsonyaml, yamlread
 from advisor.errors import InputError, RuleFileError
 from advisor.generate import write_rule_base
 from advisor.kb import load_knowledge_base
