@@ -192,3 +192,14 @@ def test_a_long_cycle_is_spelled_out(write_rules):
     assert error.code == "E307"
     assert "r0 derives f0" in error.message and "r2499 derives f2499" in error.message
     assert error.message.count(" derives ") == 2500
+
+
+def test_a_null_key_beside_an_unknown_key_is_a_schema_error(write_rules):
+    """A bare `?` makes a null key; sorting it with text keys once crashed the schema message."""
+    from advisor.loader import load_rule_base
+
+    kb = load_knowledge_base()
+    result = load_rule_base([write_rules("? \nrea: test\ntitle: x\nrules: []\n")], kb.fields, kb.catalog,
+                            strict=False)
+    shown = [problem.render() for problem in result.problems]
+    assert any("test.yaml:2:1: unknown key 'rea'" in line for line in shown), shown
