@@ -83,7 +83,8 @@ def load_knowledge_base(
     files = _knowledge_files(knowledge_dir) + rule_files(rule_paths)
     key = cache.content_key(__version__, files, extra="\n".join(str(p) for p in files))
     if use_cache:
-        cached = cache.load(key, lambda value: value if isinstance(value, KnowledgeBase) else None)
+        with gc_paused():  # a big base decodes into many objects: half of a warm 10,000-rule load otherwise
+            cached = cache.load(key, lambda value: value if isinstance(value, KnowledgeBase) else None)
         if cached is not None:
             return cached
     catalog = load_catalog(knowledge_dir)
