@@ -203,3 +203,31 @@ def test_a_null_key_beside_an_unknown_key_is_a_schema_error(write_rules):
                             strict=False)
     shown = [problem.render() for problem in result.problems]
     assert any("test.yaml:2:1: unknown key 'rea'" in line for line in shown), shown
+
+
+def test_gc_paused_restores_the_collector_and_cycles_are_still_collected():
+    import gc
+    import weakref
+
+    from advisor.loader import gc_paused
+
+    class Node:
+        pass
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # a cycle only the collector can free
+        alive = weakref.ref(a)
+        del a, b
+    assert gc.isenabled()
+    gc.collect()
+    assert alive() is None
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller's choice is left alone
+    finally:
+        gc.enable()
