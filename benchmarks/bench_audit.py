@@ -2,7 +2,7 @@
 
 Prints, for each size, the whole audit's wall time (``advisor.audit.run``, as
 the command runs it) and its CPU time (steadier than wall time on a shared
-machine), then where the time goes: loading (the loader's collecting mode:
+machine), then where the CPU time goes: loading (the loader's collecting mode:
 reading, schema, names) and each family of checks, with the findings per code.
 Each figure is the median of ``--passes`` runs. The rule bases come from
 ``advisor.generate`` with a fixed seed, so anyone can reproduce the numbers.
@@ -48,7 +48,7 @@ def _timed_audit(folder: Path) -> tuple[float, float]:
 
 
 def _parts(folder: Path) -> tuple[float, list[tuple[str, float]], Counter, int, int]:
-    """Loading and each family of checks timed apart (as ``audit.run`` runs them), with the findings."""
+    """CPU seconds of loading and of each family of checks (run as ``audit.run`` runs them), and the findings."""
     from advisor.audit.checks import families
     from advisor.audit.context import AuditContext
     from advisor.catalog import load_catalog
@@ -60,19 +60,19 @@ def _parts(folder: Path) -> tuple[float, list[tuple[str, float]], Counter, int, 
     catalog = load_catalog(knowledge)
     fields = load_fields(knowledge / "fields.yaml", catalog)
     with gc_paused():
-        start = time.perf_counter()
+        start = time.process_time()
         loaded = load_rule_base([folder], fields, catalog, strict=False)
-        load = time.perf_counter() - start
+        load = time.process_time() - start
         ctx = AuditContext(fields, catalog, knowledge, loaded)
         findings: list = []
         per_family = []
         for family in families():
-            began = time.perf_counter()
+            began = time.process_time()
             if hasattr(family, "run"):
                 findings.extend(family.run(ctx))
             else:
                 findings = family.finalize(ctx, findings)
-            per_family.append((family.__name__.rsplit(".", 1)[1], time.perf_counter() - began))
+            per_family.append((family.__name__.rsplit(".", 1)[1], time.process_time() - began))
     return load, per_family, Counter(f.code for f in findings), len(loaded.rules.rules), len(loaded.problems)
 
 
@@ -98,8 +98,8 @@ def bench(n: int, seed: int = SEED, passes: int = 3) -> dict[str, float]:
     families = {name: statistics.median(p[1][i][1] for p in parts) for i, name in enumerate(names)}
     _, _, counts, rules, _ = parts[0]
     print(f"{n:>6,} generated rules ({rules:,} loaded): audit {wall:6.2f} s wall, {cpu:6.2f} s CPU "
-          f"(median of {passes}); load {load:5.2f} s + checks {sum(families.values()):5.2f} s")
-    print("        checks: " + ", ".join(f"{name} {seconds:.2f}" for name, seconds in families.items()))
+          f"(median of {passes})")
+    print(f"        CPU: load {load:5.2f} s + checks {sum(families.values()):5.2f} s; checks: " + ", ".join(f"{name} {seconds:.2f}" for name, seconds in families.items()))
     print("        findings: " + (", ".join(f"{code} {count}" for code, count in sorted(counts.items())) or "none"))
     return {"wall": wall, "cpu": cpu, "load": load, **families}
 
