@@ -22,7 +22,7 @@ that the YAML reader would give the same data without complaint:
 * no more nesting (:data:`~advisor.safeio.MAX_DEPTH`) and no more nodes
   (:data:`~advisor.safeio.MAX_YAML_NODES`) than the YAML reader allows.
 
-``tests/test_jsonyaml.py`` compares both readers on mutated files: same data,
+``tests/test_safeio_readers.py`` compares both readers on mutated files: same data,
 same positions, same messages.
 """
 
