@@ -40,8 +40,8 @@ def cache_dir() -> Path | None:
 
 #: The modules and schemas whose code shapes what is cached: a change to any of them
 #: (while the version number stays) must not reuse entries an older build wrote.
-_CODE = ("cache.py", "catalog.py", "compiler.py", "facts.py", "fields.py", "kb.py", "loader.py", "model.py",
-         "schemas/rule.schema.json", "schemas/catalog.schema.json", "schemas/fields.schema.json",
+_CODE = ("cache.py", "catalog.py", "compiler.py", "derivation.py", "facts.py", "fields.py", "jsonyaml.py", "kb.py",
+         "loader.py", "model.py", "safeio.py", "yamlread.py", "schemas/rule.schema.json", "schemas/catalog.schema.json", "schemas/fields.schema.json",
          "schemas/sources.schema.json")
 
 

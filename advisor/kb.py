@@ -18,7 +18,7 @@ from .catalog import Catalog, load_catalog
 from .compiler import CompiledBase, compile_rules
 from .errors import KnowledgeError, Location
 from .fields import FieldSet, load_fields
-from .loader import load_rule_base, parse_condition, rule_files
+from .loader import gc_paused, load_rule_base, parse_condition, rule_files
 from .model import Condition, RuleBase
 from .safeio import Marks
 
@@ -83,7 +83,8 @@ def load_knowledge_base(
     files = _knowledge_files(knowledge_dir) + rule_files(rule_paths)
     key = cache.content_key(__version__, files, extra="\n".join(str(p) for p in files))
     if use_cache:
-        cached = cache.load(key, lambda value: value if isinstance(value, KnowledgeBase) else None)
+        with gc_paused():  # a big base decodes into many objects: half of a warm 10,000-rule load otherwise
+            cached = cache.load(key, lambda value: value if isinstance(value, KnowledgeBase) else None)
         if cached is not None:
             return cached
     catalog = load_catalog(knowledge_dir)
@@ -91,11 +92,12 @@ def load_knowledge_base(
     if not fields_path.is_file():
         raise KnowledgeError("knowledge folder has no fields.yaml", code="E400", location=Location(str(knowledge_dir)))
     fieldset = load_fields(fields_path, catalog)
-    result = load_rule_base(rule_paths, fieldset, catalog, strict=True)
-    compiled = compile_rules(result.rules, fieldset, prefix="kb")
-    kb = KnowledgeBase(fieldset, catalog, result.rules, compiled, _ask_if(fieldset), key)
-    if use_cache:
-        cache.store(key, kb)
+    with gc_paused():  # see loader.gc_paused: a third of a big cold load otherwise
+        result = load_rule_base(rule_paths, fieldset, catalog, strict=True)
+        compiled = compile_rules(result.rules, fieldset, prefix="kb")
+        kb = KnowledgeBase(fieldset, catalog, result.rules, compiled, _ask_if(fieldset), key)
+        if use_cache:
+            cache.store(key, kb)
     return kb
 
 

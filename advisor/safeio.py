@@ -1,7 +1,8 @@
 """Bounded, careful reading of the files people hand the advisor.
 
-The only module that imports :mod:`yaml`. Every reader here either returns
-plain data or raises an :class:`~advisor.errors.InputError` that names the
+With :mod:`advisor.yamlread` (YAML) and :mod:`advisor.jsonyaml` (YAML
+documents written as JSON, read at C speed), the only place that parses
+files. Every reader here either returns plain data or raises an :class:`~advisor.errors.InputError` that names the
 file, the line and the column. Limits are explicit constants:
 
 * files larger than :data:`MAX_FILE_BYTES` (profiles :data:`MAX_PROFILE_BYTES`)
@@ -17,7 +18,9 @@ file, the line and the column. Limits are explicit constants:
 YAML keeps its positions: :func:`parse_yaml` returns the data and a
 :class:`Marks` table from data paths (``("rules", 3, "when")``) to
 ``(line, column)``, so that schema errors found on plain data can still be
-reported at the exact place.
+reported at the exact place. Every reader keeps every limit above, whichever
+way it goes: the quick ones give up, and the careful YAML reader decides and
+reports, whenever a document comes near one.
 """
 
 from __future__ import annotations
@@ -26,7 +29,6 @@ import json
 import math
 import os
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -251,7 +253,6 @@ def _find_token(text: str, token: str) -> tuple[int | None, int | None]:
 # --------------------------------------------------------------------------- YAML
 
 
-@dataclass
 class Marks:
     """Positions of the nodes of a parsed YAML document.
 
@@ -260,12 +261,20 @@ class Marks:
     ``(line, column)``.
     """
 
-    path: str
-    values: dict[tuple, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    def __init__(self, path: str, values: dict[tuple, tuple[int, int]] | None = None,
+                 keys: dict[tuple, tuple[int, int]] | None = None) -> None:
+        self.path = path
+        self.values = {} if values is None else values
+        self.keys = {} if keys is None else keys
 
-    def location(self, path: tuple = (), *, key: bool = False) -> Location:
-        """The location of ``path``, or of its nearest ancestor that has one."""
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.path!r})"
+
+    def location(self, path: tuple = (), *, key: bool = False, node: Any = None) -> Location:
+        """The location of ``path``, or of its nearest ancestor that has one.
+
+        ``node`` may be the data found at ``path``: some marks find a mapping's position by it.
+        """
         probe = tuple(path)
         while True:
             table = self.keys if key and probe in self.keys else self.values
@@ -277,117 +286,29 @@ class Marks:
             probe = probe[:-1]
 
 
-_CORE_TAGS = {
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:timestamp",
-    "tag:yaml.org,2002:seq",
-    "tag:yaml.org,2002:map",
-}
-
-
 def parse_yaml(text: str, name: str, *, error: type[InputError] = InputError) -> tuple[Any, Marks]:
-    """Parse one YAML document into plain data, keeping positions; see the module notes."""
+    """Parse one YAML document into plain data, keeping positions; see the module notes.
+
+    A document written as JSON is read by :mod:`advisor.jsonyaml` when it can be sure
+    of giving what the YAML reader would; otherwise :mod:`advisor.yamlread` reads it.
+    """
+    from .jsonyaml import read
+
+    found = read(text, name)
+    if found is not None:
+        return found
+    return read_yaml(text, name, error=error)
+
+
+def read_yaml(text: str, name: str, *, error: type[InputError] = InputError) -> tuple[Any, Marks]:
+    """:func:`parse_yaml` without the JSON shortcut: always the YAML reader."""
     import yaml  # the one importer of yaml; loaded only when a YAML file is really read
 
-    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    marks = Marks(name)
-    try:
-        # The composer recurses (in C with libyaml) and a deeply nested file would
-        # overflow the stack; the event parser does not, so measure the depth first.
-        depth = 0
-        for event in yaml.parse(text, Loader=loader_cls):
-            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise error(f"YAML nests more than {MAX_DEPTH} levels deep", code="E124",
-                                location=_yaml_loc(name, event.start_mark))
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                depth -= 1
-        node = yaml.compose(text, Loader=loader_cls)
-    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
-        line, column = _line_col(text, min(exc.position, len(text)))
-        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
-        raise error(f"YAML cannot contain the character U+{char:04X} ({exc.reason})", code="E120",
-                    location=Location(name, line, column)) from None
-    except yaml.composer.ComposerError as exc:  # e.g. "found undefined alias"
-        raise error(f"YAML error: {exc.problem}", code="E120", location=_yaml_loc(name, exc.problem_mark)) from None
-    except yaml.MarkedYAMLError as exc:
-        problem = exc.problem or exc.context or "cannot parse"
-        raise error(f"YAML syntax error: {problem}", code="E120",
-                    location=_yaml_loc(name, exc.problem_mark or exc.context_mark)) from None
-    except yaml.YAMLError as exc:
-        raise error(f"YAML error: {exc}", code="E120", location=Location(name)) from None
-    except RecursionError:
-        raise error("YAML nests too deeply", code="E124", location=Location(name)) from None
-    if node is None:
-        raise error("file holds no YAML document", code="E103", location=Location(name),
-                    expected="a YAML mapping")
-    builder = _Builder(name, marks, error, yaml)
-    return builder.build(node, (), 0), marks
+    from .yamlread import parse
+
+    return parse(text, name, error, yaml)
 
 
 def load_yaml_file(path: Path_, *, error: type[InputError] = InputError) -> tuple[Any, Marks]:
     """Read and parse a YAML file (bounded), returning data and :class:`Marks`."""
     return parse_yaml(read_text(path, error=error), str(path), error=error)
-
-
-def _yaml_loc(name: str, mark: Any) -> Location:
-    if mark is None:
-        return Location(name)
-    return Location(name, mark.line + 1, mark.column + 1)
-
-
-class _Builder:
-    """Turns composed YAML nodes into plain data under the module's limits."""
-
-    def __init__(self, name: str, marks: Marks, error: type[InputError], yaml: Any) -> None:
-        self.name = name
-        self.marks = marks
-        self.error = error
-        self.yaml = yaml
-        self.count = 0
-        self.constructor = yaml.constructor.SafeConstructor()
-
-    def fail(self, message: str, code: str, node: Any, expected: str | None = None) -> None:
-        raise self.error(message, code=code, location=_yaml_loc(self.name, node.start_mark), expected=expected)
-
-    def build(self, node: Any, path: tuple, depth: int) -> Any:
-        self.count += 1
-        if self.count > MAX_YAML_NODES:
-            self.fail(f"YAML aliases expand to more than {MAX_YAML_NODES:,} nodes", "E122", node)
-        if depth > MAX_DEPTH:
-            self.fail(f"YAML nests more than {MAX_DEPTH} levels deep", "E124", node)
-        if node.tag not in _CORE_TAGS:
-            self.fail(f"YAML tag {node.tag!r} is not allowed", "E121", node,
-                      expected="plain mappings, lists, strings, numbers and booleans")
-        self.marks.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-        yaml = self.yaml
-        if isinstance(node, yaml.MappingNode):
-            try:
-                self.constructor.flatten_mapping(node)  # honours '<<' merge keys
-            except yaml.MarkedYAMLError as exc:
-                raise self.error(f"YAML error: {exc.problem}", code="E120",
-                                 location=_yaml_loc(self.name, exc.problem_mark)) from None
-            out: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                key = self.build(key_node, path + ("<key>",), depth + 1)
-                if isinstance(key, (dict, list)):
-                    self.fail("a mapping key must be a plain value", "E120", key_node)
-                if key in out:
-                    self.fail(f"key {key!r} appears twice in one mapping", "E123", key_node)
-                self.marks.keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                out[key] = self.build(value_node, path + (key,), depth + 1)
-            self.marks.values.pop(path + ("<key>",), None)
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (index,), depth + 1) for index, item in enumerate(node.value)]
-        value = self.constructor.construct_object(node, deep=True)
-        if node.tag == "tag:yaml.org,2002:timestamp":
-            value = node.value  # dates stay the text the author wrote
-        if isinstance(value, float) and not math.isfinite(value):
-            self.fail(f"number {node.value!r} is not finite", "E120", node, expected="an ordinary number")
-        return value

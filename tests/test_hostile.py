@@ -162,6 +162,15 @@ RULE_CASES = {
     "undefined alias": ("area: *nothing\ntitle: x\nrules: []\n", "E120"),
     "two documents": ("area: a\ntitle: x\nrules: []\n---\narea: b\n", "E120"),
     "infinite number": (RULE_HEAD + RULE.format(id="inf-rule").replace("equals: high", "equals: .inf"), "E120"),
+    # rule files written as JSON (read at C speed when nothing is wrong) keep every limit
+    "json deep nesting": ('{"area": ' + "[" * 5000 + "]" * 5000 + "}", "E124"),
+    "json deep objects": ('{"area": ' + '{"a": ' * 5000 + "1" + "}" * 5000 + "}", "E124"),
+    "json unclosed nesting": ('{"area": ' + "[" * 100_000, "E124"),
+    "json duplicate keys": ('{"area": "a", "area": "b", "title": "x", "rules": []}', "E123"),
+    "json node flood": ('{"area": "a", "title": "x", "rules": [], "x": [' + "1, " * 210_000 + "1]}", "E122"),
+    "json truncated": ('{"area": "a", "title": ', "E120"),
+    "json nan priority": ('{"area": "a", "title": "x", "rules": [{"id": "r", "priority": NaN}]}', "E300"),
+    "json surrogate escape": ('{"area": "\\ud800", "title": "x", "rules": []}', "E120"),
 }
 
 
@@ -213,7 +222,8 @@ def _limited() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-@pytest.mark.parametrize("kind", ["50 MB profile", "50 MB stdin", "alias bomb", "deep profile", "deep yaml"])
+@pytest.mark.parametrize("kind", ["50 MB profile", "50 MB stdin", "alias bomb", "deep profile", "deep yaml",
+                                  "deep json rules"])
 def test_hostile_input_in_bounded_time_and_memory(tmp_path, kind):
     args = [sys.executable, "-m", "advisor", "advise"]
     stdin = None
@@ -231,7 +241,8 @@ def test_hostile_input_in_bounded_time_and_memory(tmp_path, kind):
     else:
         folder = tmp_path / "rules"
         folder.mkdir()
-        text = BOMB if kind == "alias bomb" else "area: " + "[" * 200_000 + "\n"
+        text = {"alias bomb": BOMB, "deep yaml": "area: " + "[" * 200_000 + "\n",
+                "deep json rules": '{"area": ' + "[" * 1_000_000 + "]" * 1_000_000 + "}"}[kind]
         (folder / "x.yaml").write_text(text)
         args += [EXAMPLE, "--rules", str(folder), "--no-cache"]
     done = subprocess.run(args, input=stdin, capture_output=True, timeout=TIME_LIMIT, preexec_fn=_limited,

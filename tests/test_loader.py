@@ -159,3 +159,75 @@ def test_too_many_alternatives(write_rules):
                                                   for i in range(5)) for _ in range(3))
     error = error_of(write_rules, GOOD_RULE.replace("field: price_level\n      equals: high", "all:\n" + anys))
     assert error.code == "E308" and "125 alternatives" in error.message
+
+
+def _chain(length: int, loop: bool = False) -> str:
+    """Rules deriving fact f0 from a field and each f<i> from f<i-1>, written last first."""
+    import json
+
+    rules = []
+    for i in range(length):
+        when = {"fact": f"f{i - 1}"} if i else ({"fact": f"f{length - 1}"} if loop else
+                                                {"field": "price_level", "equals": "high"})
+        rules.append({"id": f"r{i}", "title": "A link of a long chain", "when": when,
+                      "then": [{"derive": f"f{i}"}], "because": "A rule written for a test of the loader.",
+                      "source": {"doc": "004", "section": "sales-channel"}})
+    rules.append({"id": "end", "title": "The end of the chain", "when": {"fact": f"f{length - 1}"},
+                  "then": [{"recommend": "seo"}], "because": "A rule written for a test of the loader.",
+                  "source": {"doc": "004", "section": "sales-channel"}})
+    return json.dumps({"area": "test", "title": "A long chain", "rules": rules[::-1]}, indent=1)
+
+
+def test_a_long_chain_of_derived_facts_loads_and_compiles(write_rules):
+    """Levels and cycles are found without recursion: a chain far longer than Python's recursion limit."""
+    from advisor.loader import dependency_levels
+
+    kb = load(write_rules, _chain(3000))
+    levels = dependency_levels(kb.rules.rules)
+    assert levels["end"] == 3000 and levels["r0"] == 0 and levels["r2999"] == 2999
+
+
+def test_a_long_cycle_is_spelled_out(write_rules):
+    error = error_of(write_rules, _chain(2500, loop=True))
+    assert error.code == "E307"
+    assert "r0 derives f0" in error.message and "r2499 derives f2499" in error.message
+    assert error.message.count(" derives ") == 2500
+
+
+def test_a_null_key_beside_an_unknown_key_is_a_schema_error(write_rules):
+    """A bare `?` makes a null key; sorting it with text keys once crashed the schema message."""
+    from advisor.loader import load_rule_base
+
+    kb = load_knowledge_base()
+    result = load_rule_base([write_rules("? \nrea: test\ntitle: x\nrules: []\n")], kb.fields, kb.catalog,
+                            strict=False)
+    shown = [problem.render() for problem in result.problems]
+    assert any("test.yaml:2:1: unknown key 'rea'" in line for line in shown), shown
+
+
+def test_gc_paused_restores_the_collector_and_cycles_are_still_collected():
+    import gc
+    import weakref
+
+    from advisor.loader import gc_paused
+
+    class Node:
+        pass
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # a cycle only the collector can free
+        alive = weakref.ref(a)
+        del a, b
+    assert gc.isenabled()
+    gc.collect()
+    assert alive() is None
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller's choice is left alone
+    finally:
+        gc.enable()

@@ -69,6 +69,13 @@ def run(paths: Sequence[Path | str] = (), knowledge: Path | str | None = None, *
     Raises :class:`~advisor.errors.InputError` when the input cannot be read
     at all: a missing path, a malformed knowledge folder, no rule files.
     """
+    from ..loader import gc_paused
+
+    with gc_paused():  # millions of long-lived objects: full collections would only rescan them
+        return _run(paths, knowledge, gap_fields)
+
+
+def _run(paths: Sequence[Path | str], knowledge: Path | str | None, gap_fields: Iterable[str] | None) -> "AuditResult":
     from ..catalog import load_catalog
     from ..errors import KnowledgeError, Location
     from ..fields import load_fields

@@ -128,7 +128,7 @@ class AuditContext:
 
     @cached_property
     def _facts_used(self) -> dict[str, frozenset[str]]:
-        return {rule.id: frozenset(rule.facts_used()) for rule in self.rules}
+        return self.reasoner.facts_used
 
     def _fact_cone(self, fact: str) -> frozenset[str]:
         """The derivers of ``fact`` and their cones, memoised (walked without recursion)."""
@@ -155,33 +155,19 @@ class AuditContext:
         return memo[fact]
 
     # ------------------------------------------------------------------ positions
-    @cached_property
-    def _rule_paths(self) -> dict[tuple, tuple[Marks, tuple]]:
-        table: dict[tuple, tuple[Marks, tuple]] = {}
-        for marks in self.load.marks.values():
-            for path, (line, column) in marks.values.items():
-                if len(path) == 2 and path[0] == "rules" and isinstance(path[1], int):
-                    table[(marks.path, line, column)] = (marks, path)
-        return table
-
     def rule_location(self, rule: Rule, *sub: Any, key: bool = False) -> Location:
         """Where ``sub`` (e.g. ``"because"`` or ``"suppress", 0``) is written inside the rule."""
         loc = rule.location or Location()
-        found = self._rule_paths.get((loc.path, loc.line, loc.column))
+        found = self.load.rule_paths.get((loc.path, loc.line, loc.column))
         if found is None:
             return loc
         marks, path = found
         return marks.location(path + tuple(sub), key=key)
 
-    @cached_property
+    @property
     def fact_declarations(self) -> dict[str, list[Location]]:
         """Derived fact -> where the ``facts:`` sections of rule files declare it."""
-        out: dict[str, list[Location]] = {}
-        for marks in sorted(self.load.marks.values(), key=lambda m: m.path):
-            for path, (line, column) in marks.keys.items():
-                if len(path) == 2 and path[0] == "facts" and isinstance(path[1], str):
-                    out.setdefault(path[1], []).append(Location(marks.path, line, column))
-        return out
+        return self.load.fact_declarations
 
     def knowledge_marks(self, name: str) -> Marks | None:
         """Positions in ``knowledge/<name>`` (None when it cannot be read)."""

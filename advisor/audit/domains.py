@@ -214,13 +214,13 @@ FULL_LIST = ListSet()
 class Domains:
     """Domains of every field and derived fact of one rule base, and literal -> value set."""
 
-    def __init__(self, fields: FieldSet, rules: Iterable[Rule]) -> None:
+    def __init__(self, fields: FieldSet, rules: Iterable[Rule], tests: dict[str, list[Test]] | None = None) -> None:
         rules = list(rules)
         self.fields = fields
         thresholds: dict[str, set[float]] = {}
         derived: dict[str, dict[Any, Any]] = {}
         for rule in rules:
-            for test in rule.tests():
+            for test in (tests[rule.id] if tests is not None else rule.tests()):
                 if test.kind == "field" and test.op in _COMPARISONS and _is_number(test.value):
                     thresholds.setdefault(test.name, set()).add(float(test.value))
             for c in rule.then:
@@ -243,6 +243,7 @@ class Domains:
             self._finite[("fact", name)] = FiniteDomain(("fact", name), (ABSENT,) + tuple(ordered),
                                                         ("not derived",) + tuple(word(v) for v in ordered))
         self._masks: dict[tuple, Any] = {}
+        self._by_test: dict[tuple[bool, int], tuple[Test, Any]] = {}  # (positive, id(test)) -> (test, set)
         self._full: dict[Subject, int] = {}
 
     def finite(self, subject: Subject) -> FiniteDomain | None:
@@ -267,11 +268,15 @@ class Domains:
 
     def literal(self, positive: bool, test: Test) -> int | ListSet:
         """The values of the test's subject for which the literal holds."""
+        known = self._by_test.get((positive, id(test)))
+        if known is not None and known[0] is test:  # the same test object asked again: no key to build
+            return known[1]
         key = (positive, test.kind, test.name, test.op, value_key(test.value))
         found = self._masks.get(key)
         if found is None:
             found = self._compute(positive, test)
             self._masks[key] = found
+        self._by_test[(positive, id(test))] = (test, found)
         return found
 
     def _compute(self, positive: bool, test: Test) -> int | ListSet:

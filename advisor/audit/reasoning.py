@@ -91,7 +91,11 @@ class Reasoner:
     def __init__(self, rules: Iterable[Rule], fields: FieldSet) -> None:
         self.rules = sorted(rules, key=lambda r: r.id)
         self.by_id = {r.id: r for r in self.rules}
-        self.domains = Domains(fields, self.rules)
+        #: each rule's tests in written order, and the derived facts they test (read once: the checks ask often)
+        self.tests: dict[str, list[Test]] = {r.id: r.tests() for r in self.rules}
+        self.facts_used: dict[str, frozenset[str]] = {
+            rule_id: frozenset(t.name for t in tests if t.kind == "fact") for rule_id, tests in self.tests.items()}
+        self.domains = Domains(fields, self.rules, self.tests)
         self.derivers: dict[str, list[tuple[Rule, Any]]] = {}
         for rule in self.rules:
             for c in rule.then:

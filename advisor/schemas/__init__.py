@@ -151,7 +151,9 @@ def _explain_inner(error: Any) -> Problem:
     validator = error.validator
     if validator == "additionalProperties":
         allowed = sorted((error.schema.get("properties") or {}).keys())
-        extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
+        # keys may be of any YAML type (a bare `?` makes a null key): text first, then the rest as written
+        extra = sorted(set(error.instance) - set(allowed), key=lambda k: (not isinstance(k, str), str(k))) \
+            if isinstance(error.instance, dict) else []
         key = extra[0] if extra else "?"
         near = close_matches(str(key), allowed, n=1)
         return Problem(path + (key,), f"unknown key {key!r}", "one of: " + ", ".join(allowed),

@@ -64,7 +64,7 @@ def run(ctx) -> Iterable[Finding]:
 
 def _thresholds(ctx, rule, never_holds: set) -> Iterable[Finding]:
     domains = ctx.reasoner.domains
-    for test in rule.tests():
+    for test in ctx.reasoner.tests[rule.id]:
         f = ctx.fields.get(test.name) if test.kind == "field" else None
         if f is None or not f.is_numeric or test.op not in _NUMERIC_OPS:
             continue
@@ -108,7 +108,7 @@ def _dead_parts(ctx, rule, alternatives: list[Alternative], never_holds: set) ->
             else:
                 failing.setdefault(id(test), reason)
     reported: set[tuple] = set()
-    for test in rule.tests():
+    for test in reasoner.tests[rule.id]:
         if id(test) in live or id(test) in never_holds or id(test) not in failing:
             continue
         loc = test.location or rule.location or Location()
