@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import Any, Iterable
 
-from .facts import START_PROP, derived_prop, field_prop, member_prop
+from .facts import START_PROP, derived_prop, fact_text, field_prop, member_prop
 from .fields import FieldSet
 from .loader import dependency_levels
 from .model import All, Condition, Not, Rule, RuleBase, Test
@@ -216,6 +216,7 @@ class Shard:
     props: tuple[str, ...]
     starts: tuple[tuple[int, str], ...]  # (level, JSON start facts joined by ",")
     actions: tuple[tuple[str, str], ...]  # (durable rule name, rule id)
+    levels: tuple[int, ...] = ()  # the levels it holds rules of
 
 
 @dataclass(frozen=True)
@@ -240,99 +241,128 @@ def start_value(level: int, group: int) -> str:
 
 @dataclass
 class _ShardBuilder:
+    """One shard being packed, with the model of the alpha network it will build.
+
+    Every pattern is ``{"$and": [{"$ex": {prop: 1}}, <test>]}``: the root of the
+    network then has one child per property (plus the start nodes), and each
+    property's tests hang off its "exists" node. A fact's lookup at a node walks the
+    node's children table linearly (one run of a 512-slot table), so a root with
+    few children is what keeps asserting and retracting a fact cheap.
+    """
+
     index: int
-    nodes: dict[str, dict[tuple, None]] = field(default_factory=dict)  # prop -> root children
+    nodes: dict[str, dict[tuple, None]] = field(default_factory=dict)  # prop -> tests under its "exists" node
     beta: dict[tuple, int] = field(default_factory=dict)
     forwards: dict[tuple, int] = field(default_factory=dict)
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     actions: list[tuple[str, str]] = field(default_factory=list)
     per_level: dict[int, int] = field(default_factory=dict)  # level -> alternatives
-    root_children: int = 0
+    gated: dict[int, int] = field(default_factory=dict)  # level -> alternatives with a start pattern
     action_load: dict[int, int] = field(default_factory=dict)  # level -> actions one profile can queue
+    likelihood: dict[str, float] = field(default_factory=dict)  # durable rule name -> rough share of profiles
 
-    def fits(self, patterns: list[tuple[bool, _Pattern]], multiplicity: int, level: int,
+    def root_children(self) -> int:
+        return len(self.nodes) + sum(1 + (n - 1) // START_GROUP for n in self.gated.values())
+
+    def fits(self, patterns: list[tuple[bool, _Pattern]], multiplicity: int, level: int, gate: bool,
              domains: dict[str, list[Any]]) -> bool:
         if len(self.rules) >= VARIANT_CAP or self.action_load.get(level, 0) + multiplicity > ACTION_CAP:
             return False
         new_nodes: dict[str, dict[tuple, None]] = {}
-        beta = dict()
-        forwards = dict()
+        beta: dict[tuple, int] = {}
+        forwards: dict[tuple, int] = {}
+        new_props = 0
         for _, pattern in patterns:
+            known = self.nodes.get(pattern.prop)
+            if known is None and pattern.prop not in new_nodes:
+                new_props += 1
+                new_nodes[pattern.prop] = {}
             for node in pattern.nodes:
-                if node not in self.nodes.get(pattern.prop, {}):
+                if node[1] != "ex" and (known is None or node not in known):
                     new_nodes.setdefault(pattern.prop, {})[node] = None
                 if pattern.is_or:
                     forwards[node] = forwards.get(node, 0) + 1
             if not pattern.is_or:
                 end = pattern.nodes[0]
                 beta[end] = beta.get(end, 0) + 1
-        added = sum(len(v) for v in new_nodes.values())
-        if self.per_level.get(level, 0) % START_GROUP == 0:
-            added += 1  # a new start node
-        if self.root_children + added > ROOT_CHILDREN_CAP:
+        root = self.root_children() + new_props
+        if gate and self.gated.get(level, 0) % START_GROUP == 0:
+            root += 1  # a new start node
+        if root > ROOT_CHILDREN_CAP:
             return False
+        for prop, added in new_nodes.items():
+            if len(self.nodes.get(prop, ())) + len(added) > ROOT_CHILDREN_CAP:
+                return False
         if any(self.beta.get(node, 0) + n > BETA_CAP for node, n in beta.items()):
             return False
         if any(self.forwards.get(node, 0) + n > NEXT_CAP for node, n in forwards.items()):
             return False
         for prop in {p.prop for _, p in patterns}:
-            if prop not in new_nodes and not any(node[0] == prop for node in forwards):
+            if not new_nodes.get(prop) and not any(node[0] == prop for node in forwards):
                 continue  # nothing new under this property: its need was checked when it last grew
-            nodes = list(self.nodes.get(prop, {})) + list(new_nodes.get(prop, {}))
+            nodes = [(prop, "ex", 1)] + list(self.nodes.get(prop, {})) + list(new_nodes.get(prop, {}))
             fwd = {node: self.forwards.get(node, 0) + forwards.get(node, 0) for node in nodes}
             if _stack_need(nodes, fwd, domains.get(prop)) > STACK_CAP:
                 return False
         return True
 
     def add(self, name: str, rule_id: str, patterns: list[tuple[bool, _Pattern]], multiplicity: int,
-            level: int, domains: dict[str, list[Any]]) -> None:
-        group = self.per_level.get(level, 0) // START_GROUP
+            level: int, gate: bool, domains: dict[str, list[Any]]) -> None:
         self.per_level[level] = self.per_level.get(level, 0) + 1
-        start_id = start_value(level, group)
-        start = (START_PROP, "eq", start_id)
-        self.nodes.setdefault(START_PROP, {})
-        if start not in self.nodes[START_PROP]:
-            self.nodes[START_PROP][start] = None
-            self.root_children += 1
-        self.beta[start] = self.beta.get(start, 0) + 1
+        start_pattern = None
+        if gate:
+            group = self.gated.get(level, 0) // START_GROUP
+            self.gated[level] = self.gated.get(level, 0) + 1
+            start_id = start_value(level, group)
+            start = (START_PROP, "eq", start_id)
+            self.beta[start] = self.beta.get(start, 0) + 1
+            start_pattern = {"s": {START_PROP: start_id}}
         # Positive tests first, the most selective first so that fewer partial matches are
-        # built (durable joins the patterns of a rule in order), then the start fact, then
-        # the negations. Facts are asserted before the start fact, so joins only grow for
-        # facts that match (the Rete way); when the start fact arrives, the negations see
-        # every fact of the profile.
+        # built (durable joins the patterns of a rule in order), then the start fact if the
+        # rule has one, then the negations. See compile_rules for which rules need a start.
         positives = sorted((p for p in patterns if p[0]), key=lambda p: _selectivity(p[1], domains))
         negatives = [p for p in patterns if not p[0]]
         body: list[dict[str, Any]] = []
         for index, (positive, pattern) in enumerate(positives + negatives):
-            if index == len(positives):
-                body.append({"s": {START_PROP: start_id}})
+            if index == len(positives) and start_pattern is not None:
+                body.append(start_pattern)
             alias = f"c{index}" if positive else f"c{index}$not"
-            body.append({alias: pattern.expr})
+            body.append({alias: _wrapped(pattern)})
+            bucket = self.nodes.setdefault(pattern.prop, {})
             for node in pattern.nodes:
-                bucket = self.nodes.setdefault(pattern.prop, {})
-                if node not in bucket:
+                if node[1] != "ex":
                     bucket[node] = None
-                    self.root_children += 1
                 if pattern.is_or:
                     self.forwards[node] = self.forwards.get(node, 0) + 1
             if not pattern.is_or:
                 self.beta[pattern.nodes[0]] = self.beta.get(pattern.nodes[0], 0) + 1
-        if not negatives:
-            body.append({"s": {START_PROP: start_id}})
+        if not negatives and start_pattern is not None:
+            body.append(start_pattern)
         # "dist": 0 lets one fact satisfy two patterns of a rule (a range is two tests on one answer)
         self.rules[name] = {"dist": 0, "all": body}
+        self.likelihood[name] = _likelihood(patterns, domains)
         self.actions.append((name, rule_id))
         self.action_load[level] = self.action_load.get(level, 0) + multiplicity
 
     def build(self, name: str) -> Shard:
         starts = []
-        for level in sorted(self.per_level):
-            groups = 1 + (self.per_level[level] - 1) // START_GROUP
-            starts.append((level, ",".join(json.dumps({START_PROP: start_value(level, g)}, separators=(",", ":"))
-                                           for g in range(groups))))
-        props = tuple(sorted(p for p in self.nodes if p != START_PROP))
-        definition = json.dumps(self.rules, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-        return Shard(name, definition, props, tuple(starts), tuple(self.actions))
+        for level in sorted(self.gated):
+            groups = 1 + (self.gated[level] - 1) // START_GROUP
+            starts.append((level, ",".join(fact_text(START_PROP, start_value(level, g)) for g in range(groups))))
+        props = tuple(sorted(self.nodes))
+        # durable hands out queued actions by scanning its rules in this order from the first,
+        # once per action: the rules most likely to fire go first (stable for equal estimates)
+        order = sorted(self.rules, key=lambda rule: -self.likelihood[rule])
+        definition = json.dumps({rule: self.rules[rule] for rule in order}, ensure_ascii=False,
+                                separators=(",", ":"), sort_keys=False)
+        return Shard(name, definition, props, tuple(starts), tuple(self.actions), tuple(sorted(self.per_level)))
+
+
+def _wrapped(pattern: _Pattern) -> dict[str, Any]:
+    """The pattern's test under its property's "exists" node (see :class:`_ShardBuilder`)."""
+    if pattern.nodes[0][1] == "ex":
+        return pattern.expr
+    return {"$and": [{"$ex": {pattern.prop: 1}}, pattern.expr]}
 
 
 def _selectivity(pattern: _Pattern, domains: dict[str, list[Any]]) -> float:
@@ -346,6 +376,15 @@ def _selectivity(pattern: _Pattern, domains: dict[str, list[Any]]) -> float:
         share = min(1.0, len(pattern.nodes) / size)
         if pattern.prop.startswith("d_") and size == 1:
             share = 0.5  # a derived fact that is either true or absent
+    return share
+
+
+def _likelihood(patterns: list[tuple[bool, _Pattern]], domains: dict[str, list[Any]]) -> float:
+    """A rough share of profiles an alternative fires for (its tests taken as independent)."""
+    share = 1.0
+    for positive, pattern in patterns:
+        one = _selectivity(pattern, domains)
+        share *= one if positive else 1.0 - one
     return share
 
 
@@ -387,6 +426,11 @@ def compile_rules(base: RuleBase, fields: FieldSet, *, prefix: str = "kb") -> Co
     rules = list(base.rules)
     levels = dependency_levels(rules)
     domains = _domains(rules, fields)
+    # the level after which each derived fact is settled (its last deriver has run)
+    settled: dict[str, int] = {}
+    for rule in rules:
+        for fact in rule.facts_derived():
+            settled[fact] = max(settled.get(fact, 0), levels[rule.id])
     # Rules that test the same derived fact go together, so that each shard needs few of
     # the derived facts' alpha nodes (with many derived facts, the root's children are what
     # fills a shard); the order of placement does not change what fires.
@@ -415,13 +459,14 @@ def compile_rules(base: RuleBase, fields: FieldSet, *, prefix: str = "kb") -> Co
             for pos, pattern in patterns:
                 if pos:
                     multiplicity *= pattern.multiplicity
-            builder = _place(builders, patterns, multiplicity, level, domains)
+            gate = needs_start(patterns, settled)
+            builder = _place(builders, patterns, multiplicity, level, gate, domains)
             if builder is None:
                 builder = _ShardBuilder(len(builders))
                 builders.append(builder)
-                if not builder.fits(patterns, multiplicity, level, domains):
+                if not builder.fits(patterns, multiplicity, level, gate, domains):
                     raise ValueError(f"rule {rule.id!r} alone exceeds the engine's limits")
-            builder.add(f"r{rule_index}_{alt_index}", rule.id, patterns, multiplicity, level, domains)
+            builder.add(f"r{rule_index}_{alt_index}", rule.id, patterns, multiplicity, level, gate, domains)
         if not any_alternative:
             never.append(rule.id)
     shards = tuple(builder.build(f"{prefix}_s{number}")
@@ -440,15 +485,41 @@ def compile_rules(base: RuleBase, fields: FieldSet, *, prefix: str = "kb") -> Co
     )
 
 
+def needs_start(patterns: list[tuple[bool, _Pattern]], settled: dict[str, int]) -> bool:
+    """Whether an alternative needs its level's start fact before it may complete.
+
+    The engine asserts all of a profile's answers in its first call, and a derived
+    fact in the call for the level after the one that settles it. A negation is
+    only reliable in durable when the negated fact is already there as the rest of
+    the rule arrives (a fact arriving after the rule completed does not withdraw
+    the queued action: ``deleteDownstreamFrames`` reads a frame's messages by slot,
+    not through its index, and misses them). So an alternative completes by itself
+    when it has no negation, or when its latest positive fact is a derived fact
+    asserted in a later call than every fact it negates. Every other alternative
+    (and one with no positive pattern, which nothing else would trigger) waits for
+    the start fact of its level, asserted after every fact it tests.
+    """
+    positives = [p for pos, p in patterns if pos]
+    negatives = [p for pos, p in patterns if not pos]
+    if not positives:
+        return True
+    if not negatives:
+        return False
+    latest = max((settled[p.prop[2:]] for p in positives if p.prop.startswith("d_")), default=-1)
+    if latest < 0:
+        return True
+    return any(settled[p.prop[2:]] >= latest for p in negatives if p.prop.startswith("d_"))
+
+
 def _place(builders: list[_ShardBuilder], patterns: list[tuple[bool, _Pattern]], multiplicity: int, level: int,
-           domains: dict[str, list[Any]]) -> _ShardBuilder | None:
+           gate: bool, domains: dict[str, list[Any]]) -> _ShardBuilder | None:
     """The open shard to add an alternative to: the newest one if it fits, else the first that fits.
 
     Every shard stays open, so a later rule can fill the room an earlier one left.
     """
-    if builders[-1].fits(patterns, multiplicity, level, domains):
+    if builders[-1].fits(patterns, multiplicity, level, gate, domains):
         return builders[-1]
     for builder in builders[:-1]:
-        if builder.fits(patterns, multiplicity, level, domains):
+        if builder.fits(patterns, multiplicity, level, gate, domains):
             return builder
     return None

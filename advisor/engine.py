@@ -96,8 +96,8 @@ class Engine:
                        enumerate(sorted(compiled.rule_levels, key=lambda item: (item[1], item[0])))}
         # per shard: (handle, fact properties, durable rule name -> rule id, shard name)
         self._shards: list[tuple[int, frozenset[str], dict[str, str], str]] = []
-        # per level: (shard index, that level's start facts)
-        self._schedule: list[list[tuple[int, str]]] = [[] for _ in range(compiled.level_count)]
+        # per level: shard index -> that level's start facts
+        self._starts: list[dict[int, str]] = [{} for _ in range(compiled.level_count)]
         # per level: derived facts whose every deriver has run by the end of that level
         self._settled: list[list[str]] = [[] for _ in range(compiled.level_count)]
         last: dict[str, int] = {}
@@ -113,6 +113,7 @@ class Engine:
         self._single: dict[tuple, Derivation] = {}  # (fact, rule id, type, value) -> Derivation
         self._texts: dict[tuple, tuple[str, str]] = {}
         self._answers: dict[tuple, tuple[tuple[int, tuple[str, ...]], ...]] = {}  # answer -> facts per shard
+        self._offsets: dict[int, int] = {}  # shard handle -> offset of its state
         self._closed = False
         tag = next(_names)
         try:
@@ -120,7 +121,7 @@ class Engine:
                 handle = dre.create_ruleset(f"{shard.name}_{tag}", shard.definition)
                 self._shards.append((handle, frozenset(shard.props), dict(shard.actions), shard.name))
                 for level, starts in shard.starts:
-                    self._schedule[level].append((index, starts))
+                    self._starts[level][index] = starts
                 for prop in shard.props:
                     if prop.startswith("d_"):
                         self._testers.setdefault(prop, []).append(index)
@@ -179,34 +180,45 @@ class Engine:
         found: dict[str, list[tuple[str, Match, Firing]]] = {}  # rule id -> its matches, as reported
         claims: dict[str, list[tuple[int, str, Any]]] = {}
         derived: dict[str, Derivation] = {}
-        sent: dict[int, list[str]] = {}  # shard -> facts asserted this profile
+        sent: dict[int, list[str]] = {}  # shard -> facts asserted this profile (answers, derived)
         started: dict[int, list[str]] = {}  # shard -> start facts asserted this profile
         pending: dict[int, list[str]] = {}  # shard -> derived facts not yet asserted
         derives, priority = self._derives, self._priority
         assert_facts, start_action = dre.assert_facts, dre.start_action_for_state
         complete, retract = dre.complete_and_start_action, dre.retract_facts
         try:
-            for level, entries in enumerate(self._schedule):
+            for level, starts_here in enumerate(self._starts):
                 fired_here: list[str] = []
-                for index, starts in entries:
-                    handle, props, actions, _ = shards[index]
-                    parts = sent.get(index)
-                    if parts is None:
-                        parts = sent[index] = initial[index]
-                        new = pending.pop(index, None)
-                        if new:
-                            parts.extend(new)
-                        started[index] = [starts]
-                        _, offset = assert_facts(handle, "[" + ",".join(parts + [starts]) + "]")
+                if level == 0:
+                    visits = range(len(shards))
+                elif pending:
+                    visits = sorted(pending.keys() | starts_here.keys()) if starts_here else sorted(pending)
+                else:
+                    visits = starts_here
+                for index in visits:
+                    if level == 0:
+                        batch = initial[index]
+                        if batch:
+                            sent[index] = list(batch)
                     else:
-                        started[index].append(starts)
-                        new = pending.pop(index, None)
-                        if new:
-                            parts.extend(new)
-                            new.append(starts)
-                            _, offset = assert_facts(handle, "[" + ",".join(new) + "]")
+                        batch = pending.pop(index, None)
+                        if batch:
+                            if index in sent:
+                                sent[index].extend(batch)
+                            else:
+                                sent[index] = list(batch)
+                    starts = starts_here.get(index)
+                    if starts is not None:
+                        batch = batch + [starts] if batch else [starts]
+                        if index in started:
+                            started[index].append(starts)
                         else:
-                            _, offset = assert_facts(handle, "[" + starts + "]")
+                            started[index] = [starts]
+                    elif not batch:
+                        continue
+                    handle, _, actions, _ = shards[index]
+                    _, offset = assert_facts(handle, "[" + ",".join(batch) + "]")
+                    self._offsets[handle] = offset
                     result = start_action(handle, offset)
                     message = result[1] if result else None
                     while message:
@@ -254,8 +266,9 @@ class Engine:
         except self._error as exc:
             raise InternalError(f"durable-rules failed: {exc}", code="E500") from exc
         finally:
-            for index, parts in sent.items():
-                retract(shards[index][0], "[" + ",".join(started[index] + parts) + "]")
+            # start facts first: no gated rule can complete on the way out
+            for index in sent.keys() | started.keys():
+                retract(shards[index][0], "[" + ",".join(started.get(index, []) + sent.get(index, [])) + "]")
         order = self._order
         level_of = self._rule_level
         firings = []
@@ -282,9 +295,19 @@ class Engine:
         return found
 
     def is_clean(self) -> bool:
-        """True when no shard's state holds a fact (checked by the tests after each profile)."""
+        """True when no shard's state holds a fact or a queued action (checked by the tests)."""
         for handle, *_ in self._shards:
-            if json.loads(self._dre.get_facts(handle, _SID)):
+            try:
+                facts = json.loads(self._dre.get_facts(handle, _SID))
+            except self._error as exc:
+                if "error code: 309" in str(exc):  # no state yet: nothing was ever asserted
+                    continue
+                raise
+            if facts:
+                return False
+            offset = self._offsets.get(handle)
+            if offset is not None and self._dre.start_action_for_state(handle, offset) is not None:
+                self._dre.abandon_action(handle, offset)
                 return False
         return True
 

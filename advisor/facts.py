@@ -5,19 +5,21 @@ fact. Small facts keep the number of alpha-network branches a single fact can
 reach low (the C engine allows 64 at a time), and let the engine report exactly
 which answers satisfied a rule.
 
-=================  ==========================================  =======================
-fact               durable-rules JSON                           key in provenance
-=================  ==========================================  =======================
-scalar answer      ``{"f_price_level": "high"}``                ``answer:price_level``
-list answer        ``{"f_offline": 2}`` (the count)             ``answer:offline``
-list member        ``{"m_offline": "dealers"}``                 ``member:offline=dealers``
-derived fact       ``{"d_high_value": true}``                   ``derived:high_value``
-start (per group)  ``{"s_": 0}``                                -
-=================  ==========================================  =======================
+=================  =====================================================  =======================
+fact               durable-rules JSON                                     key in provenance
+=================  =====================================================  =======================
+scalar answer      ``{"f_price_level":"high","id":"f_price_level"}``      ``answer:price_level``
+list answer        ``{"f_offline":2,"id":"f_offline"}`` (the count)       ``answer:offline``
+list member        ``{"m_offline":"dealers","id":"m_offline=dealers"}``    ``member:offline=dealers``
+derived fact       ``{"d_high_value":true,"id":"d_high_value"}``          ``derived:high_value``
+start (per group)  ``{"s_":"0.0","id":"s_=0.0"}``                         -
+=================  =====================================================  =======================
 
-A fact has no ``id``: durable-rules identifies facts by their content, which is
-unique here (one fact per field, member, derived fact or start group), and one
-property less halves the work of finding a fact's alpha nodes.
+Each fact carries its own ``id``, unique among the facts a ruleset holds at one
+time (one fact per field, derived fact and start group; one per member of a
+list). Without it durable-rules computes one from the content for every fact
+asserted or retracted (a sort of the properties, a 64-bit hash and an
+``snprintf``), about a tenth of the engine's time.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ __all__ = [
     "encode_profile",
     "encode_answer",
     "encode_derived",
+    "fact_text",
     "fact_key",
 ]
 
@@ -58,6 +61,12 @@ def _dump(obj: dict[str, Any]) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
+def fact_text(prop: str, value: Any) -> str:
+    """The JSON of one fact, with its id (see the table above)."""
+    ident = f"{prop}={value}" if prop[0] in "ms" else prop
+    return _dump({prop: value, "id": ident})
+
+
 #: Encoded answers kept for reuse (the same answers recur across profiles); emptied when full.
 _MEMO: dict[tuple, tuple[tuple[str, tuple[str, ...]], ...]] = {}
 _MEMO_LIMIT = 50_000
@@ -67,9 +76,9 @@ def encode_answer(name: str, value: Any) -> tuple[tuple[str, tuple[str, ...]], .
     """The facts of one answer: ``(property, JSON texts)`` pairs (a list answer has two)."""
     if isinstance(value, (tuple, list)):  # a list answer: its count and its members
         prop = member_prop(name)
-        return ((field_prop(name), (_dump({field_prop(name): len(value)}),)),
-                (prop, tuple(_dump({prop: v}) for v in value)))
-    return ((field_prop(name), (_dump({field_prop(name): value}),)),)
+        return ((field_prop(name), (fact_text(field_prop(name), len(value)),)),
+                (prop, tuple(fact_text(prop, v) for v in value)))
+    return ((field_prop(name), (fact_text(field_prop(name), value),)),)
 
 
 def encode_profile(profile: Profile, fields: FieldSet | None = None) -> dict[str, tuple[str, ...]]:
@@ -90,7 +99,7 @@ def encode_profile(profile: Profile, fields: FieldSet | None = None) -> dict[str
 
 
 def encode_derived(name: str, value: Any) -> str:
-    return _dump({derived_prop(name): value})
+    return fact_text(derived_prop(name), value)
 
 
 def fact_key(prop: str, value: object) -> str:
