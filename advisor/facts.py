@@ -39,6 +39,10 @@ __all__ = [
     "encode_answer",
     "encode_derived",
     "fact_text",
+    "fact_texts",
+    "fact_id",
+    "retract_text",
+    "answer_facts",
     "fact_key",
 ]
 
@@ -57,14 +61,54 @@ def derived_prop(fact: str) -> str:
     return f"d_{fact}"
 
 
-def _dump(obj: dict[str, Any]) -> str:
+def _dump(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+_NAMES: dict[str, str] = {}  # property or id -> its JSON string (few distinct ones recur)
+
+
+def _name(text: str) -> str:
+    found = _NAMES.get(text)
+    if found is None:
+        if len(_NAMES) >= _MEMO_LIMIT:
+            _NAMES.clear()
+        found = _NAMES[text] = _dump(text)
+    return found
+
+
+def _value(value: Any) -> str:
+    """``json.dumps(value)``, quicker for the numbers answers mostly are."""
+    kind = type(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int or (kind is float and value - value == 0):  # finite: repr is the JSON
+        return repr(value)
+    return _dump(value)
+
+
+def fact_id(prop: str, value: Any) -> str:
+    """A fact's id: unique among the facts a ruleset holds at one time."""
+    return f"{prop}={value}" if prop[0] in "ms" else prop
+
+
+def fact_texts(prop: str, value: Any) -> tuple[str, str]:
+    """The JSON asserting one fact (with its id, see the table above) and the JSON retracting it.
+
+    durable-rules finds a fact to retract by its id alone, so the second is ``{"id": ...}``.
+    """
+    ident = _name(prop) if prop[0] not in "ms" else _dump(fact_id(prop, value))
+    return "{" + _name(prop) + ":" + _value(value) + ',"id":' + ident + "}", '{"id":' + ident + "}"
 
 
 def fact_text(prop: str, value: Any) -> str:
     """The JSON of one fact, with its id (see the table above)."""
-    ident = f"{prop}={value}" if prop[0] in "ms" else prop
-    return _dump({prop: value, "id": ident})
+    return fact_texts(prop, value)[0]
+
+
+def retract_text(text: str) -> str:
+    """What retracts a fact given its JSON: its id alone."""
+    return '{"id":' + _dump(json.loads(text)["id"]) + "}"
 
 
 #: Encoded answers kept for reuse (the same answers recur across profiles); emptied when full.
@@ -72,13 +116,23 @@ _MEMO: dict[tuple, tuple[tuple[str, tuple[str, ...]], ...]] = {}
 _MEMO_LIMIT = 50_000
 
 
-def encode_answer(name: str, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The facts of one answer: ``(property, JSON texts)`` pairs (a list answer has two)."""
+def answer_facts(name: str, value: Any) -> list[tuple[str, str, str]]:
+    """The facts of one answer: ``(property, JSON asserting it, JSON retracting it)`` for each."""
     if isinstance(value, (tuple, list)):  # a list answer: its count and its members
         prop = member_prop(name)
-        return ((field_prop(name), (fact_text(field_prop(name), len(value)),)),
-                (prop, tuple(fact_text(prop, v) for v in value)))
-    return ((field_prop(name), (fact_text(field_prop(name), value),)),)
+        return [(field_prop(name), *fact_texts(field_prop(name), len(value)))] + [
+            (prop, *fact_texts(prop, v)) for v in value]
+    return [(field_prop(name), *fact_texts(field_prop(name), value))]
+
+
+def encode_answer(name: str, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The facts of one answer: ``(property, JSON texts)`` pairs (a list answer has two)."""
+    grouped: dict[str, list[str]] = {}
+    for prop, text, _ in answer_facts(name, value):
+        grouped.setdefault(prop, []).append(text)
+    if isinstance(value, (tuple, list)) and member_prop(name) not in grouped:
+        grouped[member_prop(name)] = []
+    return tuple((prop, tuple(texts)) for prop, texts in grouped.items())
 
 
 def encode_profile(profile: Profile, fields: FieldSet | None = None) -> dict[str, tuple[str, ...]]:
