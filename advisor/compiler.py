@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import Any, Iterable
 
-from .facts import START_PROP, derived_prop, fact_text, field_prop, member_prop
+from .facts import START_PROP, derived_prop, fact_text, field_prop, group_of, member_prop
 from .fields import FieldSet
 from .loader import dependency_levels
 from .model import All, Condition, Not, Rule, RuleBase, Test
@@ -243,11 +243,12 @@ def start_value(level: int, group: int) -> str:
 class _ShardBuilder:
     """One shard being packed, with the model of the alpha network it will build.
 
-    Every pattern is ``{"$and": [{"$ex": {prop: 1}}, <test>]}``: the root of the
-    network then has one child per property (plus the start nodes), and each
-    property's tests hang off its "exists" node. A fact's lookup at a node walks the
-    node's children table linearly (one run of a 512-slot table), so a root with
-    few children is what keeps asserting and retracting a fact cheap.
+    Every pattern is ``{"$and": [{"$ex": {group: 1}}, {"$ex": {prop: 1}}, <test>]}``
+    (see :data:`advisor.facts.GROUPS`): the root of the network has one child per
+    group of properties (plus the start nodes), a group's node one child per
+    property, and each property's tests hang off its "exists" node. A fact's lookup
+    at a node walks the node's children table linearly (one run of a 512-slot
+    table), so nodes with few children are what keep asserting a fact cheap.
     """
 
     index: int
@@ -261,8 +262,9 @@ class _ShardBuilder:
     action_load: dict[int, int] = field(default_factory=dict)  # level -> actions one profile can queue
     likelihood: dict[str, float] = field(default_factory=dict)  # durable rule name -> rough share of profiles
 
-    def root_children(self) -> int:
-        return len(self.nodes) + sum(1 + (n - 1) // START_GROUP for n in self.gated.values())
+    def root_children(self, props: Iterable[str] = ()) -> int:
+        groups = {group_of(prop) for prop in self.nodes} | {group_of(prop) for prop in props}
+        return len(groups) + sum(1 + (n - 1) // START_GROUP for n in self.gated.values())
 
     def fits(self, patterns: list[tuple[bool, _Pattern]], multiplicity: int, level: int, gate: bool,
              domains: dict[str, list[Any]]) -> bool:
@@ -271,11 +273,11 @@ class _ShardBuilder:
         new_nodes: dict[str, dict[tuple, None]] = {}
         beta: dict[tuple, int] = {}
         forwards: dict[tuple, int] = {}
-        new_props = 0
+        new_props = []
         for _, pattern in patterns:
             known = self.nodes.get(pattern.prop)
             if known is None and pattern.prop not in new_nodes:
-                new_props += 1
+                new_props.append(pattern.prop)
                 new_nodes[pattern.prop] = {}
             for node in pattern.nodes:
                 if node[1] != "ex" and (known is None or node not in known):
@@ -285,11 +287,14 @@ class _ShardBuilder:
             if not pattern.is_or:
                 end = pattern.nodes[0]
                 beta[end] = beta.get(end, 0) + 1
-        root = self.root_children() + new_props
+        root = self.root_children(new_props)
         if gate and self.gated.get(level, 0) % START_GROUP == 0:
             root += 1  # a new start node
         if root > ROOT_CHILDREN_CAP:
             return False
+        for group in {group_of(prop) for prop in new_props}:  # a group node's children: its properties
+            if sum(1 for prop in list(self.nodes) + new_props if group_of(prop) == group) > ROOT_CHILDREN_CAP:
+                return False
         for prop, added in new_nodes.items():
             if len(self.nodes.get(prop, ())) + len(added) > ROOT_CHILDREN_CAP:
                 return False
@@ -359,10 +364,11 @@ class _ShardBuilder:
 
 
 def _wrapped(pattern: _Pattern) -> dict[str, Any]:
-    """The pattern's test under its property's "exists" node (see :class:`_ShardBuilder`)."""
-    if pattern.nodes[0][1] == "ex":
-        return pattern.expr
-    return {"$and": [{"$ex": {pattern.prop: 1}}, pattern.expr]}
+    """The pattern's test under its group's and its property's "exists" nodes (see :class:`_ShardBuilder`)."""
+    path = [{"$ex": {group_of(pattern.prop): 1}}, {"$ex": {pattern.prop: 1}}]
+    if pattern.nodes[0][1] == "ex":  # "answered": the property's own node
+        return {"$and": path}
+    return {"$and": path + [pattern.expr]}
 
 
 def _selectivity(pattern: _Pattern, domains: dict[str, list[Any]]) -> float:
