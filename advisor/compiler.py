@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import Any, Iterable
 
-from .facts import START_PROP, derived_prop, field_prop, member_prop
+from .facts import START_PROP, derived_prop, fact_text, field_prop, group_of, member_prop
 from .fields import FieldSet
 from .loader import dependency_levels
 from .model import All, Condition, Not, Rule, RuleBase, Test
@@ -216,6 +216,7 @@ class Shard:
     props: tuple[str, ...]
     starts: tuple[tuple[int, str], ...]  # (level, JSON start facts joined by ",")
     actions: tuple[tuple[str, str], ...]  # (durable rule name, rule id)
+    levels: tuple[int, ...] = ()  # the levels it holds rules of
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,7 @@ class CompiledBase:
     derivations: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]  # rule id -> (fact, value)
     priorities: tuple[tuple[str, int], ...]
     never: tuple[str, ...] = ()  # rules whose every alternative is impossible
+    early: tuple[str, ...] = ()  # properties asserted before the others of their call (see needs_start)
 
     def shard_count(self) -> int:
         return len(self.shards)
@@ -240,99 +242,134 @@ def start_value(level: int, group: int) -> str:
 
 @dataclass
 class _ShardBuilder:
+    """One shard being packed, with the model of the alpha network it will build.
+
+    Every pattern is ``{"$and": [{"$ex": {group: 1}}, {"$ex": {prop: 1}}, <test>]}``
+    (see :data:`advisor.facts.GROUPS`): the root of the network has one child per
+    group of properties (plus the start nodes), a group's node one child per
+    property, and each property's tests hang off its "exists" node. A fact's lookup
+    at a node walks the node's children table linearly (one run of a 512-slot
+    table), so nodes with few children are what keep asserting a fact cheap.
+    """
+
     index: int
-    nodes: dict[str, dict[tuple, None]] = field(default_factory=dict)  # prop -> root children
+    nodes: dict[str, dict[tuple, None]] = field(default_factory=dict)  # prop -> tests under its "exists" node
     beta: dict[tuple, int] = field(default_factory=dict)
     forwards: dict[tuple, int] = field(default_factory=dict)
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     actions: list[tuple[str, str]] = field(default_factory=list)
     per_level: dict[int, int] = field(default_factory=dict)  # level -> alternatives
-    root_children: int = 0
+    gated: dict[int, int] = field(default_factory=dict)  # level -> alternatives with a start pattern
     action_load: dict[int, int] = field(default_factory=dict)  # level -> actions one profile can queue
+    likelihood: dict[str, float] = field(default_factory=dict)  # durable rule name -> rough share of profiles
 
-    def fits(self, patterns: list[tuple[bool, _Pattern]], multiplicity: int, level: int,
+    def root_children(self, props: Iterable[str] = ()) -> int:
+        groups = {group_of(prop) for prop in self.nodes} | {group_of(prop) for prop in props}
+        return len(groups) + sum(1 + (n - 1) // START_GROUP for n in self.gated.values())
+
+    def fits(self, patterns: list[tuple[bool, _Pattern]], multiplicity: int, level: int, gate: bool,
              domains: dict[str, list[Any]]) -> bool:
         if len(self.rules) >= VARIANT_CAP or self.action_load.get(level, 0) + multiplicity > ACTION_CAP:
             return False
         new_nodes: dict[str, dict[tuple, None]] = {}
-        beta = dict()
-        forwards = dict()
+        beta: dict[tuple, int] = {}
+        forwards: dict[tuple, int] = {}
+        new_props = []
         for _, pattern in patterns:
+            known = self.nodes.get(pattern.prop)
+            if known is None and pattern.prop not in new_nodes:
+                new_props.append(pattern.prop)
+                new_nodes[pattern.prop] = {}
             for node in pattern.nodes:
-                if node not in self.nodes.get(pattern.prop, {}):
+                if node[1] != "ex" and (known is None or node not in known):
                     new_nodes.setdefault(pattern.prop, {})[node] = None
                 if pattern.is_or:
                     forwards[node] = forwards.get(node, 0) + 1
             if not pattern.is_or:
                 end = pattern.nodes[0]
                 beta[end] = beta.get(end, 0) + 1
-        added = sum(len(v) for v in new_nodes.values())
-        if self.per_level.get(level, 0) % START_GROUP == 0:
-            added += 1  # a new start node
-        if self.root_children + added > ROOT_CHILDREN_CAP:
+        root = self.root_children(new_props)
+        if gate and self.gated.get(level, 0) % START_GROUP == 0:
+            root += 1  # a new start node
+        if root > ROOT_CHILDREN_CAP:
             return False
+        for group in {group_of(prop) for prop in new_props}:  # a group node's children: its properties
+            if sum(1 for prop in list(self.nodes) + new_props if group_of(prop) == group) > ROOT_CHILDREN_CAP:
+                return False
+        for prop, added in new_nodes.items():
+            if len(self.nodes.get(prop, ())) + len(added) > ROOT_CHILDREN_CAP:
+                return False
         if any(self.beta.get(node, 0) + n > BETA_CAP for node, n in beta.items()):
             return False
         if any(self.forwards.get(node, 0) + n > NEXT_CAP for node, n in forwards.items()):
             return False
         for prop in {p.prop for _, p in patterns}:
-            if prop not in new_nodes and not any(node[0] == prop for node in forwards):
+            if not new_nodes.get(prop) and not any(node[0] == prop for node in forwards):
                 continue  # nothing new under this property: its need was checked when it last grew
-            nodes = list(self.nodes.get(prop, {})) + list(new_nodes.get(prop, {}))
+            nodes = [(prop, "ex", 1)] + list(self.nodes.get(prop, {})) + list(new_nodes.get(prop, {}))
             fwd = {node: self.forwards.get(node, 0) + forwards.get(node, 0) for node in nodes}
             if _stack_need(nodes, fwd, domains.get(prop)) > STACK_CAP:
                 return False
         return True
 
     def add(self, name: str, rule_id: str, patterns: list[tuple[bool, _Pattern]], multiplicity: int,
-            level: int, domains: dict[str, list[Any]]) -> None:
-        group = self.per_level.get(level, 0) // START_GROUP
+            level: int, gate: bool, domains: dict[str, list[Any]]) -> None:
         self.per_level[level] = self.per_level.get(level, 0) + 1
-        start_id = start_value(level, group)
-        start = (START_PROP, "eq", start_id)
-        self.nodes.setdefault(START_PROP, {})
-        if start not in self.nodes[START_PROP]:
-            self.nodes[START_PROP][start] = None
-            self.root_children += 1
-        self.beta[start] = self.beta.get(start, 0) + 1
+        start_pattern = None
+        if gate:
+            group = self.gated.get(level, 0) // START_GROUP
+            self.gated[level] = self.gated.get(level, 0) + 1
+            start_id = start_value(level, group)
+            start = (START_PROP, "eq", start_id)
+            self.beta[start] = self.beta.get(start, 0) + 1
+            start_pattern = {"s": {START_PROP: start_id}}
         # Positive tests first, the most selective first so that fewer partial matches are
-        # built (durable joins the patterns of a rule in order), then the start fact, then
-        # the negations. Facts are asserted before the start fact, so joins only grow for
-        # facts that match (the Rete way); when the start fact arrives, the negations see
-        # every fact of the profile.
+        # built (durable joins the patterns of a rule in order), then the start fact if the
+        # rule has one, then the negations. See compile_rules for which rules need a start.
         positives = sorted((p for p in patterns if p[0]), key=lambda p: _selectivity(p[1], domains))
         negatives = [p for p in patterns if not p[0]]
         body: list[dict[str, Any]] = []
         for index, (positive, pattern) in enumerate(positives + negatives):
-            if index == len(positives):
-                body.append({"s": {START_PROP: start_id}})
+            if index == len(positives) and start_pattern is not None:
+                body.append(start_pattern)
             alias = f"c{index}" if positive else f"c{index}$not"
-            body.append({alias: pattern.expr})
+            body.append({alias: _wrapped(pattern)})
+            bucket = self.nodes.setdefault(pattern.prop, {})
             for node in pattern.nodes:
-                bucket = self.nodes.setdefault(pattern.prop, {})
-                if node not in bucket:
+                if node[1] != "ex":
                     bucket[node] = None
-                    self.root_children += 1
                 if pattern.is_or:
                     self.forwards[node] = self.forwards.get(node, 0) + 1
             if not pattern.is_or:
                 self.beta[pattern.nodes[0]] = self.beta.get(pattern.nodes[0], 0) + 1
-        if not negatives:
-            body.append({"s": {START_PROP: start_id}})
+        if not negatives and start_pattern is not None:
+            body.append(start_pattern)
         # "dist": 0 lets one fact satisfy two patterns of a rule (a range is two tests on one answer)
         self.rules[name] = {"dist": 0, "all": body}
+        self.likelihood[name] = _likelihood(patterns, domains)
         self.actions.append((name, rule_id))
         self.action_load[level] = self.action_load.get(level, 0) + multiplicity
 
     def build(self, name: str) -> Shard:
         starts = []
-        for level in sorted(self.per_level):
-            groups = 1 + (self.per_level[level] - 1) // START_GROUP
-            starts.append((level, ",".join(json.dumps({START_PROP: start_value(level, g)}, separators=(",", ":"))
-                                           for g in range(groups))))
-        props = tuple(sorted(p for p in self.nodes if p != START_PROP))
-        definition = json.dumps(self.rules, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-        return Shard(name, definition, props, tuple(starts), tuple(self.actions))
+        for level in sorted(self.gated):
+            groups = 1 + (self.gated[level] - 1) // START_GROUP
+            starts.append((level, ",".join(fact_text(START_PROP, start_value(level, g)) for g in range(groups))))
+        props = tuple(sorted(self.nodes))
+        # durable hands out queued actions by scanning its rules in this order from the first,
+        # once per action: the rules most likely to fire go first (stable for equal estimates)
+        order = sorted(self.rules, key=lambda rule: -self.likelihood[rule])
+        definition = json.dumps({rule: self.rules[rule] for rule in order}, ensure_ascii=False,
+                                separators=(",", ":"), sort_keys=False)
+        return Shard(name, definition, props, tuple(starts), tuple(self.actions), tuple(sorted(self.per_level)))
+
+
+def _wrapped(pattern: _Pattern) -> dict[str, Any]:
+    """The pattern's test under its group's and its property's "exists" nodes (see :class:`_ShardBuilder`)."""
+    path = [{"$ex": {group_of(pattern.prop): 1}}, {"$ex": {pattern.prop: 1}}]
+    if pattern.nodes[0][1] == "ex":  # "answered": the property's own node
+        return {"$and": path}
+    return {"$and": path + [pattern.expr]}
 
 
 def _selectivity(pattern: _Pattern, domains: dict[str, list[Any]]) -> float:
@@ -346,6 +383,15 @@ def _selectivity(pattern: _Pattern, domains: dict[str, list[Any]]) -> float:
         share = min(1.0, len(pattern.nodes) / size)
         if pattern.prop.startswith("d_") and size == 1:
             share = 0.5  # a derived fact that is either true or absent
+    return share
+
+
+def _likelihood(patterns: list[tuple[bool, _Pattern]], domains: dict[str, list[Any]]) -> float:
+    """A rough share of profiles an alternative fires for (its tests taken as independent)."""
+    share = 1.0
+    for positive, pattern in patterns:
+        one = _selectivity(pattern, domains)
+        share *= one if positive else 1.0 - one
     return share
 
 
@@ -387,15 +433,19 @@ def compile_rules(base: RuleBase, fields: FieldSet, *, prefix: str = "kb") -> Co
     rules = list(base.rules)
     levels = dependency_levels(rules)
     domains = _domains(rules, fields)
+    # the level after which each derived fact is settled (its last deriver has run)
+    settled: dict[str, int] = {}
+    for rule in rules:
+        for fact in rule.facts_derived():
+            settled[fact] = max(settled.get(fact, 0), levels[rule.id])
     # Rules that test the same derived fact go together, so that each shard needs few of
     # the derived facts' alpha nodes (with many derived facts, the root's children are what
     # fills a shard); the order of placement does not change what fires.
     ordered = sorted(range(len(rules)), key=lambda i: (min(rules[i].facts_used(), default=""), levels[rules[i].id], i))
-    builders: list[_ShardBuilder] = [_ShardBuilder(0)]
+    alternatives: list[tuple[int, int, list[tuple[bool, _Pattern]]]] = []  # (rule index, alternative, patterns)
     never = []
     for rule_index in ordered:
         rule = rules[rule_index]
-        level = levels[rule.id]
         any_alternative = False
         for alt_index, alternative in enumerate(dnf(rule.when)):
             patterns = []
@@ -408,22 +458,28 @@ def compile_rules(base: RuleBase, fields: FieldSet, *, prefix: str = "kb") -> Co
                 pos, pattern = translated
                 if pattern is not None:
                     patterns.append((pos, pattern))
-            if not possible:
-                continue
-            any_alternative = True
-            multiplicity = 1
-            for pos, pattern in patterns:
-                if pos:
-                    multiplicity *= pattern.multiplicity
-            builder = _place(builders, patterns, multiplicity, level, domains)
-            if builder is None:
-                builder = _ShardBuilder(len(builders))
-                builders.append(builder)
-                if not builder.fits(patterns, multiplicity, level, domains):
-                    raise ValueError(f"rule {rule.id!r} alone exceeds the engine's limits")
-            builder.add(f"r{rule_index}_{alt_index}", rule.id, patterns, multiplicity, level, domains)
+            if possible:
+                any_alternative = True
+                alternatives.append((rule_index, alt_index, patterns))
         if not any_alternative:
             never.append(rule.id)
+    early = _early_props([patterns for _, _, patterns in alternatives], settled)
+    builders: list[_ShardBuilder] = [_ShardBuilder(0)]
+    for rule_index, alt_index, patterns in alternatives:
+        rule = rules[rule_index]
+        level = levels[rule.id]
+        multiplicity = 1
+        for pos, pattern in patterns:
+            if pos:
+                multiplicity *= pattern.multiplicity
+        gate = needs_start(patterns, settled, early)
+        builder = _place(builders, patterns, multiplicity, level, gate, domains)
+        if builder is None:
+            builder = _ShardBuilder(len(builders))
+            builders.append(builder)
+            if not builder.fits(patterns, multiplicity, level, gate, domains):
+                raise ValueError(f"rule {rule.id!r} alone exceeds the engine's limits")
+        builder.add(f"r{rule_index}_{alt_index}", rule.id, patterns, multiplicity, level, gate, domains)
     shards = tuple(builder.build(f"{prefix}_s{number}")
                    for number, builder in enumerate(b for b in builders if b.rules))
     derivations = tuple(
@@ -437,18 +493,87 @@ def compile_rules(base: RuleBase, fields: FieldSet, *, prefix: str = "kb") -> Co
         derivations=derivations,
         priorities=tuple(sorted((r.id, r.priority) for r in rules)),
         never=tuple(sorted(never)),
+        early=tuple(sorted(early)),
     )
 
 
+def _call(prop: str, settled: dict[str, int]) -> int:
+    """The engine call that asserts a fact of ``prop``: 0 for answers, the level after its settling
+    for a derived fact."""
+    return settled[prop[2:]] + 1 if prop.startswith("d_") else 0
+
+
+def needs_start(patterns: list[tuple[bool, _Pattern]], settled: dict[str, int],
+                early: frozenset[str] | set[str] = frozenset()) -> bool:
+    """Whether an alternative needs its level's start fact before it may complete.
+
+    The engine asserts a profile's answers in its first call and a derived fact in
+    the call for the level after the one that settles it; within a call, facts on
+    the ``early`` properties go first. A negation is only reliable in durable when
+    the negated fact is already there as the rest of the rule arrives (a fact
+    arriving after the rule completed does not withdraw the queued action:
+    ``deleteDownstreamFrames`` reads a frame's messages by slot, not through its
+    index, and misses them). So an alternative completes by itself when it has no
+    negation, or when its last positive facts arrive after every fact it negates:
+    each negated fact comes in an earlier call than its latest positive ones, or in
+    the same call on an early property while some of those positives are not.
+    Every other alternative (and one with no positive pattern, which nothing else
+    would trigger) waits for the start fact of its level, asserted after every fact
+    it tests.
+    """
+    positives = [p.prop for pos, p in patterns if pos]
+    if not positives:
+        return True
+    negated = [p.prop for pos, p in patterns if not pos]
+    if not negated:
+        return False
+    last = max(_call(prop, settled) for prop in positives)
+    same = [prop for prop in negated if _call(prop, settled) >= last]
+    if not same:
+        return False
+    if any(_call(prop, settled) > last or prop not in early for prop in same):
+        return True
+    return all(prop in early for prop in positives if _call(prop, settled) == last)
+
+
+def _early_props(alternatives: list[list[tuple[bool, _Pattern]]], settled: dict[str, int]) -> set[str]:
+    """The properties whose facts go first in their call: those negated by alternatives that can
+    then do without a start fact (see :func:`needs_start`).
+
+    An alternative whose negated facts come in the same call as its last positive
+    ones can complete by itself when one of those positives is asserted after all of
+    the negated ones. Starting from every such alternative, those whose positives in
+    that call are all negated by the others are left to the start fact, until none is.
+    """
+    candidates = []
+    for patterns in alternatives:
+        positives = [p.prop for pos, p in patterns if pos]
+        negated = [p.prop for pos, p in patterns if not pos]
+        if not positives or not negated:
+            continue
+        last = max(_call(prop, settled) for prop in positives)
+        if any(_call(prop, settled) > last for prop in negated):
+            continue
+        same = {prop for prop in negated if _call(prop, settled) == last}
+        if same:
+            candidates.append(({prop for prop in positives if _call(prop, settled) == last}, same))
+    while True:
+        early = set().union(*(negated for _, negated in candidates))
+        kept = [(positives, negated) for positives, negated in candidates if not positives <= early]
+        if len(kept) == len(candidates):
+            return early
+        candidates = kept
+
+
 def _place(builders: list[_ShardBuilder], patterns: list[tuple[bool, _Pattern]], multiplicity: int, level: int,
-           domains: dict[str, list[Any]]) -> _ShardBuilder | None:
+           gate: bool, domains: dict[str, list[Any]]) -> _ShardBuilder | None:
     """The open shard to add an alternative to: the newest one if it fits, else the first that fits.
 
     Every shard stays open, so a later rule can fill the room an earlier one left.
     """
-    if builders[-1].fits(patterns, multiplicity, level, domains):
+    if builders[-1].fits(patterns, multiplicity, level, gate, domains):
         return builders[-1]
     for builder in builders[:-1]:
-        if builder.fits(patterns, multiplicity, level, domains):
+        if builder.fits(patterns, multiplicity, level, gate, domains):
             return builder
     return None

@@ -6,21 +6,27 @@ It drives the C extension ``durable_rules_engine`` (shipped in the
 time per fired rule and starts timer threads that call into the engine
 concurrently (see ``shared/notes/durable-rules.md``).
 
-Per profile, level by level, for each ruleset (shard) holding rules of that level:
+Per profile, level by level, for each ruleset (shard) with something to assert
+at that level, one ``assert_facts`` call, then every queued action is taken:
 
-1. assert, in one call, the shard's relevant facts (on the shard's first call of
-   the profile: the profile's facts; later: derived facts settled since) and
-   then the level's start facts, so every join and negation of the level's rules
-   is evaluated with all facts present;
-2. take every queued action; each names the durable rule, hence the rule and
-   the facts that satisfied it (the provenance the graph is built from);
+1. level 0: the profile's facts (the answers the shard tests), then the level's
+   start facts; a later level: the derived facts settled at the level before,
+   then that level's start facts. Most rules have no start pattern and complete
+   as soon as their facts are there; a rule with a negation that could see its
+   negated fact arrive later (see :func:`advisor.compiler.needs_start`) or with
+   no positive pattern waits for its level's start fact, asserted after every
+   fact it tests;
+2. each queued action names the durable rule, hence the rule and the facts that
+   satisfied it (the provenance the graph is built from);
 3. once every rule deriving a fact has run (after the last level holding one),
-   settle its value: the highest-priority rule's value wins, ties go to the
-   rule id that sorts first; the fact goes to the shards that test it.
+   its value is settled: the highest-priority rule's value wins, ties go to the
+   rule id that sorts first; the fact goes to the shards that test it, in the
+   next level's call.
 
-At the end each shard's facts are retracted, start facts first (no rule can
-then complete, so no negation can fire on the way out). The state is empty
-again.
+State contract: between profiles every shard's state is empty (no fact, no
+queued action). At the end of each profile the shard's facts are retracted in
+one call, start facts first (no gated rule can complete on the way out), then
+the derived facts and the answers. :meth:`Engine.is_clean` checks it.
 
 States are never deleted: ``deleteStateNode`` frees pointers that
 ``createStateNode`` leaves unset when no rule fired in the state (a crash seen
@@ -41,7 +47,7 @@ from typing import Any, Iterable
 
 from .compiler import CompiledBase
 from .errors import InternalError
-from .facts import derived_prop, encode_answer, encode_derived
+from .facts import answer_facts, derived_prop, fact_texts, retract_text
 from .model import Firing, Match
 
 __all__ = ["Engine", "Inference", "Derivation"]
@@ -89,53 +95,72 @@ class Engine:
         self._dre = dre
         self._error = getattr(dre, "error", Exception)
         self.compiled = compiled
-        self._priority = dict(compiled.priorities)
-        self._derives = dict(compiled.derivations)
         self._rule_level = dict(compiled.rule_levels)
         self._order = {rule_id: index for index, (rule_id, _) in
                        enumerate(sorted(compiled.rule_levels, key=lambda item: (item[1], item[0])))}
-        # per shard: (handle, fact properties, durable rule name -> rule id, shard name)
-        self._shards: list[tuple[int, frozenset[str], dict[str, str], str]] = []
-        # per level: (shard index, that level's start facts)
-        self._schedule: list[list[tuple[int, str]]] = [[] for _ in range(compiled.level_count)]
-        # per level: derived facts whose every deriver has run by the end of that level
-        self._settled: list[list[str]] = [[] for _ in range(compiled.level_count)]
-        last: dict[str, int] = {}
+        # per shard: (handle, fact properties, shard name)
+        self._shards: list[tuple[int, frozenset[str], str]] = []
+        self._rule_of: dict[str, str] = {}  # durable rule name -> rule id (names are unique across shards)
+        # per level: shard index -> that level's start facts (JSON to assert, JSON to retract)
+        self._starts: list[dict[int, tuple[str, str]]] = [{} for _ in range(compiled.level_count)]
+        # the level after which each derived fact is settled (its last deriver has run)
+        self._settle: dict[str, int] = {}
         for rule_id, pairs in compiled.derivations:
             for fact, _ in pairs:
-                last[fact] = max(last.get(fact, 0), self._rule_level[rule_id])
-        for fact in sorted(last):
-            self._settled[last[fact]].append(fact)
+                self._settle[fact] = max(self._settle.get(fact, 0), self._rule_level[rule_id])
         # derived property -> shards testing it
-        self._testers: dict[str, list[int]] = {}
-        # action message -> (rule id, its Match, the Firing when it is the rule's only match)
-        self._memo: dict[str, tuple[str, Match, Firing]] = {}
-        self._single: dict[tuple, Derivation] = {}  # (fact, rule id, type, value) -> Derivation
+        self._testers: dict[str, tuple[int, ...]] = {}
+        # action message -> (rule id, its Match, the Firing when it is the rule's only match, sort key)
+        self._memo: dict[str, tuple[str, Match, Firing, tuple]] = {}
         self._texts: dict[tuple, tuple[str, str]] = {}
-        self._answers: dict[tuple, tuple[tuple[int, tuple[str, ...]], ...]] = {}  # answer -> facts per shard
+        # answer -> per shard testing it: (shard index, its facts' JSON, the JSON retracting them)
+        self._answers: dict[tuple, tuple[tuple[int, str, str], ...]] = {}
+        self._offsets: dict[int, int] = {}  # shard handle -> offset of its state
+        self._early = frozenset(compiled.early)
+        self._early_facts = frozenset(prop[2:] for prop in compiled.early if prop.startswith("d_"))
         self._closed = False
         tag = next(_names)
+        testers: dict[str, list[int]] = {}
         try:
             for index, shard in enumerate(compiled.shards):
                 handle = dre.create_ruleset(f"{shard.name}_{tag}", shard.definition)
-                self._shards.append((handle, frozenset(shard.props), dict(shard.actions), shard.name))
+                self._shards.append((handle, frozenset(shard.props), shard.name))
+                self._rule_of.update(shard.actions)
                 for level, starts in shard.starts:
-                    self._schedule[level].append((index, starts))
+                    removal = ",".join(retract_text(json.dumps(fact)) for fact in json.loads("[" + starts + "]"))
+                    self._starts[level][index] = (starts, removal)
                 for prop in shard.props:
                     if prop.startswith("d_"):
-                        self._testers.setdefault(prop, []).append(index)
+                        testers.setdefault(prop, []).append(index)
         except self._error as exc:  # a shard the model let through but the engine refused
             self.close()
             raise InternalError(f"durable-rules refused a compiled ruleset ({exc}); the sharding model missed a limit",
                                 code="E500") from exc
+        self._testers = {prop: tuple(found) for prop, found in testers.items()}
+        # deriving rule -> what each of its derived facts needs once it fires: (fact, claim,
+        # the Derivation when this rule is the only claimant, that value's JSON facts, testers)
+        self._claims: dict[str, tuple[tuple[str, tuple[int, str, Any], Derivation, tuple[str, str],
+                                            tuple[int, ...]], ...]] = {}
+        priority = dict(compiled.priorities)
+        for rule_id, pairs in compiled.derivations:
+            self._claims[rule_id] = tuple(
+                (fact, (priority[rule_id], rule_id, value), Derivation(fact, value, rule_id, (rule_id,)),
+                 self._derived_text(fact, value), self._testers.get(derived_prop(fact), ()))
+                for fact, value in pairs)
 
     # ------------------------------------------------------------------ running
 
     def infer(self, facts: dict[str, list[str]]) -> Inference:
         """Run every level over the profile's encoded facts (see :func:`advisor.facts.encode_profile`)."""
-        initial = [[text for prop, texts in facts.items() if prop in props for text in texts]
-                   for _, props, _, _ in self._shards]
-        return self._run(initial)
+        initial: list[list[str]] = []
+        removal: list[list[str]] = []
+        early = self._early
+        for _, props, _ in self._shards:
+            first = [text for prop, group in facts.items() if prop in props and prop in early for text in group]
+            then = [text for prop, group in facts.items() if prop in props and prop not in early for text in group]
+            initial.append([",".join(part) for part in (first, then) if part])
+            removal.append([",".join(retract_text(text) for text in part) for part in (then, first) if part])
+        return self._run(initial, removal)
 
     def infer_answers(self, answers: Iterable[tuple[str, Any]]) -> Inference:
         """Run every level over a profile's answers (``Profile.answers``: field, value; lists as tuples).
@@ -143,7 +168,11 @@ class Engine:
         The same as ``infer(encode_profile(profile))``, with each answer's facts
         for each shard looked up once per distinct answer rather than encoded anew.
         """
-        initial: list[list[str]] = [[] for _ in self._shards]
+        count = len(self._shards)
+        initial: list[list[str]] = [[] for _ in range(count)]  # early facts, then the others
+        late: list[list[str]] = [[] for _ in range(count)]
+        removal: list[list[str]] = [[] for _ in range(count)]  # the others, then early facts
+        removal_early: list[list[str]] = [[] for _ in range(count)]
         memo = self._answers
         if len(memo) > MEMO_LIMIT:
             memo.clear()
@@ -154,21 +183,35 @@ class Engine:
             per_shard = memo.get(key)
             if per_shard is None:
                 per_shard = memo[key] = self._shard_facts(name, value)
-            for index, texts in per_shard:
-                initial[index].extend(texts)
-        return self._run(initial)
+            for index, texts, ids, first in per_shard:
+                if first:
+                    initial[index].append(texts)
+                    removal_early[index].append(ids)
+                else:
+                    late[index].append(texts)
+                    removal[index].append(ids)
+        for index in range(count):
+            if late[index]:
+                initial[index] += late[index]
+            if removal_early[index]:
+                removal[index] += removal_early[index]
+        return self._run(initial, removal)
 
-    def _shard_facts(self, name: str, value: Any) -> tuple[tuple[int, tuple[str, ...]], ...]:
-        encoded = encode_answer(name, value)
+    def _shard_facts(self, name: str, value: Any) -> tuple[tuple[int, str, str, bool], ...]:
+        """One answer's facts for each shard testing them: comma-joined JSON to assert and to
+        retract, and whether they are asserted early (see :func:`advisor.compiler.needs_start`)."""
+        encoded = answer_facts(name, value)
         out = []
-        for index, (_, props, _, _) in enumerate(self._shards):
-            texts = tuple(text for prop, group in encoded if prop in props for text in group)
-            if texts:
-                out.append((index, texts))
+        for index, (_, props, _) in enumerate(self._shards):
+            for first in (True, False):
+                mine = [(text, ids) for prop, text, ids in encoded if prop in props and (prop in self._early) == first]
+                if mine:
+                    out.append((index, ",".join([text for text, _ in mine]), ",".join([ids for _, ids in mine]), first))
         return tuple(out)
 
-    def _run(self, initial: list[list[str]]) -> Inference:
-        """Every level over the profile's facts, given per shard."""
+    def _run(self, initial: list[list[str]], removal: list[list[str]]) -> Inference:
+        """Every level over the profile's facts, given per shard as comma-joined JSON parts
+        (and the parts that retract them)."""
         if self._closed:
             raise InternalError("engine is closed", code="E500")
         dre = self._dre
@@ -176,77 +219,99 @@ class Engine:
         memo = self._memo
         if len(memo) > MEMO_LIMIT:
             memo.clear()
-        found: dict[str, list[tuple[str, Match, Firing]]] = {}  # rule id -> its matches, as reported
-        claims: dict[str, list[tuple[int, str, Any]]] = {}
+        found: dict[str, list[tuple[str, Match, Firing, tuple]]] = {}  # rule id -> its matches, as reported
+        claims: dict[str, list[tuple]] = {}  # derived fact -> the claims of the rules that fired
+        waiting: dict[int, list[str]] = {}  # level -> claimed facts settled after it
         derived: dict[str, Derivation] = {}
-        sent: dict[int, list[str]] = {}  # shard -> facts asserted this profile
-        started: dict[int, list[str]] = {}  # shard -> start facts asserted this profile
-        pending: dict[int, list[str]] = {}  # shard -> derived facts not yet asserted
-        derives, priority = self._derives, self._priority
+        sent: dict[int, list[str]] = {}  # shard -> what retracts the derived facts asserted this profile
+        started: dict[int, list[str]] = {}  # shard -> what retracts the start facts asserted
+        pending: dict[int, list[tuple[str, str]]] = {}  # shard -> derived facts not yet asserted
+        rule_claims, settle = self._claims, self._settle
         assert_facts, start_action = dre.assert_facts, dre.start_action_for_state
         complete, retract = dre.complete_and_start_action, dre.retract_facts
         try:
-            for level, entries in enumerate(self._schedule):
-                fired_here: list[str] = []
-                for index, starts in entries:
-                    handle, props, actions, _ = shards[index]
-                    parts = sent.get(index)
-                    if parts is None:
-                        parts = sent[index] = initial[index]
-                        new = pending.pop(index, None)
-                        if new:
-                            parts.extend(new)
-                        started[index] = [starts]
-                        _, offset = assert_facts(handle, "[" + ",".join(parts + [starts]) + "]")
+            for level, starts_here in enumerate(self._starts):
+                if level == 0:
+                    visits: Iterable[int] = range(len(shards))
+                elif pending:
+                    visits = sorted(pending.keys() | starts_here.keys()) if starts_here else sorted(pending)
+                else:
+                    visits = starts_here
+                got = []
+                for index in visits:
+                    if level == 0:
+                        batch = initial[index]
+                        if batch:
+                            sent[index] = []
                     else:
-                        started[index].append(starts)
                         new = pending.pop(index, None)
                         if new:
-                            parts.extend(new)
-                            new.append(starts)
-                            _, offset = assert_facts(handle, "[" + ",".join(new) + "]")
+                            batch = [text for text, _ in new]
+                            if index in sent:
+                                sent[index].extend([ids for _, ids in new])
+                            else:
+                                sent[index] = [ids for _, ids in new]
                         else:
-                            _, offset = assert_facts(handle, "[" + starts + "]")
+                            batch = None
+                    starts = starts_here.get(index)
+                    if starts is not None:
+                        batch = batch + [starts[0]] if batch else [starts[0]]
+                        if index in started:
+                            started[index].append(starts[1])
+                        else:
+                            started[index] = [starts[1]]
+                    elif not batch:
+                        continue
+                    handle = shards[index][0]
+                    offset = assert_facts(handle, "[" + ",".join(batch) + "]")[1]
+                    self._offsets[handle] = offset
                     result = start_action(handle, offset)
-                    message = result[1] if result else None
+                    if result is None:
+                        continue
+                    message = result[1]
                     while message:
-                        entry = memo.get(message)
-                        if entry is None:
-                            entry = memo[message] = self._parse(message, actions)
-                        rule_id = entry[0]
-                        matches = found.get(rule_id)
-                        if matches is None:
-                            found[rule_id] = [entry]
-                            fired_here.append(rule_id)
-                        else:
-                            matches.append(entry)
+                        try:
+                            got.append(memo[message])
+                        except KeyError:
+                            entry = memo[message] = self._parse(message)
+                            got.append(entry)
                         message = complete(handle, offset)
-                for rule_id in fired_here:
-                    pairs = derives.get(rule_id)
-                    if pairs:
-                        for fact, value in pairs:
-                            claim = (priority[rule_id], rule_id, value)
+                for entry in got:
+                    rule_id = entry[0]
+                    matches = found.get(rule_id)
+                    if matches is not None:
+                        matches.append(entry)
+                        continue
+                    found[rule_id] = [entry]
+                    mine = rule_claims.get(rule_id)
+                    if mine is not None:
+                        for claim in mine:
+                            fact = claim[0]
                             if fact in claims:
                                 claims[fact].append(claim)
                             else:
                                 claims[fact] = [claim]
-                if not claims:
+                                after = settle[fact]
+                                if after in waiting:
+                                    waiting[after].append(fact)
+                                else:
+                                    waiting[after] = [fact]
+                ready = waiting.pop(level, None)
+                if ready is None:
                     continue
-                for fact in self._settled[level]:
-                    entries_for = claims.get(fact)
-                    if entries_for is None:
-                        continue
-                    if len(entries_for) == 1:
-                        _, winner, value = entries_for[0]
-                        key = (fact, winner, type(value), value)
-                        resolution = self._single.get(key)
-                        if resolution is None:
-                            resolution = self._single[key] = _resolve(fact, entries_for)
-                        derived[fact] = resolution
+                if len(ready) > 1 and self._early_facts:
+                    early_facts = self._early_facts
+                    ready.sort(key=lambda fact: fact not in early_facts)  # early facts first within their call
+                for fact in ready:
+                    candidates = claims[fact]
+                    if len(candidates) == 1:
+                        _, _, resolution, text, testers = candidates[0]
                     else:
-                        resolution = derived[fact] = _resolve(fact, entries_for)
-                    prop, text = self._derived_text(fact, resolution.value)
-                    for index in self._testers.get(prop, ()):
+                        resolution = _resolve(fact, [claim[1] for claim in candidates])
+                        text = self._derived_text(fact, resolution.value)  # (assert, retract)
+                        testers = self._testers.get(derived_prop(fact), ())
+                    derived[fact] = resolution
+                    for index in testers:
                         if index in pending:
                             pending[index].append(text)
                         else:
@@ -254,37 +319,52 @@ class Engine:
         except self._error as exc:
             raise InternalError(f"durable-rules failed: {exc}", code="E500") from exc
         finally:
-            for index, parts in sent.items():
-                retract(shards[index][0], "[" + ",".join(started[index] + parts) + "]")
-        order = self._order
-        level_of = self._rule_level
+            # start facts first: no gated rule can complete on the way out; then the rest
+            # in the reverse order of their assertion, so no negated fact goes before the
+            # facts of the rule it blocks (which would queue an action, dropped again later)
+            for index in sent.keys() | started.keys():
+                parts = started.get(index, []) + sent.get(index, [])[::-1] + removal[index]
+                retract(shards[index][0], "[" + ",".join(parts) + "]")
         firings = []
-        for rule_id in sorted(found, key=order.__getitem__):
-            entries_found = found[rule_id]
-            if len(entries_found) == 1:
-                firings.append(entries_found[0][2])
-            else:
-                firings.append(Firing(rule_id, level_of[rule_id], _distinct([e[1] for e in entries_found])))
-        return Inference(tuple(firings), tuple(derived[name] for name in sorted(derived)))
+        if found:
+            order = self._order
+            for rule_id in sorted(found, key=order.__getitem__) if len(found) > 1 else found:
+                entries = found[rule_id]
+                if len(entries) == 1:
+                    firings.append(entries[0][2])
+                else:
+                    firings.append(Firing(rule_id, self._rule_level[rule_id], _distinct(entries)))
+        return Inference(tuple(firings), tuple([derived[name] for name in sorted(derived)]) if derived else ())
 
-    def _parse(self, message: str, actions: dict[str, str]) -> tuple[str, Match, Firing]:
+    def _parse(self, message: str) -> tuple[str, Match, Firing, tuple]:
         """What one action message says: ``{"<durable rule name>":{<alias>:<fact>,...}}``."""
-        rule_id = actions[message[2:message.index('"', 2)]]
+        rule_id = self._rule_of[message[2:message.index('"', 2)]]
         match = _match(message)
-        return rule_id, match, Firing(rule_id, self._rule_level[rule_id], (match,))
+        return (rule_id, match, Firing(rule_id, self._rule_level[rule_id], (match,)),
+                tuple([(key, repr(value)) for key, value in match.facts]))
 
     def _derived_text(self, fact: str, value: Any) -> tuple[str, str]:
-        """The property and JSON fact of a derived value (memoised: the same few recur)."""
+        """The JSON asserting a derived value, and the JSON retracting it (memoised: the same few recur)."""
         key = (fact, type(value), value)
-        found = self._texts.get(key)
-        if found is None:
-            found = self._texts[key] = (derived_prop(fact), encode_derived(fact, value))
-        return found
+        texts = self._texts.get(key)
+        if texts is None:
+            texts = self._texts[key] = fact_texts(derived_prop(fact), value)
+        return texts
 
     def is_clean(self) -> bool:
-        """True when no shard's state holds a fact (checked by the tests after each profile)."""
+        """True when no shard's state holds a fact or a queued action (checked by the tests)."""
         for handle, *_ in self._shards:
-            if json.loads(self._dre.get_facts(handle, _SID)):
+            try:
+                facts = json.loads(self._dre.get_facts(handle, _SID))
+            except self._error as exc:
+                if "error code: 309" in str(exc):  # no state yet: nothing was ever asserted
+                    continue
+                raise
+            if facts:
+                return False
+            offset = self._offsets.get(handle)
+            if offset is not None and self._dre.start_action_for_state(handle, offset) is not None:
+                self._dre.abandon_action(handle, offset)
                 return False
         return True
 
@@ -340,14 +420,19 @@ def _match(message: str) -> Match:
     return Match(tuple(facts))
 
 
-def _distinct(matches: list[Match]) -> tuple[Match, ...]:
-    """One :class:`Match` per distinct set of facts, in a stable order."""
-    if len(matches) == 1:
-        return (matches[0],)
-    out = list(dict.fromkeys(matches))
-    if len(out) > 1:
-        out.sort(key=lambda m: tuple((k, repr(v)) for k, v in m.facts))
+def _distinct(entries: list[tuple[str, Match, Firing, tuple]]) -> tuple[Match, ...]:
+    """One :class:`Match` per distinct set of facts, ordered by the facts' keys and values' reprs."""
+    out: list[Match] = []
+    last = None
+    for entry in sorted(entries, key=_sort_key):
+        if entry[3] != last:  # equal keys mean equal facts (a repr tells the types apart)
+            out.append(entry[1])
+            last = entry[3]
     return tuple(out)
+
+
+def _sort_key(entry: tuple[str, Match, Firing, tuple]) -> tuple:
+    return entry[3]
 
 
 def _first(pair: tuple[str, Any]) -> str:
