@@ -150,7 +150,8 @@ def render_comparison(comparison: Any, *, width: int = 88, name: str = "") -> st
         out.append(f"{title.upper()} ({len(found)} changed)")
         for d in found:
             state = {"added": f"now: {d.after}", "removed": f"was: {d.before}",
-                     "changed": f"{d.before} -> {d.after}"}[d.change]
+                     "changed": f"{d.before} -> {d.after}" if d.before != d.after
+                     else f"still {d.after}, now for other reasons"}[d.change]
             out += _wrap(f"{_SIGN[d.change]} {d.title} ({d.item}; {state})", width, "  ", "      ")
             for reason in d.reasons:
                 out += _wrap(reason, width, "      because ", " " * 14)
