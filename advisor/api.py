@@ -6,6 +6,7 @@ process (building it registers the rulesets with the C engine) and reused.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, Mapping
 
 from .engine import Engine, Inference
@@ -14,15 +15,23 @@ from .profile import Profile, validate_answers
 
 __all__ = ["load_knowledge_base", "engine_for", "infer", "advise", "as_profile"]
 
-_ENGINES: dict[int, tuple[KnowledgeBase, Engine]] = {}
+_ENGINES: dict[int, tuple[weakref.ref, Engine]] = {}  # id(kb) -> (the kb, held weakly; its engine)
+
+
+def _release(key: int) -> None:
+    """A knowledge base was freed: its engine's rulesets leave the C engine too."""
+    entry = _ENGINES.pop(key, None)
+    if entry is not None:
+        entry[1].close()
 
 
 def engine_for(kb: KnowledgeBase) -> Engine:
-    """The process's engine for ``kb`` (created on first use)."""
+    """The process's engine for ``kb`` (created on first use, released with ``kb``)."""
     entry = _ENGINES.get(id(kb))
-    if entry is None or entry[0] is not kb:
+    if entry is None or entry[0]() is not kb:
         engine = Engine(kb.compiled)
-        _ENGINES[id(kb)] = (kb, engine)
+        _ENGINES[id(kb)] = (weakref.ref(kb), engine)
+        weakref.finalize(kb, _release, id(kb))
         return engine
     return entry[1]
 

@@ -204,6 +204,23 @@ def test_engine_state_is_empty_after_each_profile(make_kb):
         assert engine.is_clean()
 
 
+def test_an_engine_leaves_with_its_knowledge_base(make_kb):
+    """engine_for keeps no knowledge base alive: when one is freed, its engine is closed."""
+    import gc
+
+    from advisor import api
+
+    kb = make_kb(CHAIN)
+    engine = engine_for(kb)
+    assert engine_for(kb) is engine
+    infer(kb, {"price_level": "high"})
+    before = len(api._ENGINES)
+    del kb
+    gc.collect()
+    assert len(api._ENGINES) == before - 1
+    assert engine._closed
+
+
 def test_shipped_base_agrees_with_the_reference_evaluator(kb):
     import random
 
