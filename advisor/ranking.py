@@ -45,11 +45,14 @@ def _support(supports: list[Support]) -> int:
 
 
 def recommendation_key(item: str, supports: list[Support]) -> tuple:
-    return (-STRENGTHS[strength_of(supports)], -_priority(supports), -_support(supports), item)
+    # -STRENGTHS[strength_of(supports)], without finding the strength's name first
+    strength = max([STRENGTHS[s.conclusion.strength or "moderate"] for s in supports])
+    return (-strength, -_priority(supports), -_support(supports), item)
 
 
 def warning_key(item: str, supports: list[Support], default: str = "medium") -> tuple:
-    return (-SEVERITIES[severity_of(supports, default)], -_priority(supports), -_support(supports), item)
+    severity = max([SEVERITIES[s.conclusion.severity or default] for s in supports])
+    return (-severity, -_priority(supports), -_support(supports), item)
 
 
 def plain_key(item: str, supports: list[Support]) -> tuple:
