@@ -229,7 +229,6 @@ class CompiledBase:
     derivations: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]  # rule id -> (fact, value)
     priorities: tuple[tuple[str, int], ...]
     never: tuple[str, ...] = ()  # rules whose every alternative is impossible
-    early: tuple[str, ...] = ()  # properties asserted before the others of their call (see needs_start)
 
     def shard_count(self) -> int:
         return len(self.shards)
@@ -442,10 +441,11 @@ def compile_rules(base: RuleBase, fields: FieldSet, *, prefix: str = "kb") -> Co
     # the derived facts' alpha nodes (with many derived facts, the root's children are what
     # fills a shard); the order of placement does not change what fires.
     ordered = sorted(range(len(rules)), key=lambda i: (min(rules[i].facts_used(), default=""), levels[rules[i].id], i))
-    alternatives: list[tuple[int, int, list[tuple[bool, _Pattern]]]] = []  # (rule index, alternative, patterns)
+    builders: list[_ShardBuilder] = [_ShardBuilder(0)]
     never = []
     for rule_index in ordered:
         rule = rules[rule_index]
+        level = levels[rule.id]
         any_alternative = False
         for alt_index, alternative in enumerate(dnf(rule.when)):
             patterns = []
@@ -458,28 +458,23 @@ def compile_rules(base: RuleBase, fields: FieldSet, *, prefix: str = "kb") -> Co
                 pos, pattern = translated
                 if pattern is not None:
                     patterns.append((pos, pattern))
-            if possible:
-                any_alternative = True
-                alternatives.append((rule_index, alt_index, patterns))
+            if not possible:
+                continue
+            any_alternative = True
+            multiplicity = 1
+            for pos, pattern in patterns:
+                if pos:
+                    multiplicity *= pattern.multiplicity
+            gate = needs_start(patterns, settled)
+            builder = _place(builders, patterns, multiplicity, level, gate, domains)
+            if builder is None:
+                builder = _ShardBuilder(len(builders))
+                builders.append(builder)
+                if not builder.fits(patterns, multiplicity, level, gate, domains):
+                    raise ValueError(f"rule {rule.id!r} alone exceeds the engine's limits")
+            builder.add(f"r{rule_index}_{alt_index}", rule.id, patterns, multiplicity, level, gate, domains)
         if not any_alternative:
             never.append(rule.id)
-    early = _early_props([patterns for _, _, patterns in alternatives], settled)
-    builders: list[_ShardBuilder] = [_ShardBuilder(0)]
-    for rule_index, alt_index, patterns in alternatives:
-        rule = rules[rule_index]
-        level = levels[rule.id]
-        multiplicity = 1
-        for pos, pattern in patterns:
-            if pos:
-                multiplicity *= pattern.multiplicity
-        gate = needs_start(patterns, settled, early)
-        builder = _place(builders, patterns, multiplicity, level, gate, domains)
-        if builder is None:
-            builder = _ShardBuilder(len(builders))
-            builders.append(builder)
-            if not builder.fits(patterns, multiplicity, level, gate, domains):
-                raise ValueError(f"rule {rule.id!r} alone exceeds the engine's limits")
-        builder.add(f"r{rule_index}_{alt_index}", rule.id, patterns, multiplicity, level, gate, domains)
     shards = tuple(builder.build(f"{prefix}_s{number}")
                    for number, builder in enumerate(b for b in builders if b.rules))
     derivations = tuple(
@@ -493,76 +488,33 @@ def compile_rules(base: RuleBase, fields: FieldSet, *, prefix: str = "kb") -> Co
         derivations=derivations,
         priorities=tuple(sorted((r.id, r.priority) for r in rules)),
         never=tuple(sorted(never)),
-        early=tuple(sorted(early)),
     )
 
 
-def _call(prop: str, settled: dict[str, int]) -> int:
-    """The engine call that asserts a fact of ``prop``: 0 for answers, the level after its settling
-    for a derived fact."""
-    return settled[prop[2:]] + 1 if prop.startswith("d_") else 0
-
-
-def needs_start(patterns: list[tuple[bool, _Pattern]], settled: dict[str, int],
-                early: frozenset[str] | set[str] = frozenset()) -> bool:
+def needs_start(patterns: list[tuple[bool, _Pattern]], settled: dict[str, int]) -> bool:
     """Whether an alternative needs its level's start fact before it may complete.
 
-    The engine asserts a profile's answers in its first call and a derived fact in
-    the call for the level after the one that settles it; within a call, facts on
-    the ``early`` properties go first. A negation is only reliable in durable when
-    the negated fact is already there as the rest of the rule arrives (a fact
-    arriving after the rule completed does not withdraw the queued action:
-    ``deleteDownstreamFrames`` reads a frame's messages by slot, not through its
-    index, and misses them). So an alternative completes by itself when it has no
-    negation, or when its last positive facts arrive after every fact it negates:
-    each negated fact comes in an earlier call than its latest positive ones, or in
-    the same call on an early property while some of those positives are not.
-    Every other alternative (and one with no positive pattern, which nothing else
-    would trigger) waits for the start fact of its level, asserted after every fact
-    it tests.
+    The engine asserts all of a profile's answers in its first call, and a derived
+    fact in the call for the level after the one that settles it. A negation is
+    only reliable in durable when the negated fact is already there as the rest of
+    the rule arrives (a fact arriving after the rule completed does not withdraw
+    the queued action: ``deleteDownstreamFrames`` reads a frame's messages by slot,
+    not through its index, and misses them). So an alternative completes by itself
+    when it has no negation, or when its latest positive fact is a derived fact
+    asserted in a later call than every fact it negates. Every other alternative
+    (and one with no positive pattern, which nothing else would trigger) waits for
+    the start fact of its level, asserted after every fact it tests.
     """
-    positives = [p.prop for pos, p in patterns if pos]
+    positives = [p for pos, p in patterns if pos]
+    negatives = [p for pos, p in patterns if not pos]
     if not positives:
         return True
-    negated = [p.prop for pos, p in patterns if not pos]
-    if not negated:
+    if not negatives:
         return False
-    last = max(_call(prop, settled) for prop in positives)
-    same = [prop for prop in negated if _call(prop, settled) >= last]
-    if not same:
-        return False
-    if any(_call(prop, settled) > last or prop not in early for prop in same):
+    latest = max((settled[p.prop[2:]] for p in positives if p.prop.startswith("d_")), default=-1)
+    if latest < 0:
         return True
-    return all(prop in early for prop in positives if _call(prop, settled) == last)
-
-
-def _early_props(alternatives: list[list[tuple[bool, _Pattern]]], settled: dict[str, int]) -> set[str]:
-    """The properties whose facts go first in their call: those negated by alternatives that can
-    then do without a start fact (see :func:`needs_start`).
-
-    An alternative whose negated facts come in the same call as its last positive
-    ones can complete by itself when one of those positives is asserted after all of
-    the negated ones. Starting from every such alternative, those whose positives in
-    that call are all negated by the others are left to the start fact, until none is.
-    """
-    candidates = []
-    for patterns in alternatives:
-        positives = [p.prop for pos, p in patterns if pos]
-        negated = [p.prop for pos, p in patterns if not pos]
-        if not positives or not negated:
-            continue
-        last = max(_call(prop, settled) for prop in positives)
-        if any(_call(prop, settled) > last for prop in negated):
-            continue
-        same = {prop for prop in negated if _call(prop, settled) == last}
-        if same:
-            candidates.append(({prop for prop in positives if _call(prop, settled) == last}, same))
-    while True:
-        early = set().union(*(negated for _, negated in candidates))
-        kept = [(positives, negated) for positives, negated in candidates if not positives <= early]
-        if len(kept) == len(candidates):
-            return early
-        candidates = kept
+    return any(settled[p.prop[2:]] >= latest for p in negatives if p.prop.startswith("d_"))
 
 
 def _place(builders: list[_ShardBuilder], patterns: list[tuple[bool, _Pattern]], multiplicity: int, level: int,

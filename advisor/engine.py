@@ -116,8 +116,6 @@ class Engine:
         # answer -> per shard testing it: (shard index, its facts' JSON, the JSON retracting them)
         self._answers: dict[tuple, tuple[tuple[int, str, str], ...]] = {}
         self._offsets: dict[int, int] = {}  # shard handle -> offset of its state
-        self._early = frozenset(compiled.early)
-        self._early_facts = frozenset(prop[2:] for prop in compiled.early if prop.startswith("d_"))
         self._closed = False
         tag = next(_names)
         testers: dict[str, list[int]] = {}
@@ -154,12 +152,10 @@ class Engine:
         """Run every level over the profile's encoded facts (see :func:`advisor.facts.encode_profile`)."""
         initial: list[list[str]] = []
         removal: list[list[str]] = []
-        early = self._early
         for _, props, _ in self._shards:
-            first = [text for prop, group in facts.items() if prop in props and prop in early for text in group]
-            then = [text for prop, group in facts.items() if prop in props and prop not in early for text in group]
-            initial.append([",".join(part) for part in (first, then) if part])
-            removal.append([",".join(retract_text(text) for text in part) for part in (then, first) if part])
+            texts = [text for prop, group in facts.items() if prop in props for text in group]
+            initial.append([",".join(texts)] if texts else [])
+            removal.append([",".join(retract_text(text) for text in texts)] if texts else [])
         return self._run(initial, removal)
 
     def infer_answers(self, answers: Iterable[tuple[str, Any]]) -> Inference:
@@ -168,11 +164,8 @@ class Engine:
         The same as ``infer(encode_profile(profile))``, with each answer's facts
         for each shard looked up once per distinct answer rather than encoded anew.
         """
-        count = len(self._shards)
-        initial: list[list[str]] = [[] for _ in range(count)]  # early facts, then the others
-        late: list[list[str]] = [[] for _ in range(count)]
-        removal: list[list[str]] = [[] for _ in range(count)]  # the others, then early facts
-        removal_early: list[list[str]] = [[] for _ in range(count)]
+        initial: list[list[str]] = [[] for _ in self._shards]
+        removal: list[list[str]] = [[] for _ in self._shards]
         memo = self._answers
         if len(memo) > MEMO_LIMIT:
             memo.clear()
@@ -183,30 +176,19 @@ class Engine:
             per_shard = memo.get(key)
             if per_shard is None:
                 per_shard = memo[key] = self._shard_facts(name, value)
-            for index, texts, ids, first in per_shard:
-                if first:
-                    initial[index].append(texts)
-                    removal_early[index].append(ids)
-                else:
-                    late[index].append(texts)
-                    removal[index].append(ids)
-        for index in range(count):
-            if late[index]:
-                initial[index] += late[index]
-            if removal_early[index]:
-                removal[index] += removal_early[index]
+            for index, texts, ids in per_shard:
+                initial[index].append(texts)
+                removal[index].append(ids)
         return self._run(initial, removal)
 
-    def _shard_facts(self, name: str, value: Any) -> tuple[tuple[int, str, str, bool], ...]:
-        """One answer's facts for each shard testing them: comma-joined JSON to assert and to
-        retract, and whether they are asserted early (see :func:`advisor.compiler.needs_start`)."""
+    def _shard_facts(self, name: str, value: Any) -> tuple[tuple[int, str, str], ...]:
+        """One answer's facts for each shard testing them: comma-joined JSON to assert and to retract."""
         encoded = answer_facts(name, value)
         out = []
         for index, (_, props, _) in enumerate(self._shards):
-            for first in (True, False):
-                mine = [(text, ids) for prop, text, ids in encoded if prop in props and (prop in self._early) == first]
-                if mine:
-                    out.append((index, ",".join([text for text, _ in mine]), ",".join([ids for _, ids in mine]), first))
+            mine = [(text, ids) for prop, text, ids in encoded if prop in props]
+            if mine:
+                out.append((index, ",".join([text for text, _ in mine]), ",".join([ids for _, ids in mine])))
         return tuple(out)
 
     def _run(self, initial: list[list[str]], removal: list[list[str]]) -> Inference:
@@ -223,7 +205,7 @@ class Engine:
         claims: dict[str, list[tuple]] = {}  # derived fact -> the claims of the rules that fired
         waiting: dict[int, list[str]] = {}  # level -> claimed facts settled after it
         derived: dict[str, Derivation] = {}
-        sent: dict[int, list[str]] = {}  # shard -> what retracts the derived facts asserted this profile
+        sent: dict[int, list[str]] = {}  # shard -> what retracts the facts asserted this profile
         started: dict[int, list[str]] = {}  # shard -> what retracts the start facts asserted
         pending: dict[int, list[tuple[str, str]]] = {}  # shard -> derived facts not yet asserted
         rule_claims, settle = self._claims, self._settle
@@ -242,7 +224,7 @@ class Engine:
                     if level == 0:
                         batch = initial[index]
                         if batch:
-                            sent[index] = []
+                            sent[index] = removal[index]
                     else:
                         new = pending.pop(index, None)
                         if new:
@@ -299,9 +281,6 @@ class Engine:
                 ready = waiting.pop(level, None)
                 if ready is None:
                     continue
-                if len(ready) > 1 and self._early_facts:
-                    early_facts = self._early_facts
-                    ready.sort(key=lambda fact: fact not in early_facts)  # early facts first within their call
                 for fact in ready:
                     candidates = claims[fact]
                     if len(candidates) == 1:
@@ -319,11 +298,9 @@ class Engine:
         except self._error as exc:
             raise InternalError(f"durable-rules failed: {exc}", code="E500") from exc
         finally:
-            # start facts first: no gated rule can complete on the way out; then the rest
-            # in the reverse order of their assertion, so no negated fact goes before the
-            # facts of the rule it blocks (which would queue an action, dropped again later)
+            # start facts first: no gated rule can complete on the way out
             for index in sent.keys() | started.keys():
-                parts = started.get(index, []) + sent.get(index, [])[::-1] + removal[index]
+                parts = started.get(index, []) + sent.get(index, [])
                 retract(shards[index][0], "[" + ",".join(parts) + "]")
         firings = []
         if found:
