@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import Location, ProfileError, did_you_mean
+from .errors import Location, ProfileError, did_you_mean, unknown_names
 from .fields import Field, FieldSet
 
 __all__ = ["Command", "Invalid", "parse_answer", "coerce", "show_value", "typed_form", "instructions",
@@ -277,6 +277,11 @@ def read_answer_file(path: Path, fields: FieldSet) -> tuple[str, dict[str, Any]]
         raise ProfileError("an answer file holds a mapping of question (field) to answer", code="E200",
                            location=Location(str(path)), expected="e.g. price_level: 2  or  price_level: medium")
     given: dict[str, Any] = {}
+    unknown = [str(k) for k in data if str(k) not in ("name", "notes", "$schema", "skipped") and fields.get(str(k)) is None]
+    if len(unknown) > 1:  # all of them at once
+        raise ProfileError(f"{len(unknown)} unknown fields: {unknown_names(unknown, fields.names())}", code="E201",
+                           location=where(unknown[0]),
+                           expected="fields of knowledge/fields.yaml (see `advisor fields`)")
     for key, raw in data.items():
         key = str(key)
         if key == "name":

@@ -13,6 +13,7 @@ Codes are stable and each one is documented in ``docs/errors.md``
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Iterable
@@ -29,6 +30,7 @@ __all__ = [
     "ERROR_CODES",
     "close_matches",
     "did_you_mean",
+    "unknown_names",
 ]
 
 
@@ -183,6 +185,30 @@ def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
-    """The single closest candidate to ``word``, or None."""
-    found = close_matches(word, candidates, n=1)
-    return found[0] if found else None
+    """The single closest candidate to ``word``, or None.
+
+    Spelling first (``budjet`` -> ``budget``); failing that, a candidate that
+    holds the word as one of its ``_``/``-`` separated parts, or whose parts
+    are all in it (``budget`` -> ``marketing_budget``), when only one does.
+    """
+    pool = list(candidates)
+    found = close_matches(word, pool, n=1)
+    if found:
+        return found[0]
+    parts = set(re.split(r"[_\-\s]+", str(word).lower())) - {""}
+    if not parts:
+        return None
+    holding = sorted({c for c in pool if parts <= set(re.split(r"[_\-]+", c.lower()))
+                      or set(re.split(r"[_\-]+", c.lower())) <= parts})
+    return holding[0] if len(holding) == 1 else None
+
+
+def unknown_names(names: Iterable[str], candidates: Iterable[str]) -> str:
+    """Several unknown names in one phrase, each with its close match when there is one:
+    ``'budget' (did you mean 'marketing_budget'?), 'shop_name'``."""
+    pool = list(candidates)
+    out = []
+    for name in names:
+        match = did_you_mean(name, pool)
+        out.append(f"{name!r}" + (f" (did you mean {match!r}?)" if match else ""))
+    return ", ".join(out)

@@ -131,6 +131,26 @@ def test_unknown_field_suggests_the_right_one(run_cli, tmp_path):
         "(see `advisor fields`) (did you mean 'price_level'?) [E201]")
 
 
+def test_every_unknown_field_is_named_at_once(run_cli, tmp_path):
+    """A profile exported from another tool: one message names each unknown key, with the
+    field it probably means (by spelling, or by being a part of a field's name)."""
+    path = tmp_path / "p.json"
+    path.write_text('{\n  "business_model": "B2C",\n  "budget": "small",\n  "shop_id": 7,\n  "prce_level": "low"\n}\n')
+    result = run_cli(["advise", str(path)])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert result.stderr.strip() == (
+        f"advisor: {path}:3:3: profile: 3 unknown fields: 'budget' (did you mean 'marketing_budget'?), "
+        "'prce_level' (did you mean 'price_level'?), 'shop_id'; expected a field of knowledge/fields.yaml "
+        "(see `advisor fields`) [E201]")
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("budget: small\nstage: launch\nprice_level: low\n")
+    asked = run_cli(["ask", "--answers", str(answers), "--save", str(tmp_path / "out.json")], input="")
+    assert asked.exit_code == 2 and asked.stderr.count("\n") == 1
+    assert ("2 unknown fields: 'budget' (did you mean 'marketing_budget'?), "
+            "'stage' (did you mean 'business_stage'?)") in asked.stderr
+    assert not (tmp_path / "out.json").exists()
+
+
 @pytest.mark.parametrize("make, code, message", [
     (lambda p: p, "E100", "file not found"),
     (lambda p: (p.mkdir(), p)[1], "E100", "is a directory"),
