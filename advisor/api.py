@@ -19,10 +19,14 @@ _ENGINES: dict[int, tuple[weakref.ref, Engine]] = {}  # id(kb) -> (the kb, held 
 
 
 def _release(key: int) -> None:
-    """A knowledge base was freed: its engine's rulesets leave the C engine too."""
-    entry = _ENGINES.pop(key, None)
-    if entry is not None:
-        entry[1].close()
+    """A knowledge base was freed: so is the Python side of its engine.
+
+    The engine is not closed: deleting rulesets gives no memory back (the C
+    engine keeps about 6 MB per ruleset that ran a profile), and every call
+    into the C engine that the inference does not need is one more chance to
+    meet its memory faults (shared/notes/durable-rules.md).
+    """
+    _ENGINES.pop(key, None)
 
 
 def engine_for(kb: KnowledgeBase) -> Engine:
