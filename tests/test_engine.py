@@ -215,11 +215,12 @@ def test_an_engine_leaves_with_its_knowledge_base(make_kb):
     engine = engine_for(kb)
     assert engine_for(kb) is engine
     infer(kb, {"price_level": "high"})
-    before = len(api._ENGINES)
+    key = id(kb)
+    assert api._ENGINES[key][1] is engine
     kb_ref, engine_ref = weakref.ref(kb), weakref.ref(engine)
     del kb, engine
     gc.collect()
-    assert len(api._ENGINES) == before - 1
+    assert key not in api._ENGINES
     assert kb_ref() is None and engine_ref() is None
 
 
