@@ -237,3 +237,21 @@ def test_every_recommendation_and_warning_reaches_an_answer_and_a_source(kb, pat
         assert any(sub.nodes[n]["kind"] == "source" for n in sub), f"{path.name}: {entry['id']} cites nothing"
         text = render_text(explain(run, entry["id"], search=False))
         assert "answer " in text and "knowledge/documents/" in text
+
+
+def test_overview_top_keeps_the_first_recommendations_and_every_warning(kb):
+    """A report of forty recommendations draws the first ten, all warnings and all not advised."""
+    run = analyse(kb, json.loads((EXAMPLES / "tea-shop.json").read_text(encoding="utf-8")))
+    report = run.report
+    assert len(report["recommendations"]) > 10, "the example no longer has more than ten recommendations"
+    V = overview(run.graph, top=10)
+    drawn = {n.split(":", 1)[1] for n, d in V.nodes(data=True) if d["kind"] == "item"}
+    expected = ({e["id"] for e in report["recommendations"][:10]} | {e["id"] for e in report["warnings"]}
+                | {e["id"] for e in report["not_advised"]})
+    assert drawn == expected
+    everything = overview(run.graph)  # top=0: all of them
+    assert {e["id"] for e in report["recommendations"]} <= {n.split(":", 1)[1] for n in everything}
+    # only what leads to the advice drawn: no answer or fact left without a path to an item
+    for node, data in V.nodes(data=True):
+        if data["kind"] != "item":
+            assert any(V.nodes[d]["kind"] == "item" for d in nx.descendants(V, node)), node

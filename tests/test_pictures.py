@@ -48,6 +48,12 @@ def test_html_page_is_well_formed_with_pictures_and_explanations(run_cli, tmp_pa
     assert "http://" not in page.replace("http://www.w3.org/", "")  # no outside resources
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids))  # several pictures on one page, no clashing element ids
+    # the overview draws the first ten recommendations (the tea shop has about forty) and says so
+    overview = root.find(f".//{ns}div[@class='picture overview']")
+    titles = {"".join(t.itertext()) for t in overview.iter("{http://www.w3.org/2000/svg}title")}
+    drawn_there = {e["id"] for e in drawn if f"item:{e['id']}" in titles}
+    assert drawn_there == {e["id"] for e in report["recommendations"][:10] + report["warnings"] + report["not_advised"]}
+    assert f"the first 10 of the {len(report['recommendations'])} recommendations" in page
 
 
 def test_html_page_without_graphviz_says_so_and_stays_well_formed(kb, monkeypatch):

@@ -23,19 +23,23 @@ _SUFFIXES = {".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".mermaid": "mermai
               help="Only the reasoning behind one item (or derived fact or rule).")
 @click.option("--overview", is_flag=True,
               help="Draw answers -> derived facts -> advice, rules folded into the edges (dot, mermaid, svg).")
+@click.option("--top", type=click.IntRange(min=0), default=0, show_default=True,
+              help="With --overview, draw only the first N recommendations (warnings and items not advised "
+                   "always; 0: all).")
 @click.option("--sources", type=click.Choice(["fold", "nodes"]), default="fold", show_default=True,
               help="Draw cited sections inside the rule boxes, or as nodes of their own (dot, mermaid, svg).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file instead of standard output.")
 @knowledge_options
-def graph_cmd(profile: str, fmt: str | None, item: str | None, overview: bool, sources: str, output: str | None,
-              kb_options: dict) -> None:
+def graph_cmd(profile: str, fmt: str | None, item: str | None, overview: bool, top: int, sources: str,
+              output: str | None, kb_options: dict) -> None:
     """Export or draw the recommendation graph: answers, rules, derived facts, advice and sources.
 
     \b
     Examples:
       advisor graph examples/tea-shop.json -o reasoning.svg
       advisor graph examples/tea-shop.json --item seo --format mermaid
+      advisor graph examples/tea-shop.json --overview --top 10 -o glance.svg
       advisor graph examples/tea-shop.json --format graphml -o reasoning.graphml
       advisor graph examples/tea-shop.json --format json | jq '.nodes | length'
     """
@@ -68,7 +72,7 @@ def graph_cmd(profile: str, fmt: str | None, item: str | None, overview: bool, s
 
         text = to_graphml(G)
     else:
-        V = view.overview(G) if overview else view.full_view(G, sources=sources)
+        V = view.overview(G, top=top) if overview else view.full_view(G, sources=sources)
         if chosen == "mermaid":
             from ..render.mermaid import to_mermaid
 

@@ -146,10 +146,10 @@ def _article(entry: dict[str, Any], css: str, run: Any, pictures: dict[str, str]
 def _draw(run: Any, items: list[str]) -> tuple[str, dict[str, str], str]:
     """The overview SVG, one SVG per item, and a note when pictures could not be drawn."""
     from .dot import GraphvizMissing, svgs, to_dot
-    from .view import focus_view, overview
+    from .view import OVERVIEW_TOP, focus_view, overview
 
     G = run.graph
-    texts = [to_dot(overview(G), name="overview", prefix="ov-")]
+    texts = [to_dot(overview(G, top=OVERVIEW_TOP), name="overview", prefix="ov-")]
     drawn = [item for item in items if f"item:{item}" in G]
     texts += [to_dot(focus_view(G, f"item:{item}"), name=item, prefix=f"p{i}-") for i, item in enumerate(drawn)]
     try:
@@ -195,8 +195,15 @@ def render(report: dict[str, Any], *, analysis: Any = None, **_: object) -> str:
     out.append("<nav>" + "".join(links) + "</nav>")
     if run is not None:
         out.append('<h2 id="overview">At a glance</h2>')
+        from .view import OVERVIEW_TOP
+
+        shown = min(len(report["recommendations"]), OVERVIEW_TOP)
+        more = (f" It draws the first {shown} of the {len(report['recommendations'])} recommendations, every "
+                "warning and what is not advised; each item below has a picture of its own."
+                if len(report["recommendations"]) > shown else "")
         out.append('<p class="small">Your answers (left) lead through derived facts (yellow) to the advice (right), '
-                   "in the order of this report. Hover a box or a line for details; click advice to jump to it.</p>")
+                   "in the order of this report. Hover a box or a line for details; click advice to jump to it."
+                   f"{more}</p>")
         legend = []
         from .view import STYLES
 

@@ -40,14 +40,18 @@ def _because(lines: list[str], graph: Any, entry: dict[str, Any]) -> None:
 
 def _diagrams(lines: list[str], report: dict[str, Any], graph: Any) -> None:
     from .mermaid import to_mermaid
-    from .view import focus_view, overview
+    from .view import OVERVIEW_TOP, focus_view, overview
 
     lines.append("## How the advice was reached")
     lines.append("")
     lines.append("Your answers (left) lead through derived facts to the advice (right); "
                  "`advisor explain PROFILE ITEM` tells the whole story of one item.")
     lines.append("")
-    V = overview(graph)
+    V = overview(graph, top=OVERVIEW_TOP)
+    if len(report["recommendations"]) > OVERVIEW_TOP:
+        lines.append(f"The diagram draws the first {OVERVIEW_TOP} of the {len(report['recommendations'])} "
+                     "recommendations, every warning and what is not advised.")
+        lines.append("")
     if len(V):
         lines += ["```mermaid", to_mermaid(V), "```", ""]
     for entry in report["recommendations"][:TOP] + report["warnings"][:TOP]:

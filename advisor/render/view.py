@@ -151,14 +151,21 @@ def focus_view(G: "nx.DiGraph", node: str) -> "nx.DiGraph":
     return full_view(reasoning(G, node), sources="nodes")
 
 
-def overview(G: "nx.DiGraph", outcomes: tuple[str, ...] = ("recommended", "warning", "not_advised")) -> "nx.DiGraph":
+#: recommendations the report pictures draw at a glance (the text report explains as many in full)
+OVERVIEW_TOP = 10
+
+
+def overview(G: "nx.DiGraph", outcomes: tuple[str, ...] = ("recommended", "warning", "not_advised"),
+             top: int = 0) -> "nx.DiGraph":
     """Answers -> derived facts -> advice, each rule folded into the edges it makes.
 
     An edge goes from every answer or derived fact a fired rule matched to every
     fact or item it concluded; its tooltip names the rules. Only items with one
     of ``outcomes`` are drawn, in report order, and only the answers and facts
-    that lead to them. Sources, unanswered
-    questions and rules are left out: each item's own picture shows them.
+    that lead to them; ``top`` (when not 0) keeps the first ``top``
+    recommendations only, so that a report of forty stays a picture a person can
+    follow. Sources, unanswered questions and rules are left out: each item's own
+    picture shows them.
     """
     import networkx as nx
 
@@ -167,6 +174,8 @@ def overview(G: "nx.DiGraph", outcomes: tuple[str, ...] = ("recommended", "warni
         data = G.nodes[node]
         kind = data["kind"]
         if kind == "item" and data.get("outcome") not in outcomes:
+            continue
+        if kind == "item" and top and data.get("outcome") == "recommended" and (data.get("rank") or 0) > top:
             continue
         if kind == "answer" and not data.get("answered", True):
             continue
