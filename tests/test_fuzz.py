@@ -21,6 +21,7 @@ from advisor.kb import load_knowledge_base
 from advisor.loader import load_rule_base
 from advisor.profile import parse_profile
 from conftest import EXAMPLES, RULES
+from fuzz_kit import mutate
 
 KB = load_knowledge_base()
 SEED_PROFILE = (EXAMPLES / "tea-shop.json").read_text()
@@ -32,21 +33,6 @@ JSON_TOKENS = ['{', '}', '[', ']', ',', ':', '"', 'NaN', '1e999', '-0', 'true', 
 YAML_TOKENS = ['\n', '  ', '- ', ': ', '&a ', '*a', '!!python/object ', '!tag ', '<<: *a', '"', "'", '{', '}',
                '[', ']', '---\n', '...\n', '? ', '|\n', '>-\n', '\t', 'field: ', 'fact: ', 'all:', 'any:',
                'not:', 'equals: ', 'in: ', 'yes', 'no', '~', '.inf', '0x1F', '2024-01-01', 'id: ', 'then:']
-
-
-def mutate(seed: str, tokens: list[str]) -> st.SearchStrategy[str]:
-    """Insertions, deletions and replacements at random places of a valid seed text."""
-    edit = st.tuples(st.integers(0, len(seed)), st.integers(0, 12),
-                     st.one_of(st.sampled_from(tokens), st.text(max_size=6)))
-
-    def apply(edits: list[tuple[int, int, str]]) -> str:
-        text = seed
-        for position, cut, insert in edits:
-            position = min(position, len(text))
-            text = text[:position] + insert + text[position + cut:]
-        return text
-
-    return st.lists(edit, min_size=1, max_size=6).map(apply)
 
 
 def check_profile(text: str) -> None:

@@ -22,6 +22,7 @@ from advisor.generate import write_rule_base
 from advisor.kb import load_knowledge_base
 from advisor.loader import load_rule_base
 from advisor.safeio import MAX_DEPTH, MAX_YAML_NODES, parse_yaml
+import fuzz_kit
 from conftest import RULES
 
 KB = load_knowledge_base()
@@ -55,17 +56,7 @@ YAML_TOKENS = ['\n', '  ', '- ', ': ', '&a ', '*a', '!!str ', '!tag ', '<<: *a',
 
 
 def mutate(seed: str, tokens: list[str]) -> st.SearchStrategy[str]:
-    edit = st.tuples(st.integers(0, len(seed)), st.integers(0, 8),
-                     st.one_of(st.sampled_from(tokens), st.text(max_size=4)))
-
-    def apply(edits: list[tuple[int, int, str]]) -> str:
-        text = seed
-        for position, cut, insert in edits:
-            position = min(position, len(text))
-            text = text[:position] + insert + text[position + cut:]
-        return text
-
-    return st.lists(edit, min_size=0, max_size=4).map(apply)
+    return fuzz_kit.mutate(seed, tokens, cut=8, insert=4, edits=(0, 4))
 
 
 def typed(value):
