@@ -379,3 +379,31 @@ def test_every_piece_of_advice_rests_on_an_answer(reports, kb):
             rule = kb.rule(fired["id"])
             if any(c.kind != "derive" for c in rule.then):
                 assert fired["matched"], f"{stem}: {fired['id']} fired on no answer"
+
+
+def test_a_shop_still_planning_its_site_is_told_to_optimise_it_for_search(kb):
+    """002 overview/seo, 003 site-seo: a B2C business that will sell through a site it has
+    not built yet gets SEO with the site, not only once the site runs."""
+    profile = {"business_model": "B2C", "product_type": "physical_goods", "price_level": "medium",
+               "business_stage": "planning", "storefront": "none", "marketing_budget": "small",
+               "promotion_goals": ["online_purchases"]}
+    recommended = {e["id"]: e["strength"] for e in advise(kb, profile)["recommendations"]}
+    assert recommended.get("seo") == "essential"
+    assert recommended.get("customer-experience-site") == "essential"
+    # a marketplace-only shop has no site of its own to optimise
+    recommended = {e["id"] for e in advise(kb, dict(profile, storefront="marketplace"))["recommendations"]}
+    assert "seo" not in recommended
+
+
+def test_a_traditional_seller_wanting_calls_is_shown_how_the_web_feeds_its_channels(kb):
+    """004 promotion-channel, 003 payment-by-requirement: customers learn online and buy by
+    phone or in the store, so the web should feed those channels and its leads be counted."""
+    profile = {"business_model": "B2B", "product_type": "physical_goods", "price_level": "medium",
+               "business_stage": "growth", "storefront": "own_site", "offline_channels": ["sales_staff"],
+               "marketing_budget": "medium", "promotion_goals": ["phone_calls"]}
+    report = advise(kb, profile)
+    assert "online-to-offline-promotion" in _ids(report["recommendations"])
+    assert "offline-leads" in _ids(report["kpis"])
+    # without offline channels there is nothing offline to feed
+    report = advise(kb, dict(profile, offline_channels=[]))
+    assert "online-to-offline-promotion" not in _ids(report["recommendations"])
