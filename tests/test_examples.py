@@ -200,6 +200,66 @@ EXPECT: dict[str, dict] = {
         not_recommend=["online-only-sale", "own-online-mall"],
         kpi=["offline-leads"],
     ),
+    "packaging-supplier": dict(
+        # B2B packaging with sales staff and phone sales, wants calls, a trade fair ahead,
+        # buyers on search and industry portals, pays per click without counting customers
+        recommend=["online-to-offline-promotion",  # 004 promotion-channel: learn online, order by phone
+                   "pay-by-goal",                # 003 payment-by-requirement: the requirement is calls
+                   "seo",                        # 003 site-seo: its own site, only basic SEO
+                   "marketplace",                # 003 third-party-platform: a B2B platform promotes
+                   "partner-links",              # 002 initial-links: links with industry portals
+                   "holiday-campaigns",          # 000 activities: the industry event is its date
+                   "human-live-chat",            # 003 live-service: nobody answers online now
+                   "repeat-purchase-programme",  # 004 maintenance: buyers reorder
+                   "media-reviews",              # 000 competition: intense
+                   "advertorials"],              # 000 overview: no soft content
+        warn=["judging-by-clicks",               # 003 cost-per-user: no cost per customer
+              "neglecting-soft-marketing",       # 000 overview
+              "never-cutting-weak-promotions"],  # 002 evaluation: never reviews results
+        no_warn=["viral-for-everyone", "hard-ads-on-social"],
+        not_recommend=["shopping-guides", "coupons-and-trials", "limited-time-offers",  # consumer tools
+                       "network-hype"],
+        kpi=["offline-leads",                    # 003: calls are the requirement, count them
+             "cost-per-acquired-customer"],
+    ),
+    "local-gym": dict(
+        # a gym just launched online, one person, a subscription account it wants for service
+        # and promotion, hard ads, paying per view for store visits, no idea who its users are
+        essential=["online-to-offline-promotion",  # 004 promotion-channel: a service is won online, used offline
+                   "seo"],                       # 002 seo: its own site has none
+        recommend=["wechat-service",             # 002 wechat-purpose: service needs a service account
+                   "study-peer-accounts",        # 002 wechat-peers
+                   "cross-promotion",            # 002 wechat-operate-first: complementary partners
+                   "pay-by-goal",                # 003: pay by the store visits it needs
+                   "interesting-content", "two-way-interaction",  # 001 4I, interaction
+                   "holiday-campaigns",          # 000 activities: a holiday is coming
+                   "customer-care", "user-segmentation"],
+        warn=["hard-ads-on-social",              # 001 mistake 3
+              "paying-for-exposure",             # 003: per view for store visits
+              "unknown-audience",                # 001 finding users
+              "qa-as-interaction"],              # 002 wechat-interaction
+        not_recommend=["online-only-sale",       # 004: services are consumed offline
+                       "network-hype"],          # 001 mistake 2: an unknown gym cannot steer a story
+        not_advised=["online-only-sale"],
+        kpi=["offline-leads"],
+    ),
+    "handmade-jewellery": dict(
+        # one maker selling handmade jewellery only on a marketplace, engaging posts on Weibo
+        # and video, few returning buyers, a holiday ahead
+        recommend=["platform-as-promotion",      # 003 third-party-platform
+                   "opinion-leaders",            # 001 opinion-leaders: engaging content, no ads
+                   "community-promotion",        # 002: the economical method for a small budget
+                   "social-networks",            # 001 layout: its buyers are on SNS too
+                   "holiday-campaigns",          # 000 activities
+                   "repeat-purchase-programme", "customer-care",  # 004 maintenance, 003 care
+                   "membership-database"],       # 003 customer-management: only orders kept
+        warn=["neglecting-repeat-customers"],    # 004: 12% repeat orders after 18 months
+        no_warn=["hard-ads-on-social", "official-boring-content", "social-equals-weibo",
+                 "viral-for-everyone", "robot-chat"],
+        not_recommend=["seo", "customer-experience-site",  # no own site to optimise
+                       "search-bidding", "network-hype"],
+        kpi=["repeat-purchase-rate"],
+    ),
 }
 
 
@@ -319,3 +379,31 @@ def test_every_piece_of_advice_rests_on_an_answer(reports, kb):
             rule = kb.rule(fired["id"])
             if any(c.kind != "derive" for c in rule.then):
                 assert fired["matched"], f"{stem}: {fired['id']} fired on no answer"
+
+
+def test_a_shop_still_planning_its_site_is_told_to_optimise_it_for_search(kb):
+    """002 overview/seo, 003 site-seo: a B2C business that will sell through a site it has
+    not built yet gets SEO with the site, not only once the site runs."""
+    profile = {"business_model": "B2C", "product_type": "physical_goods", "price_level": "medium",
+               "business_stage": "planning", "storefront": "none", "marketing_budget": "small",
+               "promotion_goals": ["online_purchases"]}
+    recommended = {e["id"]: e["strength"] for e in advise(kb, profile)["recommendations"]}
+    assert recommended.get("seo") == "essential"
+    assert recommended.get("customer-experience-site") == "essential"
+    # a marketplace-only shop has no site of its own to optimise
+    recommended = {e["id"] for e in advise(kb, dict(profile, storefront="marketplace"))["recommendations"]}
+    assert "seo" not in recommended
+
+
+def test_a_traditional_seller_wanting_calls_is_shown_how_the_web_feeds_its_channels(kb):
+    """004 promotion-channel, 003 payment-by-requirement: customers learn online and buy by
+    phone or in the store, so the web should feed those channels and its leads be counted."""
+    profile = {"business_model": "B2B", "product_type": "physical_goods", "price_level": "medium",
+               "business_stage": "growth", "storefront": "own_site", "offline_channels": ["sales_staff"],
+               "marketing_budget": "medium", "promotion_goals": ["phone_calls"]}
+    report = advise(kb, profile)
+    assert "online-to-offline-promotion" in _ids(report["recommendations"])
+    assert "offline-leads" in _ids(report["kpis"])
+    # without offline channels there is nothing offline to feed
+    report = advise(kb, dict(profile, offline_channels=[]))
+    assert "online-to-offline-promotion" not in _ids(report["recommendations"])
