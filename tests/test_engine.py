@@ -204,6 +204,48 @@ def test_engine_state_is_empty_after_each_profile(make_kb):
         assert engine.is_clean()
 
 
+def test_facts_leave_in_the_reverse_order_of_their_arrival(make_kb):
+    """Start facts first, then derived facts (latest level first), then the answers: a rule
+    without a start fact loses its latest positive fact before any fact it negates. In the
+    order of assertion, durable re-ran negations on the way out and damaged its memory now
+    and then (segfaults, a dictionary lookup that never ended)."""
+    import json
+
+    from advisor.engine import Engine
+
+    kb = make_kb(CHAIN)
+    engine = Engine(kb.compiled)
+    calls = []
+
+    class Recorder:
+        def __init__(self, real):
+            self.real = real
+
+        def __getattr__(self, name):
+            return getattr(self.real, name)
+
+        def retract_facts(self, handle, text):
+            calls.append(json.loads(text))
+            return self.real.retract_facts(handle, text)
+
+    engine._dre = Recorder(engine._dre)
+    from advisor.api import as_profile
+
+    profile = as_profile(kb, {"price_level": "high", "business_stage": "launch"})
+    result = engine.infer_answers(profile.answers)
+    assert {"a-derives", "b-from-a", "c-from-b"} <= set(result.fired_ids())
+    assert len(calls) == 1  # one call per shard; this base fits one
+    ids = [fact["id"] for fact in calls[0]]
+    kinds = [i[0] for i in ids]
+    starts = [k for k in kinds if k == "s"]
+    assert kinds[:len(starts)] == starts  # start facts first
+    rest = ids[len(starts):]
+    assert rest.index("d_b") < rest.index("d_a")  # b (derived from a) leaves before a
+    assert max(rest.index("d_a"), rest.index("d_b")) < min(rest.index(i) for i in rest if i[0] == "f")
+    assert engine.is_clean()
+    engine.close()
+
+
 def test_an_engine_leaves_with_its_knowledge_base(make_kb):
     """engine_for keeps no knowledge base alive: when one is freed, its engine goes too."""
     import gc
