@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import Location, ProfileError, did_you_mean, unknown_names
+from .errors import Location, ProfileError, unknown_fields_error
 from .fields import Field, FieldSet
 
 __all__ = ["Command", "Invalid", "parse_answer", "coerce", "show_value", "typed_form", "instructions",
@@ -278,10 +278,8 @@ def read_answer_file(path: Path, fields: FieldSet) -> tuple[str, dict[str, Any]]
                            location=Location(str(path)), expected="e.g. price_level: 2  or  price_level: medium")
     given: dict[str, Any] = {}
     unknown = [str(k) for k in data if str(k) not in ("name", "notes", "$schema", "skipped") and fields.get(str(k)) is None]
-    if len(unknown) > 1:  # all of them at once
-        raise ProfileError(f"{len(unknown)} unknown fields: {unknown_names(unknown, fields.names())}", code="E201",
-                           location=where(unknown[0]),
-                           expected="fields of knowledge/fields.yaml (see `advisor fields`)")
+    if unknown:
+        raise unknown_fields_error(unknown, fields.names(), location=where(unknown[0]))
     for key, raw in data.items():
         key = str(key)
         if key == "name":
@@ -293,10 +291,8 @@ def read_answer_file(path: Path, fields: FieldSet) -> tuple[str, dict[str, Any]]
             given.update({str(k): None for k in raw if str(k) in fields})
             continue
         f = fields.get(key)
-        if f is None:
-            raise ProfileError(f"unknown field {key!r}", code="E201", location=where(key),
-                               expected="a field of knowledge/fields.yaml (see `advisor fields`)",
-                               suggestion=did_you_mean(key, fields.names()))
+        if f is None:  # "skipped" holding something other than a list
+            raise unknown_fields_error([key], fields.names(), location=where(key))
         value = coerce(f, raw)
         if isinstance(value, Invalid):
             code = "E204" if f.is_numeric and "range" in value.message else ("E203" if f.choices else "E202")

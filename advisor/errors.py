@@ -31,6 +31,7 @@ __all__ = [
     "close_matches",
     "did_you_mean",
     "unknown_names",
+    "unknown_fields_error",
 ]
 
 
@@ -201,6 +202,19 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     holding = sorted({c for c in pool if parts <= set(re.split(r"[_\-]+", c.lower()))
                       or set(re.split(r"[_\-]+", c.lower())) <= parts})
     return holding[0] if len(holding) == 1 else None
+
+
+def unknown_fields_error(names: Iterable[str], fields: Iterable[str], *, code: str = "E201",
+                         location: "Location | None" = None, where: str | None = None) -> "ProfileError":
+    """The one error for a profile's unknown keys: one key with its close match, or all of them at
+    once (an exported profile need not fail once per key), each with its own."""
+    names, pool = list(names), list(fields)
+    expected = "a field of knowledge/fields.yaml (see `advisor fields`)"
+    if len(names) == 1:
+        return ProfileError(f"unknown field {names[0]!r}", code=code, location=location, where=where,
+                            expected=expected, suggestion=did_you_mean(names[0], pool))
+    return ProfileError(f"{len(names)} unknown fields: {unknown_names(names, pool)}", code=code, location=location,
+                        where=where, expected=expected)
 
 
 def unknown_names(names: Iterable[str], candidates: Iterable[str]) -> str:

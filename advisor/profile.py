@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .errors import Location, ProfileError, did_you_mean, unknown_names
+from .errors import Location, ProfileError, did_you_mean, unknown_fields_error
 from .fields import META_KEYS, FieldSet, profile_schema
 from .safeio import MAX_PROFILE_BYTES, _find_token, parse_json, read_stream, read_text
 
@@ -151,13 +151,8 @@ def _profile_error(error: Any, fields: FieldSet, source: str, text: str | None) 
     code = _CODES.get(error.validator, "E202")
     if error.validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(fields.names()) - set(META_KEYS))
-        key = extra[0]
-        expected = "a field of knowledge/fields.yaml (see `advisor fields`)"
-        if len(extra) > 1:  # all of them at once: an exported profile need not fail once per key
-            return ProfileError(f"{len(extra)} unknown fields: {unknown_names(extra, fields.names())}", code=code,
-                                location=_where(source, text, key), where="profile", expected=expected)
-        return ProfileError(f"unknown field {key!r}", code=code, location=_where(source, text, key),
-                            where="profile", expected=expected, suggestion=did_you_mean(key, fields.names()))
+        return unknown_fields_error(extra, fields.names(), code=code, location=_where(source, text, extra[0]),
+                                    where="profile")
     key = path[0] if path else None
     f = fields.get(key) if isinstance(key, str) else None
     where = f"field {key!r}" if key is not None else "profile"
