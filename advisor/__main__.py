@@ -1,6 +1,6 @@
 """`python -m advisor` runs the command-line interface."""
 
-from .cli import main
+from advisor.commands import main
 
 if __name__ == "__main__":
     main()

@@ -1,61 +1,19 @@
-"""The library entry points: load a knowledge base, infer, advise.
+"""The library's front door: load a knowledge base, infer, advise, audit.
 
-An :class:`~advisor.engine.Engine` is built once per knowledge base and
-process (building it registers the rulesets with the C engine) and reused.
+Stage: api, above every stage but the command line. It only gathers the
+entry points the stages define, so that a program using the advisor needs
+one import::
+
+    from advisor.api import load_knowledge_base, advise
+    kb = load_knowledge_base()
+    report = advise(kb, {"business_model": "B2C", "price_level": "low"})
 """
 
 from __future__ import annotations
 
-import weakref
-from typing import Any, Mapping
+from advisor.audit import run as audit
+from advisor.inference import as_profile, engine_for, infer
+from advisor.kb import load_knowledge_base
+from advisor.report import advise
 
-from .engine import Engine, Inference
-from .kb import KnowledgeBase, load_knowledge_base
-from .profile import Profile, validate_answers
-
-__all__ = ["load_knowledge_base", "engine_for", "infer", "advise", "as_profile"]
-
-_ENGINES: dict[int, tuple[weakref.ref, Engine]] = {}  # id(kb) -> (the kb, held weakly; its engine)
-
-
-def _release(key: int) -> None:
-    """A knowledge base was freed: so is the Python side of its engine.
-
-    The engine is not closed: deleting rulesets gives no memory back (the C
-    engine keeps about 6 MB per ruleset that ran a profile), and every call
-    into the C engine that the inference does not need is one more chance to
-    meet its memory faults (shared/notes/durable-rules.md).
-    """
-    _ENGINES.pop(key, None)
-
-
-def engine_for(kb: KnowledgeBase) -> Engine:
-    """The process's engine for ``kb`` (created on first use, released with ``kb``)."""
-    entry = _ENGINES.get(id(kb))
-    if entry is None or entry[0]() is not kb:
-        engine = Engine(kb.compiled)
-        _ENGINES[id(kb)] = (weakref.ref(kb), engine)
-        weakref.finalize(kb, _release, id(kb))
-        return engine
-    return entry[1]
-
-
-def as_profile(kb: KnowledgeBase, profile: Profile | Mapping[str, Any]) -> Profile:
-    """A validated :class:`Profile` from a Profile or a plain mapping."""
-    if isinstance(profile, Profile):
-        return profile
-    return validate_answers(dict(profile), kb.fields)
-
-
-def infer(kb: KnowledgeBase, profile: Profile | Mapping[str, Any]) -> Inference:
-    """Run the rules over one profile with durable-rules; firings with provenance."""
-    checked = as_profile(kb, profile)
-    return engine_for(kb).infer_answers(checked.answers)
-
-
-def advise(kb: KnowledgeBase, profile: Profile | Mapping[str, Any]) -> dict[str, Any]:
-    """The report (see docs/report.md) for one profile, as plain JSON-ready data."""
-    from .report import build_report
-
-    checked = as_profile(kb, profile)
-    return build_report(kb, checked, infer(kb, checked))
+__all__ = ["load_knowledge_base", "engine_for", "infer", "advise", "as_profile", "audit"]

@@ -1,11 +1,11 @@
 """Time `advisor audit` on generated rule bases of 1,000 and 10,000 rules.
 
-Prints, for each size, the whole audit's wall time (``advisor.audit.run``, as
+Prints, for each size, the whole audit's wall time (``advisor.audit.runner.run``, as
 the command runs it) and its CPU time (steadier than wall time on a shared
 machine), then where the CPU time goes: loading (the loader's collecting mode:
 reading, schema, names) and each family of checks, with the findings per code.
 Each figure is the median of ``--passes`` runs. The rule bases come from
-``advisor.generate`` with a fixed seed, so anyone can reproduce the numbers.
+``advisor.kb.generate`` with a fixed seed, so anyone can reproduce the numbers.
 The target is under 5 s at 10,000 rules; the audit must stay well under a
 minute.
 
@@ -51,10 +51,10 @@ def _parts(folder: Path) -> tuple[float, list[tuple[str, float]], Counter, int, 
     """CPU seconds of loading and of each family of checks (run as ``audit.run`` runs them), and the findings."""
     from advisor.audit.checks import families
     from advisor.audit.context import AuditContext
-    from advisor.catalog import load_catalog
-    from advisor.fields import load_fields
-    from advisor.kb import default_paths
-    from advisor.loader import gc_paused, load_rule_base
+    from advisor.kb.catalog import load_catalog
+    from advisor.kb.fields import load_fields
+    from advisor.kb.knowledge_base import default_paths
+    from advisor.kb.loader import gc_paused, load_rule_base
 
     knowledge, _ = default_paths()
     catalog = load_catalog(knowledge)
@@ -78,10 +78,10 @@ def _parts(folder: Path) -> tuple[float, list[tuple[str, float]], Counter, int, 
 
 def bench(n: int, seed: int = SEED, passes: int = 3) -> dict[str, float]:
     """Print and return the median timings of auditing ``n`` generated rules."""
-    from advisor.catalog import load_catalog
-    from advisor.fields import load_fields
-    from advisor.generate import write_rule_base
-    from advisor.kb import default_paths
+    from advisor.kb.catalog import load_catalog
+    from advisor.kb.fields import load_fields
+    from advisor.kb.generate import write_rule_base
+    from advisor.kb.knowledge_base import default_paths
 
     knowledge, _ = default_paths()
     catalog = load_catalog(knowledge)

@@ -25,8 +25,8 @@ import statistics
 import time
 from typing import Any
 
-from advisor.compiler import dnf
-from advisor.model import Test
+from advisor.kb.compiler import dnf
+from advisor.kb.model import Test
 
 
 def _atom(value: Any) -> str:
@@ -48,7 +48,7 @@ class ClipsBase:
         self.env = clips.Environment()
         self.fired: list[tuple[str, tuple[int, ...]]] = []
         self.env.define_function(self._fire, name="fired")
-        from advisor.loader import dependency_levels
+        from advisor.kb.loader import dependency_levels
 
         rules = list(kb.rules.rules)
         self.level = dependency_levels(rules)
@@ -148,7 +148,7 @@ def per_profile(kb: Any, profiles: list[Any], passes: int) -> float | None:
         base = ClipsBase(kb)
     except ImportError:
         return None
-    from advisor.reference import ReferenceEvaluator
+    from advisor.inference.reference import ReferenceEvaluator
 
     reference = ReferenceEvaluator(kb.rules)
     answers = [p.as_dict() for p in profiles]

@@ -83,12 +83,11 @@ def machine() -> list[str]:
 
 def rule_folder(n: int, kb: Any) -> Path:
     """The seeded generated rule base of ``n`` rules (written once, reused)."""
-    from advisor.generate import write_rule_base
-
     import hashlib
     import inspect
 
-    from advisor import generate
+    from advisor.kb import generate
+    from advisor.kb.generate import write_rule_base
 
     folder = RESULTS / f"rules-{n}-seed{SEED}"
     marker = folder / ".complete"
@@ -105,8 +104,8 @@ def rule_folder(n: int, kb: Any) -> Path:
 
 
 def profiles(kb: Any, count: int, seed: int = PROFILE_SEED) -> list[Any]:
-    from advisor.generate import random_profile
-    from advisor.profile import validate_answers
+    from advisor.inference.profile import validate_answers
+    from advisor.kb.generate import random_profile
 
     rng = random.Random(seed)
     return [validate_answers(random_profile(kb.fields, rng), kb.fields) for _ in range(count)]
@@ -117,7 +116,7 @@ def profiles(kb: Any, count: int, seed: int = PROFILE_SEED) -> list[Any]:
 
 def bench_inference(kb: Any, count: int, passes: int, clips: bool = False) -> dict[str, Any]:
     from advisor import api
-    from advisor.reference import ReferenceEvaluator
+    from advisor.inference.reference import ReferenceEvaluator
 
     sample = profiles(kb, count)
     reference = ReferenceEvaluator(kb.rules)
@@ -167,7 +166,7 @@ def bench_inference(kb: Any, count: int, passes: int, clips: bool = False) -> di
 
 def bench_load(folder: Path | None, passes: int) -> tuple[float, float]:
     """Cold (no cache) and warm-cache load times of the shipped knowledge with ``folder``'s rules."""
-    from advisor.kb import load_knowledge_base
+    from advisor.kb.knowledge_base import load_knowledge_base
 
     rules = [folder] if folder is not None else None
     cold = median_time(lambda: load_knowledge_base(rules=rules, use_cache=False), max(1, passes // 2))
@@ -233,7 +232,7 @@ def bench_explain(kb: Any, count: int, passes: int) -> dict[str, float | None]:
     inferences = [api.infer(kb, p) for p in sample]
     out["infer"] = median_time(lambda: [api.infer(kb, p) for p in sample], passes) / count
     try:
-        from advisor.graph import build_graph
+        from advisor.explain.graph import build_graph
     except ImportError:
         build_graph = None
     if build_graph is not None:
@@ -243,8 +242,8 @@ def bench_explain(kb: Any, count: int, passes: int) -> dict[str, float | None]:
         except Exception as exc:
             print(f"  graph benchmark failed: {type(exc).__name__}: {exc}", file=sys.stderr)
     try:
-        from advisor.analysis import Analysis
-        from advisor.explain import explain
+        from advisor.explain.analysis import Analysis
+        from advisor.explain.explanation import explain
     except ImportError:
         return out
     try:
@@ -311,13 +310,13 @@ def _audit_measure(audit: Any) -> Callable[[Path], float]:
 
 
 def bench_batch(kb: Any, count: int, passes: int) -> dict[int, tuple[float, float]]:
-    """Profiles per second through :func:`advisor.batch.run_lines` (worker start included),
+    """Profiles per second through :func:`advisor.report.batch.run_lines` (worker start included),
     and the cores the run really got (CPU seconds of the process and its workers / wall seconds)."""
     import json
     import resource
 
-    from advisor.batch import run_lines
-    from advisor.generate import random_profile
+    from advisor.kb.generate import random_profile
+    from advisor.report.batch import run_lines
 
     rng = random.Random(PROFILE_SEED + 2)
     lines = [(i, json.dumps(random_profile(kb.fields, rng)).encode()) for i in range(1, count + 1)]
@@ -346,8 +345,8 @@ def bench_batch(kb: Any, count: int, passes: int) -> dict[int, tuple[float, floa
 def bench_memory(kb: Any, count: int) -> tuple[float, float] | None:
     """Resident memory (MB) before and after inferring ``count`` distinct profiles."""
     from advisor import api
-    from advisor.generate import random_profile
-    from advisor.profile import Profile
+    from advisor.inference.profile import Profile
+    from advisor.kb.generate import random_profile
 
     if not Path("/proc/self/status").exists():
         return None

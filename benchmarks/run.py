@@ -15,7 +15,7 @@ take turns profile by profile, so that a busy machine slows both alike):
   profiles - for the shipped rules and seeded generated bases;
 * knowledge-base load: cold (parse, validate, compile) and from a warm cache;
 * ``advisor advise`` wall time in a fresh process, warm cache;
-* graph and explanation cost per profile (when advisor.graph/advisor.explain exist);
+* graph and explanation cost per profile (when advisor.explain.graph/advisor.explain exist);
 * audit time (when advisor.audit exists; ``benchmarks/bench_audit.py`` is used
   when it offers ``measure(rules_folder) -> seconds``);
 * batch throughput with 1 and 2 worker processes;
@@ -24,7 +24,7 @@ take turns profile by profile, so that a busy machine slows both alike):
   the same rules and profiles (:mod:`benchmarks.clips_rules`), checked against the
   reference evaluator first.
 
-Generated rule bases and profiles come from :mod:`advisor.generate` with fixed
+Generated rule bases and profiles come from :mod:`advisor.kb.generate` with fixed
 seeds, so anyone can reproduce the inputs; they are kept in
 ``benchmarks/results/`` (not committed) between runs.
 """
@@ -49,9 +49,9 @@ from .measure import (
     bench_inference,
     bench_load,
     bench_memory,
-    parallel_capacity,
     fmt_time,
     machine,
+    parallel_capacity,
     rule_folder,
     verdict,
 )
@@ -88,7 +88,7 @@ NOTES = [
     "- **Batch throughput** is dominated by building and writing each report (report.py, json); "
     "inference and the profile check are about a quarter. With 2 jobs the parent process reads and "
     "writes while two workers advise, on a 2-core machine shared with other work.",
-    "- **Explanations** read the engine's record through a per-run index (advisor/provenance.py), "
+    "- **Explanations** read the engine's record through a per-run index (advisor/explain/provenance.py), "
     "only as far as the item asked about needs; the networkx graph is that index written out whole, "
     "built only for exports and pictures. Times in brackets are ratios to the inference, each pass "
     "inferring every profile and then explaining every profile. Explaining every concluded "
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     # the benchmarks never touch the user's cache
     os.environ["ADVISOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="advisor-bench-cache-")
     sys.path.insert(0, str(ROOT))
-    from advisor.kb import load_knowledge_base
+    from advisor.kb.knowledge_base import load_knowledge_base
 
     shipped = load_knowledge_base()
     lines: list[str] = []
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             say(f"\n**The engine disagreed with the reference on {row['disagree']} profiles.**\n")
     say()
     say("Engine: `advisor.api.infer` (facts encoded, every level run, firings with their matched facts). "
-        "Reference: `advisor.reference.ReferenceEvaluator.run`, plain-Python predicates over the same rules; "
+        "Reference: `advisor.inference.reference.ReferenceEvaluator.run`, plain-Python predicates over the same rules; "
         "both gave the same fired rules and derived facts on every profile measured."
         if not any(r["disagree"] for r in rows.values()) else "")
     say()
@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         say(f"| {label} | " + " | ".join(cells) + f" | {target} |")
 
     row("inference (`advisor.api.infer`)", "infer")
-    row("recommendation graph (`advisor.graph.build_graph`, networkx)", "graph")
+    row("recommendation graph (`advisor.explain.graph.build_graph`, networkx)", "graph")
     row("explain the top item, given the inference (`advisor explain`, no what-if search)", "explain", "ratio")
     items = " / ".join(f"{found['items']:.0f}" for found in explained.values() if found["items"])
     row(f"explain every concluded item ({items} per profile), given the inference", "explain_all", "ratio_all")

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import settings
 
-from advisor.kb import KnowledgeBase, default_paths, load_knowledge_base
+from advisor.kb.knowledge_base import KnowledgeBase, default_paths, load_knowledge_base
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,7 +78,7 @@ class CliResult:
 
 
 def _cli_runner():
-    from advisor.cli import cli
+    from advisor.commands.cli import cli
 
     def run(args: list[str], input: str | bytes | None = None) -> CliResult:
         runner = CliRunner()

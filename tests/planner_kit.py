@@ -2,7 +2,7 @@
 rule base full of disagreements.
 
 "Advice" is what the planner promises not to change by skipping a question
-(advisor/outcomes.py): which items are recommended and how strongly, which
+(advisor/inference/outcomes.py): which items are recommended and how strongly, which
 mistakes are warned of and how severely, what is not advised, the plan steps and
 the KPIs. Ranks, supporting rules, notes, roles and sources are left out.
 """
@@ -14,10 +14,10 @@ import random
 from pathlib import Path
 from typing import Any
 
-from advisor.engine import Inference
-from advisor.model import Firing
-from advisor.profile import validate_answers
-from advisor.report import build_report
+from advisor.inference.engine import Inference
+from advisor.inference.profile import validate_answers
+from advisor.kb.model import Firing
+from advisor.report.build import build_report
 
 Advice = dict[tuple[str, str], Any]  # (kind, item) -> strength, severity or True
 
@@ -47,7 +47,7 @@ def advice_of_firings(kb: Any, fired: list[str]) -> Advice:
 
 
 def write_disputed_rules(folder: Path, kb: Any, n: int, seed: int) -> Path:
-    """A generated rule base (advisor.generate) with disagreements everywhere.
+    """A generated rule base (advisor.kb.generate) with disagreements everywhere.
 
     The generator only recommends at the default strength, never avoids and
     rarely warns of a mistake that targets what it recommends. Here priorities
@@ -57,7 +57,7 @@ def write_disputed_rules(folder: Path, kb: Any, n: int, seed: int) -> Path:
     strength and warnings a random severity: every way conclude.py decides an
     item is exercised.
     """
-    from advisor.generate import generate_rules
+    from advisor.kb.generate import generate_rules
 
     rng = random.Random(seed)
     rules = generate_rules(kb.fields, kb.catalog, n, seed=seed)

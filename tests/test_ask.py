@@ -11,7 +11,6 @@ import json
 import re
 
 import pytest
-
 from ask_kit import write_kb
 from conftest import EXAMPLES
 

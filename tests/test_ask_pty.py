@@ -14,7 +14,6 @@ import re
 import sys
 
 import pytest
-
 from ask_kit import write_kb
 from conftest import ROOT
 
@@ -44,12 +43,12 @@ def spawn(tmp_path):
 
 
 def _explain_is_ours() -> bool:
-    """False when `advisor.explain` would come from another copy of the advisor (an editable install
+    """False when `advisor.explain.explanation` would come from another copy of the advisor (an editable install
     of another checkout can lend modules this tree lacks); explaining would then mix two versions."""
     import importlib.util
 
     try:
-        spec = importlib.util.find_spec("advisor.explain")
+        spec = importlib.util.find_spec("advisor.explain.explanation")
     except ImportError:
         return True
     return spec is None or str(spec.origin).startswith(str(ROOT))
@@ -107,7 +106,7 @@ def test_a_whole_interview_in_a_terminal(spawn, tmp_path):
     child.expect_exact("explain> ")
     if _explain_is_ours():
         child.sendline("w1")
-        child.expect_exact("Undercutting your dealers")  # the explanation (advisor.explain's or the fallback)
+        child.expect_exact("Undercutting your dealers")  # the explanation (advisor.explain.explanation's or the fallback)
         child.expect_exact("explain> ")
     child.sendline("")
     child.expect(pexpect.EOF)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from advisor.audit import run
 from advisor.audit.checks import registry
+from advisor.audit.runner import run
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "audit_corpus"
@@ -146,7 +146,7 @@ def test_the_shipped_knowledge_base_has_no_errors():
 
 
 def test_advise_does_not_import_the_audit():
-    code = ("import sys; from advisor.cli import cli; "
+    code = ("import sys; from advisor.commands.cli import cli; "
             "sys.exit(1 if any(m.startswith('advisor.audit') or m == 'advisor.commands.audit' for m in sys.modules) "
             "else 0)")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from advisor.audit import run
 from advisor.audit.checks import registry
+from advisor.audit.runner import run
 
 CORPUS = Path(__file__).resolve().parent / "audit_corpus"
 
@@ -125,8 +125,8 @@ def test_markers_in_the_corpus_agree_with_the_table():
 
 
 def test_conflict_examples_are_profiles_that_fire_both_rules(tmp_path):
-    from advisor.kb import load_knowledge_base
-    from advisor.reference import ReferenceEvaluator
+    from advisor.inference.reference import ReferenceEvaluator
+    from advisor.kb.knowledge_base import load_knowledge_base
 
     _, findings = audit_case("A601-item-conflict", tmp_path)
     kb = load_knowledge_base(tmp_path / "knowledge", rules=[CORPUS / "clean" / "rules", CORPUS / "A601-item-conflict" /

@@ -9,9 +9,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from advisor.audit import run
 from advisor.audit.checks import registry
 from advisor.audit.output import as_json, sarif, text
+from advisor.audit.runner import run
 
 CORPUS = Path(__file__).resolve().parent / "audit_corpus"
 SARIF_SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"

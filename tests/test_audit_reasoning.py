@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from advisor.audit.domains import ABSENT
 from advisor.audit.reasoning import Reasoner
-from advisor.catalog import load_catalog
-from advisor.fields import load_fields
-from advisor.model import Test as Probe
-from advisor.reference import test_holds as holds_for
+from advisor.inference.reference import test_holds as holds_for
+from advisor.kb.catalog import load_catalog
+from advisor.kb.fields import load_fields
+from advisor.kb.model import Test as Probe
 
 KNOWLEDGE = Path(__file__).resolve().parent / "audit_corpus" / "knowledge"
 CATALOG = load_catalog(KNOWLEDGE)
@@ -71,7 +71,7 @@ def holds(literals, value) -> bool:
 
 def reasoner_for(*literal_lists) -> Reasoner:
     """A reasoner whose number domains are cut at every threshold the literals use (as a rule base's are)."""
-    from advisor.model import All, Rule
+    from advisor.kb.model import All, Rule
 
     tests = [test for literals in literal_lists for _, test in literals]
     rule = Rule("probe", "probe", All(tuple(tests)) if tests else None, (), "probe", ())
@@ -122,10 +122,10 @@ def test_implication_is_sound(pair):
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     """A generated rule base (shipped knowledge), its audit and many random profiles' firings."""
-    from advisor.audit import run
-    from advisor.generate import random_profile, write_rule_base
-    from advisor.kb import load_knowledge_base
-    from advisor.reference import ReferenceEvaluator
+    from advisor.audit.runner import run
+    from advisor.inference.reference import ReferenceEvaluator
+    from advisor.kb.generate import random_profile, write_rule_base
+    from advisor.kb.knowledge_base import load_knowledge_base
 
     kb = load_knowledge_base()
     folder = tmp_path_factory.mktemp("generated")
@@ -168,7 +168,7 @@ def test_generated_conflict_examples_fire_both_rules(generated):
 
 def test_a_fact_check_reaches_the_fixpoint_first():
     """Regression: check() asked before anything else must not take every fact's derivers for dead."""
-    from advisor.kb import load_knowledge_base
+    from advisor.kb.knowledge_base import load_knowledge_base
 
     corpus = Path(__file__).resolve().parent / "audit_corpus"
     kb = load_knowledge_base(KNOWLEDGE, rules=[corpus / "clean" / "rules"], use_cache=False)

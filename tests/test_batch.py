@@ -1,4 +1,4 @@
-"""`advisor batch` and advisor.batch: order, error records, exit statuses, --jobs, --fail-fast."""
+"""`advisor batch` and advisor.report.batch: order, error records, exit statuses, --jobs, --fail-fast."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
 
 from advisor.api import advise
-from advisor.batch import advise_many
-from advisor.generate import random_profile
-
-from conftest import ROOT
+from advisor.kb.generate import random_profile
+from advisor.report.batch import advise_many
 
 BAD_CHOICE = '{"price_level": "cheap"}'
 BAD_JSON = '{"price_level": '

@@ -9,10 +9,11 @@ import random
 
 import pytest
 
-from advisor import generate, schemas
+from advisor import schemas
 from advisor.errors import ProfileError
-from advisor.fields import profile_schema
-from advisor.profile import _fast_validator, validate_answers
+from advisor.inference.profile import _fast_validator, validate_answers
+from advisor.kb import generate
+from advisor.kb.fields import profile_schema
 
 pytest.importorskip("fastjsonschema")
 

@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from advisor import cache
-from advisor.kb import load_knowledge_base
+from advisor.kb import cache
+from advisor.kb.knowledge_base import load_knowledge_base, record_types
 
 
 @pytest.fixture
@@ -77,12 +77,12 @@ def test_a_damaged_entry_is_ignored_and_rebuilt(cache_dir, write_rules, damage):
     entry.write_text(damage, encoding="utf-8")
     again = load_knowledge_base(rules=[rules])
     assert again == good
-    assert cache.decode_text(entry.read_text(encoding="utf-8")) == good  # rewritten
+    assert cache.decode_text(entry.read_text(encoding="utf-8"), record_types()) == good  # rewritten
 
 
 def test_unknown_record_types_are_refused():
     with pytest.raises(ValueError, match="unexpected record"):
-        cache.decode_text('[]\n{"__t": "subprocess.Popen", "args": ["true"]}')
+        cache.decode_text('[]\n{"__t": "subprocess.Popen", "args": ["true"]}', record_types())
 
 
 def test_no_cache_writes_nothing(cache_dir, write_rules, monkeypatch):

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES, ROOT
 
 EXAMPLE = str(EXAMPLES / "tea-shop.json")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from advisor.cli import COMMANDS
-from advisor.errors import ERROR_CODES
 from conftest import ROOT
+
+from advisor.commands.cli import COMMANDS
+from advisor.errors import ERROR_CODES
 
 
 def test_every_error_code_is_documented_once():

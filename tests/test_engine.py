@@ -9,7 +9,7 @@ import textwrap
 import pytest
 
 from advisor.api import engine_for, infer
-from advisor.reference import ReferenceEvaluator
+from advisor.inference.reference import ReferenceEvaluator
 
 HEAD = """
 area: test
@@ -211,7 +211,7 @@ def test_facts_leave_in_the_reverse_order_of_their_arrival(make_kb):
     and then (segfaults, a dictionary lookup that never ended)."""
     import json
 
-    from advisor.engine import Engine
+    from advisor.inference.engine import Engine
 
     kb = make_kb(CHAIN)
     engine = Engine(kb.compiled)
@@ -251,7 +251,7 @@ def test_an_engine_leaves_with_its_knowledge_base(make_kb):
     import gc
     import weakref
 
-    from advisor import api
+    from advisor.inference import run as api
 
     kb = make_kb(CHAIN)
     engine = engine_for(kb)
@@ -269,8 +269,8 @@ def test_an_engine_leaves_with_its_knowledge_base(make_kb):
 def test_shipped_base_agrees_with_the_reference_evaluator(kb):
     import random
 
-    from advisor.generate import random_profile
-    from advisor.profile import validate_answers
+    from advisor.inference.profile import validate_answers
+    from advisor.kb.generate import random_profile
 
     reference = ReferenceEvaluator(kb.rules)
     rng = random.Random(2024)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import EXAMPLES
 
 from advisor.api import advise
-from conftest import EXAMPLES
 
 EXPECT: dict[str, dict] = {
     "tea-shop": dict(

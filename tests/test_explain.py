@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from advisor.analysis import analyse
-from advisor.errors import InputError
-from advisor.explain import explain, explain_text, resolve
-from advisor.render.explanation import render_text
 from conftest import EXAMPLES
+
+from advisor.errors import InputError
+from advisor.explain.analysis import analyse
+from advisor.explain.explanation import explain, explain_text, resolve
+from advisor.render.explanation import render_text
 
 BASE = """
 area: test
@@ -121,12 +121,12 @@ def test_the_search_respects_its_bound(base_kb):
 
 
 def test_a_concluded_item_is_explained_without_running_the_engine_again(base_kb, monkeypatch):
-    import advisor.api
+    from advisor.inference.engine import Engine
 
     run = analyse(base_kb, {"storefront": "both", "price_level": "high", "marketing_budget": "small"})
     calls = []
-    real = advisor.api.infer
-    monkeypatch.setattr(advisor.api, "infer", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = Engine.infer_answers
+    monkeypatch.setattr(Engine, "infer_answers", lambda *a, **k: calls.append(1) or real(*a, **k))
     result = explain(run, "seo")
     assert calls == [] and result.searched == 0 and result.changes == ()
     assert result.status == "recommended"
@@ -275,8 +275,9 @@ def targeted_kb(tmp_path, write_rules):
     """A knowledge base whose viral mistake targets SEO, so a warning can overrule a recommendation."""
     import shutil as sh
 
-    from advisor.kb import load_knowledge_base
     from conftest import KNOWLEDGE
+
+    from advisor.kb.knowledge_base import load_knowledge_base
 
     folder = tmp_path / "knowledge"
     sh.copytree(KNOWLEDGE, folder)
@@ -334,9 +335,9 @@ def test_a_recommendation_that_overrules_a_warning(targeted_kb):
 
 def test_screening_only_the_deciding_rules_finds_the_same_changes(kb):
     """The search screens candidates with the rules that can decide the goal; every rule gives the same."""
-    from advisor.changes import search_changes
-    from advisor.kbindex import KbIndex
-    from advisor.whynot import GOAL_KIND, rules_concluding
+    from advisor.explain.changes import search_changes
+    from advisor.explain.kbindex import KbIndex
+    from advisor.explain.whynot import GOAL_KIND, rules_concluding
 
     goals = {"recommend": "recommended", "warn": "warning", "step": "plan", "kpi": "kpi"}
     tried = 0
@@ -361,7 +362,7 @@ def test_explaining_needs_no_graph_library():
     import subprocess
     import sys
 
-    code = ("import json, sys; from advisor.explain import explain_text; from advisor.kb import load_knowledge_base; "
+    code = ("import json, sys; from advisor.explain.explanation import explain_text; from advisor.kb.knowledge_base import load_knowledge_base; "
             f"profile = json.load(open({str(EXAMPLES / 'tea-shop.json')!r})); kb = load_knowledge_base(); "
             "text = explain_text(kb, profile, 'seo') + explain_text(kb, profile, 'phone-sales'); "
             "print('networkx' in sys.modules, 'knowledge/documents/' in text)")

@@ -13,15 +13,15 @@ import json
 import tempfile
 from pathlib import Path
 
+from conftest import EXAMPLES, RULES
+from fuzz_kit import mutate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor.errors import ERROR_CODES, InputError
-from advisor.kb import load_knowledge_base
-from advisor.loader import load_rule_base
-from advisor.profile import parse_profile
-from conftest import EXAMPLES, RULES
-from fuzz_kit import mutate
+from advisor.inference.profile import parse_profile
+from advisor.kb.knowledge_base import load_knowledge_base
+from advisor.kb.loader import load_rule_base
 
 KB = load_knowledge_base()
 SEED_PROFILE = (EXAMPLES / "tea-shop.json").read_text()

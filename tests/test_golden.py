@@ -16,7 +16,6 @@ import difflib
 import json
 
 import pytest
-
 from conftest import EXAMPLES, ROOT
 
 GOLDEN = ROOT / "tests" / "golden"

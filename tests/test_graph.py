@@ -8,14 +8,14 @@ import subprocess
 
 import networkx as nx
 import pytest
+from conftest import EXAMPLES
 
-from advisor.analysis import analyse
-from advisor.graph import from_json, to_json
-from advisor.reasoning import answers_behind, reasoning
+from advisor.explain.analysis import analyse
+from advisor.explain.graph import from_json, to_json
+from advisor.explain.reasoning import answers_behind, reasoning
 from advisor.render.dot import to_dot
 from advisor.render.graphml import to_graphml
 from advisor.render.view import focus_view, full_view, overview
-from conftest import EXAMPLES
 
 CHAIN = """
 area: test
@@ -222,7 +222,7 @@ def _examples():
 
 @pytest.mark.parametrize("path", _examples(), ids=lambda p: p.stem)
 def test_every_recommendation_and_warning_reaches_an_answer_and_a_source(kb, path):
-    from advisor.explain import explain
+    from advisor.explain.explanation import explain
     from advisor.render.explanation import render_text
 
     run = analyse(kb, json.loads(path.read_text(encoding="utf-8")))

@@ -11,7 +11,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES, ROOT
 
 EXAMPLE = str(EXAMPLES / "tea-shop.json")

@@ -1,7 +1,7 @@
 """The shipped knowledge base's interview: short for a small business, and losing no advice.
 
-The planner (advisor/questionnaire.py) asks a question only if its answer can
-still change an item of the advice (advisor/outcomes.py) and its ``ask_if`` is
+The planner (advisor/interview/planner.py) asks a question only if its answer can
+still change an item of the advice (advisor/inference/outcomes.py) and its ``ask_if`` is
 not false. How short the
 interview is therefore depends on the knowledge base: its checklists, its
 ``ask_if`` gates, and rules that read a field only where its question is asked.
@@ -14,13 +14,13 @@ import json
 from typing import Any
 
 import pytest
+from conftest import EXAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisor.interview import Interview
-from advisor.questionnaire import ADVICE_KINDS, Planner
-from advisor.reference import ReferenceEvaluator
-from conftest import EXAMPLES
+from advisor.inference.reference import ReferenceEvaluator
+from advisor.interview.planner import ADVICE_KINDS, Planner
+from advisor.interview.state import Interview
 
 EXAMPLE_PATHS = sorted(EXAMPLES.glob("*.json"))
 

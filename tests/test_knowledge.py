@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import KNOWLEDGE, RULES
 
 from advisor.api import advise
-from advisor.loader import rule_files
-from advisor.model import All, Any_, Not
-from advisor.model import Test as ConditionTest
-from conftest import KNOWLEDGE, RULES
+from advisor.kb.loader import rule_files
+from advisor.kb.model import All, Any_, Not
+from advisor.kb.model import Test as ConditionTest
 
 DOCUMENTS = KNOWLEDGE / "documents"
 

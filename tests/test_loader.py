@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from advisor.errors import RuleFileError
-from advisor.kb import load_knowledge_base
+from advisor.kb.knowledge_base import load_knowledge_base
 
 GOOD_RULE = """
 area: test
@@ -132,7 +132,7 @@ def test_norway_problem_is_explained(write_rules):
 
 
 def test_collecting_mode_reports_every_problem(write_rules, kb):
-    from advisor.loader import load_rule_base
+    from advisor.kb.loader import load_rule_base
 
     text = GOOD_RULE.replace("price_level", "price_levl") + GOOD_RULE.split("rules:\n")[1].replace(
         "good-rule", "second-rule").replace("seo", "seo-magic")
@@ -180,7 +180,7 @@ def _chain(length: int, loop: bool = False) -> str:
 
 def test_a_long_chain_of_derived_facts_loads_and_compiles(write_rules):
     """Levels and cycles are found without recursion: a chain far longer than Python's recursion limit."""
-    from advisor.loader import dependency_levels
+    from advisor.kb.loader import dependency_levels
 
     kb = load(write_rules, _chain(3000))
     levels = dependency_levels(kb.rules.rules)
@@ -196,7 +196,7 @@ def test_a_long_cycle_is_spelled_out(write_rules):
 
 def test_a_null_key_beside_an_unknown_key_is_a_schema_error(write_rules):
     """A bare `?` makes a null key; sorting it with text keys once crashed the schema message."""
-    from advisor.loader import load_rule_base
+    from advisor.kb.loader import load_rule_base
 
     kb = load_knowledge_base()
     result = load_rule_base([write_rules("? \nrea: test\ntitle: x\nrules: []\n")], kb.fields, kb.catalog,
@@ -209,7 +209,7 @@ def test_gc_paused_restores_the_collector_and_cycles_are_still_collected():
     import gc
     import weakref
 
-    from advisor.loader import gc_paused
+    from advisor.kb.loader import gc_paused
 
     class Node:
         pass

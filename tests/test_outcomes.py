@@ -1,8 +1,8 @@
-"""advisor.outcomes: which advice items are settled while some rules are undecided, checked against the report.
+"""advisor.inference.outcomes: which advice items are settled while some rules are undecided, checked against the report.
 
 The model is told which rules surely fire and which may; whatever subset of the
-undecided rules then fires, the report (built by advisor.report from those
-firings, conflicts decided by advisor.conclude) must give the same outcome for
+undecided rules then fires, the report (built by advisor.report.build from those
+firings, conflicts decided by advisor.inference.conclude) must give the same outcome for
 every item the model calls settled, and one undecided rule must only ever
 change items the model says it can reach.
 """
@@ -12,13 +12,13 @@ from __future__ import annotations
 import random
 
 import pytest
+from ask_kit import write_kb
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from advisor.kb import load_knowledge_base
-from advisor.outcomes import ADVICE_KINDS, OutcomeModel
 from planner_kit import advice_of_firings, changed_items, write_disputed_rules
-from ask_kit import write_kb
+
+from advisor.inference.outcomes import ADVICE_KINDS, OutcomeModel
+from advisor.kb.knowledge_base import load_knowledge_base
 
 
 @pytest.fixture(scope="module")

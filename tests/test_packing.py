@@ -7,13 +7,13 @@ import random
 
 import pytest
 
-from advisor import compiler
-from advisor.compiler import compile_rules, dnf
-from advisor.engine import Engine
-from advisor.generate import random_profile, write_rule_base
-from advisor.kb import load_knowledge_base
-from advisor.profile import validate_answers
-from advisor.reference import ReferenceEvaluator
+from advisor.inference.engine import Engine
+from advisor.inference.profile import validate_answers
+from advisor.inference.reference import ReferenceEvaluator
+from advisor.kb import compiler
+from advisor.kb.compiler import compile_rules, dnf
+from advisor.kb.generate import random_profile, write_rule_base
+from advisor.kb.knowledge_base import load_knowledge_base
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,7 @@ def test_shards_span_levels_and_agree_with_the_reference(generated):
 def test_many_small_shards_agree_with_the_reference(generated, monkeypatch):
     """Tight limits force many shards, rules of one level spread over several, and the
     first-fit placement into older shards; the answers must not change."""
-    # the root holds the group nodes (see advisor.facts.GROUPS) and the start nodes; a cap
+    # the root holds the group nodes (see advisor.kb.facts.GROUPS) and the start nodes; a cap
     # just above the groups makes start groups, properties per group and tests per
     # property all fill shards
     monkeypatch.setattr(compiler, "ROOT_CHILDREN_CAP", 12)
@@ -78,18 +78,18 @@ def test_many_small_shards_agree_with_the_reference(generated, monkeypatch):
 
 
 def test_infer_and_infer_answers_give_the_same_inference(generated):
-    from advisor.facts import encode_profile
+    from advisor.kb.facts import encode_answers
 
     rng = random.Random(4)
     with Engine(generated.compiled) as engine:
         for _ in range(40):
             profile = validate_answers(random_profile(generated.fields, rng), generated.fields)
-            assert engine.infer(encode_profile(profile, generated.fields)) == engine.infer_answers(profile.answers)
+            assert engine.infer(encode_answers(profile.answers, generated.fields)) == engine.infer_answers(profile.answers)
 
 
 def test_provenance_memo_does_not_change_results(generated, monkeypatch):
     """Inference with the message memo emptied before every profile equals inference with it warm."""
-    from advisor import engine as engine_module
+    from advisor.inference import engine as engine_module
 
     rng = random.Random(9)
     sample = [validate_answers(random_profile(generated.fields, rng), generated.fields) for _ in range(30)]

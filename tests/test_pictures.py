@@ -10,12 +10,12 @@ import xml.etree.ElementTree as ET
 
 import networkx as nx
 import pytest
+from conftest import EXAMPLES
 
-from advisor.graph import from_json
-from advisor.render import render
+from advisor.explain.graph import from_json
+from advisor.render.formats import render
 from advisor.render.mermaid import to_mermaid
 from advisor.render.view import full_view
-from conftest import EXAMPLES
 
 EXAMPLE = str(EXAMPLES / "tea-shop.json")
 SVG = "{http://www.w3.org/2000/svg}svg"
@@ -58,7 +58,7 @@ def test_html_page_is_well_formed_with_pictures_and_explanations(run_cli, tmp_pa
 
 def test_html_page_without_graphviz_says_so_and_stays_well_formed(kb, monkeypatch):
     import advisor.render.dot as dot
-    from advisor.analysis import analyse
+    from advisor.explain.analysis import analyse
 
     monkeypatch.setattr(dot.shutil, "which", lambda name: None)
     run = analyse(kb, json.loads((EXAMPLES / "tea-shop.json").read_text()))

@@ -15,12 +15,12 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from advisor.engine import Engine
 from advisor.errors import RuleFileError
-from advisor.facts import encode_profile
-from advisor.kb import load_knowledge_base
-from advisor.profile import validate_answers
-from advisor.reference import ReferenceEvaluator
+from advisor.inference.engine import Engine
+from advisor.inference.profile import validate_answers
+from advisor.inference.reference import ReferenceEvaluator
+from advisor.kb.facts import encode_answers
+from advisor.kb.knowledge_base import load_knowledge_base
 
 SHIPPED = load_knowledge_base()
 FIELDS = SHIPPED.fields
@@ -152,7 +152,7 @@ def test_engine_agrees_with_the_reference_evaluator(rules, profiles):
         for answers in profiles:
             checked = validate_answers(answers, kb.fields)
             expected = reference.run(checked.as_dict())
-            got = engine.infer(encode_profile(checked, kb.fields))
+            got = engine.infer(encode_answers(checked.answers, kb.fields))
             assert set(got.fired_ids()) == set(expected.fired)
             assert {d.fact: d.value for d in got.derived} == expected.derived
             assert engine.is_clean()

@@ -6,12 +6,12 @@ import json
 
 import networkx as nx
 import pytest
-
-from advisor.analysis import analyse
-from advisor.explain import explain
-from advisor.kbindex import KbIndex
-from advisor.wording import describe_literal
 from conftest import EXAMPLES
+
+from advisor.explain.analysis import analyse
+from advisor.explain.explanation import explain
+from advisor.explain.kbindex import KbIndex
+from advisor.explain.wording import describe_literal
 
 PROFILES = sorted(EXAMPLES.glob("*.json"))
 

@@ -1,4 +1,4 @@
-"""The interview's logic (advisor.questionnaire): what is asked, what is skipped, in which order, and why.
+"""The interview's logic (advisor.interview.planner): what is asked, what is skipped, in which order, and why.
 
 Most tests use the hand-written knowledge base of tests/ask_kit.py, where which
 questions matter can be worked out by hand. Property tests check with the
@@ -14,17 +14,17 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from advisor.api import advise
-from advisor.kb import load_knowledge_base
-from advisor.profile import validate_answers
-from advisor.interview import Interview
-from advisor.questionnaire import Planner
 from ask_kit import FIELDS, write_kb
 from conftest import EXAMPLES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from planner_kit import advice_of, write_disputed_rules
+
+from advisor.api import advise
+from advisor.inference.profile import validate_answers
+from advisor.interview.planner import Planner
+from advisor.interview.state import Interview
+from advisor.kb.knowledge_base import load_knowledge_base
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from advisor.model import Test
-from advisor.reference import _compile_test
-from advisor.reference import test_holds as holds
+from advisor.inference.reference import _compile_test
+from advisor.inference.reference import test_holds as holds
+from advisor.kb.model import Test
 
 SCALARS = st.one_of(st.sampled_from(["a", "b", "c"]), st.booleans(), st.integers(-3, 3),
                     st.floats(-3, 3, allow_nan=False), st.sampled_from([0, 1, 1.0, True, False]))

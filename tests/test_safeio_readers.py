@@ -1,9 +1,9 @@
 """The quick readers give exactly what the careful YAML reader gives: the same data, the same
 positions, the same messages - on good files, on mutated ones and on hostile ones.
 
-* :mod:`advisor.jsonyaml` reads JSON at C speed, or declines;
-* :func:`advisor.yamlread.parse_quick` builds YAML from the event stream, or gives up;
-* :func:`advisor.yamlread.parse_careful` is the reference: it handles and reports everything.
+* :mod:`advisor.io.jsonyaml` reads JSON at C speed, or declines;
+* :func:`advisor.io.yamlread.parse_quick` builds YAML from the event stream, or gives up;
+* :func:`advisor.io.yamlread.parse_careful` is the reference: it handles and reports everything.
 """
 
 from __future__ import annotations
@@ -11,19 +11,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import fuzz_kit
 import pytest
 import yaml
+from conftest import RULES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor import jsonyaml, yamlread
 from advisor.errors import InputError, RuleFileError
-from advisor.generate import write_rule_base
-from advisor.kb import load_knowledge_base
-from advisor.loader import load_rule_base
-from advisor.safeio import MAX_DEPTH, MAX_YAML_NODES, parse_yaml
-import fuzz_kit
-from conftest import RULES
+from advisor.io import jsonyaml, yamlread
+from advisor.io.limits import MAX_DEPTH, MAX_YAML_NODES
+from advisor.io.reading import parse_yaml
+from advisor.kb.generate import write_rule_base
+from advisor.kb.knowledge_base import load_knowledge_base
+from advisor.kb.loader import load_rule_base
 
 KB = load_knowledge_base()
 NAME = "rules/x.yaml"
@@ -307,7 +308,7 @@ def test_deep_block_yaml_never_reaches_the_composer(monkeypatch):
 
 
 def _load(folder: Path, *, quick: bool, strict: bool = False):
-    import advisor.jsonyaml as module
+    import advisor.io.jsonyaml as module
 
     if quick:
         return load_rule_base([folder], KB.fields, KB.catalog, strict=strict)

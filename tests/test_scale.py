@@ -10,10 +10,10 @@ import random
 import pytest
 
 from advisor.api import engine_for, infer
-from advisor.generate import random_profile, write_rule_base
-from advisor.kb import load_knowledge_base
-from advisor.profile import validate_answers
-from advisor.reference import ReferenceEvaluator
+from advisor.inference.profile import validate_answers
+from advisor.inference.reference import ReferenceEvaluator
+from advisor.kb.generate import random_profile, write_rule_base
+from advisor.kb.knowledge_base import load_knowledge_base
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,10 @@ import json
 
 import jsonschema
 import pytest
+from conftest import EXAMPLES
 
 from advisor import schemas
-from advisor.fields import profile_schema
-from conftest import EXAMPLES
+from advisor.kb.fields import profile_schema
 
 
 @pytest.mark.parametrize("name", ["rule", "profile", "fields", "catalog", "sources"])
@@ -30,7 +30,6 @@ def test_examples_validate_against_the_shipped_profile_schema():
 
 def test_shipped_rule_files_validate_against_the_rule_schema():
     import yaml
-
     from conftest import RULES
 
     validator = jsonschema.Draft202012Validator(schemas.load("rule"))

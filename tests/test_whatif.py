@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
-from advisor.analysis import analyse
-from advisor.errors import InputError
-from advisor.changes import candidate_values
-from advisor.whatif import parse_settings, parse_value, whatif
 from conftest import EXAMPLES
+
+from advisor.errors import InputError
+from advisor.explain.analysis import analyse
+from advisor.explain.changes import candidate_values
+from advisor.explain.whatif import parse_settings, parse_value, whatif
 
 RULES = """
 area: test

@@ -8,12 +8,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..catalog import Catalog
-from ..errors import Location
-from ..fields import FieldSet
-from ..loader import LoadResult
-from ..model import Rule
-from ..safeio import Marks
+from advisor.errors import Location
+from advisor.io import Marks
+from advisor.kb import Catalog, FieldSet, LoadResult, Rule
 
 __all__ = ["AuditContext", "DEFAULT_GAP_FIELDS"]
 
@@ -84,7 +81,7 @@ class AuditContext:
     @cached_property
     def evaluator(self) -> Any:
         """The reference evaluator over the rules outside cycles (it cannot order a cycle)."""
-        from ..reference import ReferenceEvaluator
+        from advisor.inference import ReferenceEvaluator
 
         return ReferenceEvaluator([r for r in self.rules if r.id not in self.cyclic_rules])
 
@@ -105,7 +102,7 @@ class AuditContext:
         return set(self._evaluator_for(self.cone(wanted)).run(profile).fired) & set(wanted)
 
     def _evaluator_for(self, cone: frozenset[str]) -> Any:
-        from ..reference import ReferenceEvaluator
+        from advisor.inference import ReferenceEvaluator
 
         cache = self.extra.setdefault("evaluators", {})
         evaluator = cache.get(cone)
@@ -173,8 +170,8 @@ class AuditContext:
         """Positions in ``knowledge/<name>`` (None when it cannot be read)."""
         cache = self.extra.setdefault("marks", {})
         if name not in cache:
-            from ..errors import InputError
-            from ..safeio import load_yaml_file
+            from advisor.errors import InputError
+            from advisor.io import load_yaml_file
 
             try:
                 cache[name] = load_yaml_file(self.knowledge / name)[1]

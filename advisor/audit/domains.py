@@ -23,9 +23,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from ..fields import Field, FieldSet
-from ..model import Rule, Test
-from ..reference import test_holds
+from advisor.inference import test_holds
+from advisor.kb import Field, FieldSet, Rule, Test
 
 __all__ = ["ABSENT", "Subject", "FiniteDomain", "ListSet", "Domains", "value_key", "word"]
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
-from ..errors import Location
+from advisor.errors import Location
 
 __all__ = ["Severity", "Finding", "location_key"]
 

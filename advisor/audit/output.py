@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any, Sequence
 
-from .. import __version__
-from ..errors import Location
+from advisor.errors import Location
+from advisor.version import __version__
+
 from .finding import Finding, Severity
 
 __all__ = ["FORMATS", "render", "text", "as_json", "sarif"]
@@ -45,7 +46,7 @@ def _where(location: Location) -> str:
 
 
 def _counts(findings: Sequence[Finding]) -> dict[str, int]:
-    from . import summary
+    from .runner import summary
 
     return summary(findings)
 

@@ -1,6 +1,6 @@
 """Satisfiability of rule conditions: can a rule fire, can two fire together, for which profile.
 
-Each condition is taken in disjunctive normal form (``compiler._dnf``: the
+Each condition is taken in disjunctive normal form (:func:`advisor.kb.knowledge_base.conditions.raw_dnf`: the
 written tests, not copies, so each keeps its place in the file). An
 alternative - a conjunction of tests and negated tests - is turned into a
 *state*: for every subject it constrains, the set of values it allows
@@ -25,9 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
-from ..compiler import _dnf
-from ..fields import FieldSet
-from ..model import Rule, Test
+from advisor.kb import FieldSet, Rule, Test, raw_dnf
+
 from .domains import Domains, ListSet, Subject
 
 __all__ = ["Literal", "State", "Alternative", "Reason", "Exhausted", "Budget", "Reasoner", "describe_literal"]
@@ -193,7 +192,7 @@ class Reasoner:
         """The alternatives of the rule's condition, in DNF order."""
         found = self._alternatives.get(rule.id)
         if found is None:
-            raw = [[]] if rule.when is None else _dnf(rule.when, False)
+            raw = raw_dnf(rule.when)
             found = []
             for literals in raw:
                 state, reason = self.conjoin(literals)
@@ -209,8 +208,8 @@ class Reasoner:
         return (rule if isinstance(rule, str) else rule.id) in self._fire
 
     def _fixpoint(self) -> set[str]:
-        from ..errors import RuleFileError
-        from ..loader import dependency_levels
+        from advisor.errors import RuleFileError
+        from advisor.kb import dependency_levels
 
         try:
             levels = dependency_levels(self.rules)

@@ -34,22 +34,22 @@ def advise(profile: str, fmt: str | None, output: str | None, width: int | None,
       cat profile.json | advisor advise - --format markdown
       advisor advise examples/tea-shop.json -o advice.html   (a page with pictures)
     """
-    from ..api import advise as run_advice
-    from ..profile import read_profile_source
-    from ..render import render
+    from advisor.api import advise as run_advice
+    from advisor.inference import read_profile_source
+    from advisor.render import render
 
     kb = load_kb(kb_options)
     checked = read_profile_source(profile, kb.fields)
     chosen = pick_format(fmt, output, FORMATS)
     extra: dict = {}
     if chosen in ("markdown", "html"):  # these draw the reasoning: one run gives the report and the graph
-        from ..analysis import analyse
+        from advisor.explain import analyse
 
         run = analyse(kb, checked)
         report = run.report
         extra = {"graph": run.graph, "analysis": run}
         if chosen == "html":
-            from ..render.dot import have_graphviz
+            from advisor.render import have_graphviz
 
             if not have_graphviz():
                 click.echo("advisor: note: Graphviz is not installed, so the page has no pictures "

@@ -1,8 +1,8 @@
 """`advisor ask`: the interview in a terminal (or from a pipe or an answer file).
 
 The terminal loop only: which question comes next and which are skipped is
-decided in :mod:`advisor.questionnaire`, and typed answers are read by
-:mod:`advisor.answers`. The answers are saved atomically after every step, so
+decided in :mod:`advisor.interview.planner`, and typed answers are read by
+:mod:`advisor.interview.answers`. The answers are saved atomically after every step, so
 Ctrl-C, end of input or a crash leave a valid profile to resume from.
 """
 
@@ -17,10 +17,19 @@ from typing import Any
 
 import click
 
-from ..answers import Command, Invalid, instructions, parse_answer, read_answer_file, show_value
-from ..errors import ExitCode, InputError, Location, ProfileError
-from ..interview import Interview, Question
-from ..questionnaire import Planner
+from advisor.errors import ExitCode, InputError, Location, ProfileError
+from advisor.interview import (
+    Command,
+    Interview,
+    Invalid,
+    Planner,
+    Question,
+    instructions,
+    parse_answer,
+    read_answer_file,
+    show_value,
+)
+
 from .ask_terminal import Saver, Screen
 from .common import color_option, knowledge_options, load_kb
 
@@ -267,7 +276,7 @@ def _why(screen: Screen, interview: Interview, name: str) -> None:
 
 
 def _gate_fields(planner: Planner, name: str) -> set[str]:
-    from ..model import iter_tests
+    from advisor.kb import iter_tests
 
     cond = planner.ask_if.get(name)
     return {t.name for t in iter_tests(cond) if t.kind == "field"}
@@ -316,9 +325,10 @@ def _say_saved(screen: Screen, interview: Interview, saver: Saver, why: str = ""
 
 def _finish(screen: Screen, kb: Any, interview: Interview, saver: Saver, fmt: str, color: bool, *,
             early: bool = False) -> None:
-    from ..api import advise
-    from ..profile import validate_answers
-    from ..render import render
+    from advisor.api import advise
+    from advisor.inference import validate_answers
+    from advisor.render import render
+
     from .ask_explain import offer_explanations
 
     answered, dont_know = len(interview.answers), len(interview.skipped)
@@ -356,8 +366,8 @@ def _free_name(path: Path) -> Path:
 
 
 def _load_saved(planner: Planner, path: Path) -> Interview:
-    from ..profile import load_profile
-    from ..safeio import MAX_PROFILE_BYTES, parse_json, read_text
+    from advisor.inference import load_profile
+    from advisor.io import MAX_PROFILE_BYTES, parse_json, read_text
 
     load_profile(path, planner.fields)  # every check of `advisor advise`, with its messages
     data = parse_json(read_text(path, limit=MAX_PROFILE_BYTES, error=ProfileError), str(path), error=ProfileError)
@@ -365,9 +375,9 @@ def _load_saved(planner: Planner, path: Path) -> Interview:
 
 
 def _report_text(kb: Any, interview: Interview, fmt: str, width: int, color: bool) -> str:
-    from ..api import advise
-    from ..profile import validate_answers
-    from ..render import render
+    from advisor.api import advise
+    from advisor.inference import validate_answers
+    from advisor.render import render
 
     profile = validate_answers(interview.to_profile(), kb.fields, source="<answers>")
     return render(advise(kb, profile), fmt, width=width, color=color)

@@ -1,6 +1,6 @@
 """After the interview's report: explain any item a person picks (`advisor ask`).
 
-Explanations come from :func:`advisor.explain.explain_text` when that module
+Explanations come from :func:`advisor.explain.explanation.explain_text` when that module
 is there (imported lazily, so either can be merged first); otherwise from the
 item's entry in the report: what it is, why, the answers behind it (through
 derived facts), its rules and sources.
@@ -11,8 +11,8 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from ..answers import show_value
-from ..errors import InputError
+from advisor.errors import InputError
+from advisor.interview import show_value
 
 __all__ = ["offer_explanations"]
 
@@ -75,7 +75,7 @@ def _find_item(entries: list[tuple[str, dict[str, Any]]], typed: str) -> dict[st
 
 def _explain(kb: Any, profile: Any, report: dict[str, Any], entry: dict[str, Any], width: int) -> str:
     try:
-        from ..explain import explain_text  # written in parallel; used as soon as it exists
+        from advisor.explain import explain_text  # written in parallel; used as soon as it exists
     except ImportError:
         explain_text = None
     if explain_text is not None:
@@ -87,7 +87,7 @@ def _explain(kb: Any, profile: Any, report: dict[str, Any], entry: dict[str, Any
 
 
 def _entry_text(kb: Any, profile: Any, report: dict[str, Any], entry: dict[str, Any], width: int) -> str:
-    """An item's entry of the report, in words (until `advisor.explain` is there)."""
+    """An item's entry of the report, in words (until `advisor.explain.explanation` is there)."""
     lines: list[str] = []
 
     def put(text: str, indent: int = 2) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from ..interview import Interview
+from advisor.interview import Interview
 
 __all__ = ["Screen", "Saver"]
 
@@ -81,7 +81,7 @@ class Saver:
         self.problem: str | None = None
 
     def save(self, interview: Interview) -> bool:
-        from ..safeio import write_atomic
+        from advisor.io import write_atomic
 
         text = json.dumps(interview.to_profile(), indent=2, ensure_ascii=False) + "\n"
         try:

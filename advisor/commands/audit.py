@@ -15,13 +15,13 @@ def _codes(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
     """Comma-separated audit codes or prefixes (``A5`` means every A5xx code)."""
     if not value:
         return ()
-    from ..audit.checks import registry
+    from advisor.audit import registry
 
     wanted = tuple(part.strip().upper() for part in value.split(",") if part.strip())
     known = list(registry())
     for code in wanted:
         if not any(k.startswith(code) for k in known):
-            from ..errors import close_matches
+            from advisor.errors import close_matches
 
             near = close_matches(code, known, n=1)
             hint = f" (did you mean {near[0]!r}?)" if near else ""
@@ -66,13 +66,13 @@ def audit(paths: tuple[Path, ...], knowledge: Path | None, fmt: str, output: str
     \b
     Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 unreadable input.
     """
-    from ..audit import docs
+    from advisor.audit import docs
 
     if list_checks:
         click.echo(docs.check_table(), nl=False)
         return
     if explain:
-        from ..audit.checks import registry
+        from advisor.audit import registry
 
         found = registry().get(explain.strip().upper())
         if found is None:
@@ -80,9 +80,8 @@ def audit(paths: tuple[Path, ...], knowledge: Path | None, fmt: str, output: str
                                      param_hint="--explain")
         click.echo(docs.entry(found), nl=False)
         return
-    from ..audit import run
-    from ..audit.output import render
-    from ..errors import ExitCode
+    from advisor.audit import render, run
+    from advisor.errors import ExitCode
 
     fields = None
     if gap_fields is not None:

@@ -10,7 +10,8 @@ from typing import IO, Any
 
 import click
 
-from ..errors import ExitCode, InputError, Location
+from advisor.errors import ExitCode, InputError, Location
+
 from .common import knowledge_options, load_kb
 
 #: Bad lines printed on standard error before the rest are only counted.
@@ -42,7 +43,7 @@ def batch(input_path: str, output: str, jobs: int, fail_fast: bool, quiet: bool,
       cat shops.jsonl | advisor batch - > reports.jsonl
       advisor batch shops.jsonl --fail-fast -o /dev/null      (check every profile)
     """
-    from ..batch import numbered_lines, run_lines
+    from advisor.report import numbered_lines, run_lines
 
     if jobs == 0:
         jobs = os.cpu_count() or 1

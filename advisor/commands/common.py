@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import click
 
-from ..errors import InputError, Location
+from advisor.errors import InputError, Location
 
 FORMAT_BY_SUFFIX = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".txt": "text", ".html": "html",
                     ".htm": "html"}
@@ -40,7 +40,7 @@ def knowledge_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def load_kb(kb_options: dict[str, Any]) -> Any:
-    from ..kb import load_knowledge_base
+    from advisor.kb import load_knowledge_base
 
     return load_knowledge_base(**kb_options)
 
@@ -74,7 +74,7 @@ def _no_color() -> bool:
 def write_output(text: str, output: str | None) -> None:
     """Write to ``output`` (a file, atomically) or to standard output when it is None or ``-``."""
     if output and output != "-":
-        from ..safeio import write_atomic
+        from advisor.io import write_atomic
 
         try:
             write_atomic(output, text)

@@ -38,10 +38,9 @@ def explain_cmd(profile: str, item: str, fmt: str, output: str | None, width: in
       advisor explain examples/tea-shop.json personal-closing
       advisor explain examples/tea-shop.json high_value_product --format json
     """
-    from ..analysis import analyse
-    from ..explain import explain, resolve
-    from ..profile import read_profile_source
-    from ..render.explanation import render_text
+    from advisor.explain import analyse, explain, resolve
+    from advisor.inference import read_profile_source
+    from advisor.render import render_text
 
     kb = load_kb(kb_options)
     resolve(kb, item)  # an unknown id fails before the profile is run

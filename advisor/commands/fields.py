@@ -53,8 +53,8 @@ def schema_cmd(which: str, kb_options: dict) -> None:
       advisor schema profile > profile.schema.json
       advisor schema rules
     """
-    from .. import schemas
-    from ..fields import profile_schema
+    from advisor import schemas
+    from advisor.kb import profile_schema
 
     if which == "profile":
         kb = load_kb(kb_options)

@@ -43,13 +43,10 @@ def graph_cmd(profile: str, fmt: str | None, item: str | None, overview: bool, t
       advisor graph examples/tea-shop.json --format graphml -o reasoning.graphml
       advisor graph examples/tea-shop.json --format json | jq '.nodes | length'
     """
-    from ..analysis import analyse
-    from ..errors import InputError
-    from ..explain import resolve
-    from ..graph import to_json
-    from ..profile import read_profile_source
-    from ..reasoning import reasoning
-    from ..render import view
+    from advisor.errors import InputError
+    from advisor.explain import analyse, reasoning, resolve, to_json
+    from advisor.inference import read_profile_source
+    from advisor.render import view
 
     chosen = fmt or (_SUFFIXES.get(Path(output).suffix.lower()) if output and output != "-" else None) or "dot"
     if overview and item:
@@ -68,17 +65,17 @@ def graph_cmd(profile: str, fmt: str | None, item: str | None, overview: bool, t
     if chosen == "json":
         text = json.dumps(to_json(G), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     elif chosen == "graphml":
-        from ..render.graphml import to_graphml
+        from advisor.render import to_graphml
 
         text = to_graphml(G)
     else:
         V = view.overview(G, top=top) if overview else view.full_view(G, sources=sources)
         if chosen == "mermaid":
-            from ..render.mermaid import to_mermaid
+            from advisor.render import to_mermaid
 
             text = to_mermaid(V) + "\n"
         else:
-            from ..render.dot import svg, to_dot
+            from advisor.render import svg, to_dot
 
             text = to_dot(V, name=checked.name or "reasoning")
             if chosen == "svg":

@@ -33,10 +33,10 @@ def whatif_cmd(profile: str, sets: tuple[str, ...], unsets: tuple[str, ...], fmt
       advisor whatif examples/tea-shop.json --set offline_channels=dealers,phone_sales --unset seo
       advisor whatif examples/tea-shop.json --set counts_on_viral=no --format json
     """
-    from ..errors import InputError
-    from ..profile import read_profile_source
-    from ..render.explanation import render_comparison
-    from ..whatif import parse_settings, whatif
+    from advisor.errors import InputError
+    from advisor.explain import parse_settings, whatif
+    from advisor.inference import read_profile_source
+    from advisor.render import render_comparison
 
     kb = load_kb(kb_options)
     changes = parse_settings(kb, sets, unsets)

@@ -1,20 +1,21 @@
-"""Renderers: pure functions from a report (and, for pictures, a graph) to text.
+"""Stage render (7 of 9): pure functions from data to text.
 
-Each module exposes ``render(report, **options) -> str``; :data:`FORMATS`
-maps a ``--format`` name to its module.
+Takes in: a report, an explanation or a graph.
+Gives out: text, Markdown, HTML and JSON reports (``formats``: :func:`render`),
+explanations (``explanation``), and pictures of the reasoning graph
+(``dot``/SVG, ``mermaid``, ``graphml``; ``view`` chooses what a picture shows).
 """
 
-FORMATS = {
-    "text": "advisor.render.text",
-    "json": "advisor.render.json_",
-    "markdown": "advisor.render.markdown",
-    "html": "advisor.render.html",
+import lazy_loader as _lazy
+
+#: submodule -> the names other stages import from this stage
+EXPORTS = {
+    "dot": ["have_graphviz", "svg", "to_dot"],
+    "explanation": ["render_comparison", "render_text"],
+    "formats": ["render"],
+    "graphml": ["to_graphml"],
+    "mermaid": ["to_mermaid"],
 }
+SUBMODULES = ["view"]
 
-
-def render(report: dict, fmt: str, **options: object) -> str:
-    """Render ``report`` in format ``fmt`` (a key of :data:`FORMATS`)."""
-    import importlib
-
-    module = importlib.import_module(FORMATS[fmt])
-    return module.render(report, **options)
+__getattr__, __dir__, __all__ = _lazy.attach(__name__, SUBMODULES, EXPORTS)

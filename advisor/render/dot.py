@@ -19,7 +19,8 @@ import shutil
 import subprocess
 from typing import TYPE_CHECKING, Any, Iterable
 
-from ..errors import InputError
+from advisor.errors import InputError
+
 from .view import OUTCOME_ORDER, STYLES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -148,7 +149,7 @@ def svgs(sources: Iterable[str]) -> list[str]:
     result = subprocess.run([program, "-Tsvg"], input="\n".join(texts).encode("utf-8"), capture_output=True,
                             check=False, timeout=120)
     if result.returncode != 0:
-        from ..errors import InternalError
+        from advisor.errors import InternalError
 
         raise InternalError(f"Graphviz could not draw the picture: {result.stderr.decode('utf-8', 'replace')[:300]}",
                             code="E500")

@@ -1,4 +1,4 @@
-"""Explanations (:class:`advisor.explain.Explanation`) and what-if comparisons as plain text.
+"""Explanations (:class:`advisor.explain.explanation.Explanation`) and what-if comparisons as plain text.
 
 ASCII only, wrapped at ``width``. Reasoning reads from the top: each line
 holds because of the lines indented under it, down to the profile answers.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from ..wording import word
+from advisor.explain import word
 
 __all__ = ["render_text", "render_comparison", "outline_lines"]
 

@@ -1,7 +1,7 @@
 """The recommendation graph as GraphML, for yEd, Gephi, Cytoscape and networkx itself.
 
 Written by networkx (``generate_graphml``) from the sorted graph; every
-attribute is a string, integer or boolean (see :mod:`advisor.graph`), so
+attribute is a string, integer or boolean (see :mod:`advisor.explain.graph`), so
 GraphML keeps their types and ``networkx.read_graphml`` reads the same graph
 back.
 """
@@ -26,6 +26,6 @@ def to_graphml(G: "nx.DiGraph") -> str:
     """
     import networkx as nx
 
-    from ..graph import sorted_graph
+    from advisor.explain import sorted_graph
 
     return "\n".join(nx.generate_graphml(sorted_graph(G), prettyprint=True)) + "\n"

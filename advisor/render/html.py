@@ -17,7 +17,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from .. import __version__
+from advisor.version import __version__
 
 __all__ = ["render"]
 
@@ -65,7 +65,7 @@ def _e(text: Any) -> str:
 
 
 def _outline(step: Any) -> str:
-    """One reasoning step (:class:`advisor.explain.Step`) as nested lists."""
+    """One reasoning step (:class:`advisor.explain.explanation.Step`) as nested lists."""
     parts = [f'<li><span class="node {_e(step.kind)}">{_e(step.head)}</span>']
     if step.seen:
         parts.append(' <span class="muted small">(explained above)</span>')
@@ -99,7 +99,7 @@ def _explanation(explanation: Any) -> str:
 
 
 def _chips(graph: Any, item: str) -> str:
-    from ..reasoning import answer_words
+    from advisor.explain import answer_words
 
     chips = [f'<span class="chip" title="{_e(question)}">{_e(label)}: {_e(value)}</span>'
              for label, value, question in answer_words(graph, item)]
@@ -161,7 +161,7 @@ def _draw(run: Any, items: list[str]) -> tuple[str, dict[str, str], str]:
 
 
 def render(report: dict[str, Any], *, analysis: Any = None, **_: object) -> str:
-    """The report as a self-contained HTML page; ``analysis`` (an :class:`advisor.analysis.Analysis`)
+    """The report as a self-contained HTML page; ``analysis`` (an :class:`advisor.explain.analysis.Analysis`)
     adds the explanations and pictures."""
     run = analysis
     business = report["business"]
@@ -171,7 +171,7 @@ def render(report: dict[str, Any], *, analysis: Any = None, **_: object) -> str:
     explanations: dict[str, Any] = {}
     overview_svg, pictures, note = "", {}, ""
     if run is not None:
-        from ..explain import explain
+        from advisor.explain import explain
 
         for key, _, _ in sections:
             for entry in report[key]:

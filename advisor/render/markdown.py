@@ -27,7 +27,7 @@ def _sources(entry: dict[str, Any]) -> str:
 
 def _answers(graph: Any, item: str) -> str:
     """``Price level: high; Storefront: own site`` - the answers an item rests on."""
-    from ..reasoning import answer_words
+    from advisor.explain import answer_words
 
     return "; ".join(f"{label}: {value}" for label, value, _ in answer_words(graph, item))
 
@@ -66,7 +66,7 @@ def _diagrams(lines: list[str], report: dict[str, Any], graph: Any) -> None:
 
 
 def render(report: dict[str, Any], *, graph: Any = None, **_: object) -> str:
-    """The report as Markdown; ``graph`` (from :mod:`advisor.graph`) adds answers and diagrams."""
+    """The report as Markdown; ``graph`` (from :mod:`advisor.explain.graph`) adds answers and diagrams."""
     lines: list[str] = []
     business = report["business"]
     lines.append(f"# Marketing advice for {business.get('name') or 'your business'}")

@@ -1,7 +1,7 @@
 """Pictures of the recommendation graph that people can read: what to draw, and how it looks.
 
 A *view* is a small networkx DiGraph made from the recommendation graph
-(:mod:`advisor.graph`) for drawing; the DOT and Mermaid writers draw any view.
+(:mod:`advisor.explain.graph`) for drawing; the DOT and Mermaid writers draw any view.
 Each view node has ``kind``, ``label`` (lines joined by ``\\n``), ``tooltip``,
 ``style`` (a key of :data:`STYLES`) and ``layer``; each edge has ``style`` and
 ``tooltip``. Pictures are laid out left to right, answers first, advice last.
@@ -145,8 +145,8 @@ def full_view(G: "nx.DiGraph", *, sources: str = "fold") -> "nx.DiGraph":
 
 
 def focus_view(G: "nx.DiGraph", node: str) -> "nx.DiGraph":
-    """The reasoning behind one node (see :func:`advisor.graph.reasoning`), sources as nodes."""
-    from ..reasoning import reasoning
+    """The reasoning behind one node (see :func:`advisor.explain.graph.reasoning`), sources as nodes."""
+    from advisor.explain import reasoning
 
     return full_view(reasoning(G, node), sources="nodes")
 

@@ -2,12 +2,12 @@
 
 The schema files in this folder are the values editors and the loaders share:
 ``rule.schema.json`` (rule files), ``profile.schema.json`` (business profiles,
-generated from ``knowledge/fields.yaml`` by :func:`advisor.fields.profile_schema`),
+generated from ``knowledge/fields.yaml`` by :func:`advisor.kb.fields.profile_schema`),
 ``fields.schema.json``, ``catalog.schema.json`` and ``sources.schema.json``.
 
 :func:`problems` runs :mod:`jsonschema` and turns each error into a plain
 sentence with the data path it concerns, so callers can attach a file
-position (see :class:`advisor.safeio.Marks`).
+position (see :class:`advisor.io.limits.Marks`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterator
 
-from ..errors import close_matches
+from advisor.errors import close_matches
 
 __all__ = ["load", "Problem", "problems", "first_problem"]
 

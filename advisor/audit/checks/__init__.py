@@ -18,7 +18,8 @@ from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
-from ...errors import Location
+from advisor.errors import Location
+
 from ..finding import Finding, Severity
 
 __all__ = ["Check", "families", "registry", "check"]

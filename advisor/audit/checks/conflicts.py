@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from ..checks import Check, check
 from ..domains import value_key, word
 from ..finding import Finding, Severity
-from . import Check, check
 
 W = Severity.WARNING
 

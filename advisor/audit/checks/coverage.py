@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ...errors import Location
+from advisor.errors import Location
+
+from ..checks import Check, check
 from ..finding import Finding, Severity
-from . import Check, check
 
 W = Severity.WARNING
 

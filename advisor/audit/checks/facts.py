@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from ..checks import Check, check
 from ..finding import Finding, Severity
-from . import Check, check
 
 W = Severity.WARNING
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from ...errors import RuleFileError
+from advisor.errors import RuleFileError
+
+from ..checks import Check, check
 from ..finding import Finding, Severity
-from . import Check, check
 
 E = Severity.ERROR
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 from itertools import product
 from typing import Iterable
 
-from ...errors import Location
+from advisor.errors import Location
+
+from ..checks import Check, check
 from ..domains import word
 from ..finding import Finding, Severity
 from ..reasoning import Budget, Exhausted
-from . import Check, check
 
 CHECKS = (
     Check("A701", "gap", Severity.WARNING, "For some combination of the main profile answers (business model, "

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ...errors import Location
+from advisor.errors import Location
+
+from ..checks import Check, check
 from ..finding import Finding, Severity
 from ..reasoning import Alternative, Reason, describe_literal
-from . import Check, check
 
 E, W = Severity.ERROR, Severity.WARNING
 

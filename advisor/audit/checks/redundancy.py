@@ -12,9 +12,9 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Iterable
 
+from ..checks import Check, check
 from ..domains import value_key
 from ..finding import Finding, Severity
-from . import Check, check
 
 W = Severity.WARNING
 

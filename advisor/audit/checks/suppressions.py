@@ -9,8 +9,8 @@ their reasons, by every output format.
 
 from __future__ import annotations
 
+from ..checks import Check, check, registry
 from ..finding import Finding, Severity
-from . import Check, check, registry
 
 CHECKS = (
     Check("A901", "suppression-without-reason", Severity.ERROR, "A suppression lacks a reason (or the reason is "

@@ -1,0 +1,312 @@
+"""Explanations: why an item was concluded, why not, and what would change it.
+
+Assumptions
+-----------
+* "Why" is read off the run's provenance (:mod:`advisor.explain.provenance`, the
+  index the recommendation graph is written from, read only as far as the
+  item needs): the rules that concluded the item, the answers and derived
+  facts they matched, down to the answers, with every rule's rationale and
+  citations and the cited passage. Nothing is inferred again for a concluded
+  item, and no graph is built.
+* "Why not" checks the rules that could conclude it against the run's answers
+  (:mod:`advisor.explain.whynot`), nearest miss first, and searches for the smallest
+  change of answers that brings it in, verified by running the engine
+  (:func:`advisor.explain.whatif.search_changes`).
+* Disagreements show both sides and the decision; recommendations, warnings,
+  plan steps and KPIs show their rank and what sets them apart from their
+  neighbours (the order of docs/report.md).
+* A target is a catalog id (channel, tactic, mistake, plan step, KPI), a
+  derived fact or a rule id; ``item:``, ``fact:`` and ``rule:`` prefixes pick
+  one where an id is ambiguous.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from advisor.errors import InputError, close_matches
+from advisor.inference import Profile
+from advisor.kb import KnowledgeBase, passages_for
+
+from .analysis import Analysis, analyse
+from .changes import Change, search_changes
+from .kbindex import rule_id
+from .outline import Outline, Step
+from .standing import SECTION_OF
+from .whynot import GOAL_KIND, Misses, NearMiss, rules_concluding
+from .wording import word
+
+__all__ = ["Miss", "Explanation", "resolve", "explain", "explain_text", "GOALS"]
+
+#: conclusion kind -> what the item becomes when that kind wins, in words
+GOALS = {"recommend": "recommended", "warn": "warned of", "step": "added to the plan", "kpi": "tracked as a KPI",
+         "derive": "derived", "fire": "fired"}
+_STATUS_WORDS = {"recommended": "recommended", "warning": "warned of", "not_advised": "not advised",
+                 "plan": "in the plan", "kpi": "tracked as a KPI", "overruled": "overruled in a disagreement",
+                 "absent": "not concluded", "derived": "derived", "not_derived": "not derived",
+                 "fired": "fired", "not_fired": "did not fire"}
+
+
+@dataclass(frozen=True)
+class Miss:
+    """A rule that could conclude the target, checked against the profile."""
+
+    rule: str
+    title: str
+    priority: int
+    summary: str
+    checks: tuple[tuple[str, str, str], ...]  # (state, condition, actual value or nested reason)
+    cost: int
+    fired: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "title": self.title, "priority": self.priority, "summary": self.summary,
+                "fired": self.fired, "cost": self.cost,
+                "checks": [{"state": s, "condition": c, "actual": a} for s, c, a in self.checks]}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Everything known about why a target was, or was not, concluded."""
+
+    target: str  # node id: item:seo, fact:web_sells, rule:seo-for-own-site
+    kind: str  # item, fact, rule
+    name: str
+    title: str
+    catalog: str  # channel, tactic, mistake, step, kpi (items only)
+    description: str
+    status: str  # a key of _STATUS_WORDS
+    headline: str
+    reasons: tuple[Step, ...] = ()
+    overruled: tuple[Step, ...] = ()
+    decision: dict[str, Any] | None = None
+    ranking: tuple[str, ...] = ()
+    goal: str = ""
+    misses: tuple[Miss, ...] = ()
+    changes: tuple[Change, ...] = ()
+    searched: int = 0
+
+    @property
+    def concluded(self) -> bool:
+        return bool(self.reasons)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target, "kind": self.kind, "id": self.name, "title": self.title,
+            "catalog": self.catalog, "description": self.description, "status": self.status,
+            "headline": self.headline, "reasons": [s.to_dict() for s in self.reasons],
+            "overruled": [s.to_dict() for s in self.overruled], "decision": self.decision,
+            "ranking": list(self.ranking), "goal": self.goal, "misses": [m.to_dict() for m in self.misses],
+            "changes": [{"set": {k: v for k, v in c.settings}, "also_adds": list(c.gained),
+                         "removes": list(c.lost)} for c in self.changes],
+            "profiles_tried": self.searched,
+        }
+
+
+# --------------------------------------------------------------------------- resolving
+
+
+def resolve(kb: KnowledgeBase, target: str) -> str:
+    """The node id a target names (``seo`` -> ``item:seo``); InputError with close matches if none.
+
+    >>> from advisor.kb.knowledge_base import load_knowledge_base
+    >>> kb = load_knowledge_base()
+    >>> resolve(kb, "seo"), resolve(kb, "web_sells"), resolve(kb, "rule:seo-for-own-site")
+    ('item:seo', 'fact:web_sells', 'rule:seo-for-own-site')
+    """
+    ids = kb.__dict__.get("_explain_ids")
+    if ids is None:  # built once per knowledge base: explaining many items must not rescan the rules
+        ids = (set(kb.catalog.ids()), set(kb.rules.facts) | {f for r in kb.rules.rules for f in r.facts_derived()},
+               {r.id for r in kb.rules.rules})
+        object.__setattr__(kb, "_explain_ids", ids)
+    items, facts, rules = ids
+    kind, sep, name = target.partition(":")
+    if sep and kind in ("item", "fact", "rule"):
+        pool = {"item": items, "fact": facts, "rule": rules}[kind]
+        if name in pool:
+            return f"{kind}:{name}"
+        candidates, bare = pool, name
+    else:
+        for kind, pool in (("item", items), ("fact", facts), ("rule", rules)):
+            if target in pool:
+                return f"{kind}:{target}"
+        candidates, bare = items | facts | rules, target
+    near = close_matches(bare, candidates, n=4)
+    hint = f"; close matches: {', '.join(near)}" if near else ""
+    raise InputError(f"unknown id {target!r}{hint}", code="E501", where="explain",
+                     expected="a channel, tactic, mistake, plan step or KPI id (see the report), "
+                              "or a derived fact or rule id")
+
+
+# --------------------------------------------------------------------------- why not
+
+
+def _misses(run: Analysis, candidates: list, misses: Misses) -> tuple[Miss, ...]:
+    out = []
+    for near in misses.nearest(candidates):
+        rule = run.kb.rule(near.rule_id)
+        checks = []
+        for check in near.checks:
+            actual = check.actual
+            if check.state == "not_derived":
+                actual = _nested(run, misses, check.test.name)
+            checks.append((check.state, check.text, actual))
+        out.append(Miss(near.rule_id, rule.title, rule.priority, near.summary(), tuple(checks), near.cost,
+                        near.fired))
+    return tuple(out)
+
+
+def _nested(run: Analysis, misses: Misses, fact: str) -> str:
+    derivers = misses.derivers(fact)
+    if not derivers:
+        return "no rule derives it"
+    best: NearMiss = misses.nearest(derivers)[0]
+    missing = "; ".join(f"{c.text} (now {c.actual})" for c in best.missing())
+    return f"not derived; nearest: rule {best.rule_id} needs {missing}" if missing else "not derived"
+
+
+def _opposers(run: Analysis, item: str) -> list:
+    """Fired rules that stand against recommending ``item``: avoid it, or warn of a mistake targeting it."""
+    return run.provenance.opposers().get(item, [])
+
+
+def _decision(found: Any) -> dict[str, Any]:
+    """A decided disagreement (:class:`advisor.inference.conclude.Decision`) as data."""
+    return {
+        "item": found.item,
+        "outcome": "recommended" if found.winner == "recommend" else "not advised",
+        "for": [{"rule": s.rule_id, "priority": s.priority} for s in found.supporters],
+        "against": [{"rule": s.rule_id, "priority": s.priority, "via": f"{s.conclusion.kind} {s.conclusion.target}"}
+                    for s in found.opposers],
+        "reason": found.reason,
+    }
+
+
+# --------------------------------------------------------------------------- explain
+
+
+def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 400,
+            passages: bool = True) -> Explanation:
+    """Explain ``target`` (any id :func:`resolve` accepts) for the run.
+
+    Parameters
+    ----------
+    run : the analysed profile.
+    target : an item, derived fact or rule id.
+    search : look for changes of answers that bring the target in, when it is
+        not in (costs up to ``max_runs`` engine runs; nothing for concluded targets).
+    passages : quote the cited passages.
+    """
+    kb = run.kb
+    node = resolve(kb, target)
+    kind, name = node.split(":", 1)
+    index = run.provenance
+    outline = Outline(run, passages_for(kb.catalog.root) if passages else None)
+    common: dict[str, Any] = {"target": node, "kind": kind, "name": name}
+
+    if kind == "rule":
+        rule = kb.rule(name)
+        common.update(title=rule.title, catalog="", description=rule.because)
+        if name in run.fired:
+            return Explanation(**common, status="fired", headline=f"Rule {name} fired.",
+                               reasons=(outline.rule(node, None, set()),))
+        return _not_in(run, common, [rule], [], "fire", lambda r: name in r.fired, search, max_runs,
+                       lambda: [rule])
+
+    if kind == "fact":
+        meaning = kb.rules.facts.get(name, "")
+        common.update(title=name.replace("_", " "), catalog="", description=meaning)
+        if name in run.derived:
+            step = outline.fact(node, None, set())
+            return Explanation(**common, status="derived", headline=f"Derived fact {name} = {word(run.derived[name])}.",
+                               reasons=step.children, ranking=tuple(v for k, v in step.details if k == "overridden"))
+        candidates = rules_concluding(kb, name, ["derive"])
+        return _not_in(run, common, candidates, [], "derive", lambda r: name in r.derived, search, max_runs,
+                       lambda: candidates)
+
+    entry = index.tables.item(name)
+    goal_kind = GOAL_KIND.get(entry.catalog, "recommend")
+    common.update(title=entry.title, catalog=entry.catalog, description=entry.description)
+    status = index.status(name)
+    effective, losing = [], []
+    for u, e in index.concluders(node):
+        (effective if e["effective"] else losing).append(u)
+    disputed = index.standing.disagreement(name)
+    decision = _decision(disputed) if disputed is not None else None
+    if disputed is not None:  # both sides of the disagreement, whichever conclusion each side drew
+        winners, losers = ((disputed.supporters, disputed.opposers) if disputed.winner == "recommend"
+                           else (disputed.opposers, disputed.supporters))
+        own = set(effective) | set(losing)
+        if status == "overruled":  # the reasons are the other side's
+            effective = [rule_id(s.rule_id) for s in winners if rule_id(s.rule_id) not in own]
+        losing += [rule_id(s.rule_id) for s in losers if rule_id(s.rule_id) not in own]
+    reasons = tuple(outline.rule(u, node, set()) for u in _by_priority(index, effective))
+    overruled = tuple(outline.rule(u, node, set()) for u in _by_priority(index, losing))
+    ranking = index.standing.lines(name)
+    n = len(set(effective))
+    if status in SECTION_OF and status != "not_advised":
+        headline = f"{entry.title} is {_STATUS_WORDS[status]}: {n} rule{'s' if n != 1 else ''} concluded it."
+        return Explanation(node, kind, name, entry.title, entry.catalog, entry.description, status, headline,
+                           reasons, overruled, decision, ranking)
+    goal_word = GOALS[goal_kind]
+    candidates = rules_concluding(kb, name, [goal_kind])
+    opposers = _opposers(run, name) if goal_kind == "recommend" else []
+    goal_status = {"recommend": "recommended", "warn": "warning", "step": "plan", "kpi": "kpi"}[goal_kind]
+    found = _not_in(run, common, candidates, opposers, goal_kind, lambda r: r.status(name) == goal_status,
+                    search and bool(candidates), max_runs, lambda: index.tables.deciding(name))
+    if decision is not None:  # rules that fired are explained above; list only those that did not
+        found = Explanation(**{**found.__dict__, "misses": tuple(m for m in found.misses if not m.fired)})
+    if status == "not_advised":
+        headline = f"{entry.title} is not advised: {n} rule{'s' if n != 1 else ''} advised against it."
+    elif status == "overruled":
+        headline = f"{entry.title} was concluded but overruled in a disagreement, so it is not {goal_word}."
+    else:
+        headline = found.headline
+    return Explanation(**{**found.__dict__, "status": status, "headline": headline, "reasons": reasons,
+                          "overruled": overruled, "decision": decision, "ranking": ranking})
+
+
+def _by_priority(index: Any, rules: list[str]) -> list[str]:
+    """Rule nodes once each, higher priority first, then by id."""
+    if len(rules) < 2:
+        return rules
+    return sorted(dict.fromkeys(rules), key=index.rule_order)
+
+
+def _not_in(run: Analysis, common: dict[str, Any], candidates: list, opposers: list,
+            goal_kind: str, goal: Any, search: bool, max_runs: int, deciding: Any) -> Explanation:
+    """The explanation of a target not reached: the rules that could reach it, nearest miss first, and
+    (``search``) the smallest changes that reach ``goal``, screened with the rules ``deciding()`` gives."""
+    goal_word = GOALS[goal_kind]
+    status = {"derive": "not_derived", "fire": "not_fired"}.get(goal_kind, "absent")
+    if not candidates:
+        headline = f"No rule in the knowledge base could make it {goal_word}."
+    elif goal_kind == "fire":
+        headline = f"Rule {common['name']} did not fire."
+    else:
+        n = len(candidates)
+        if any(r.id in run.fired for r in candidates):
+            headline = f"Not {goal_word}."
+        elif n == 1:
+            headline = f"Not {goal_word}: the one rule that could conclude it did not fire."
+        else:
+            headline = f"Not {goal_word}: none of the {n} rules that could conclude it fired."
+    changes, runs = ([], 0)
+    if search and candidates:
+        changes, runs = search_changes(run, goal, candidates + opposers, max_runs=max_runs, deciding=deciding())
+        own = {f"{section}:{common['name']}" for section in SECTION_OF.values()}
+        changes = [Change(c.settings, tuple(g for g in c.gained if g not in own), c.lost) for c in changes]
+    misses = run.misses
+    return Explanation(**common, status=status, headline=headline, goal=goal_word,
+                       misses=_misses(run, candidates, misses), changes=tuple(changes), searched=runs)
+
+
+def explain_text(kb: KnowledgeBase, profile: Profile | Mapping[str, Any], item_id: str, *, width: int = 88) -> str:
+    """The text ``advisor explain`` prints for ``item_id`` (raises InputError for unknown ids)."""
+    from advisor.render import render_text
+
+    resolve(kb, item_id)  # fail before running anything
+    run = analyse(kb, profile)
+    return render_text(explain(run, item_id), width=width)
+

@@ -1,0 +1,218 @@
+"""Where each item of one run stands: its outcome, its place in its list and why, as the report orders.
+
+One :class:`Standing` per run, read by the run's
+:class:`~advisor.explain.provenance.Provenance` (an item node's attributes) and by
+explanations (the rank lines: the item's place and what sets it apart from
+its neighbours). The order is :mod:`advisor.report.ranking`'s, the same keys the
+report sorts by; each list is sorted once, on first use.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from advisor.inference import OUTCOMES, Conclusions, Decision, Support
+from advisor.kb import SEVERITIES, STRENGTHS
+from advisor.report import (
+    PHASES,
+    explain_rank,
+    plain_key,
+    recommendation_key,
+    severity_of,
+    step_key,
+    strength_of,
+    warning_key,
+)
+
+from .kbindex import KbIndex
+
+__all__ = ["Standing", "SECTION_OF"]
+
+#: outcome -> the conclusion kind whose list holds items with that outcome
+KIND_OF = {outcome: kind for kind, outcome in OUTCOMES.items()}
+#: outcome -> the report section that lists it
+SECTION_OF = {"recommended": "recommendations", "warning": "warnings", "not_advised": "not_advised",
+              "plan": "plan", "kpi": "kpis"}
+#: the conclusion kinds whose lists rank items (the last list holding an item ranks it)
+_RANK_TABLES = ("recommend", "warn", "avoid", "step", "kpi")
+
+
+class Standing:
+    """The standing of every item one run concluded (see the module notes)."""
+
+    def __init__(self, tables: KbIndex, conclusions: Conclusions) -> None:
+        self.tables = tables
+        self.conclusions = conclusions
+        self._status: dict[str, str] | None = None
+        self._decisions: dict[str, Decision] | None = None
+        self._about: dict[str, Decision] | None = None
+        self._rank_kind: dict[str, str] | None = None
+        self._orders: dict[str, dict[str, int]] = {}
+        self._ranked: dict[str, list[str]] = {}
+        self._attrs: dict[str, dict[str, Any]] = {}
+        self._versus: dict[tuple[str, str], str] = {}
+
+    def status(self, name: str) -> str:
+        """Where item ``name`` ended up (:func:`advisor.explain.analysis.status_of`), from a table made once."""
+        if self._status is None:
+            table: dict[str, str] = {}
+            found = self.conclusions
+            for key in found.overruled:
+                table[key.split(":", 1)[1]] = "overruled"
+            for kind, outcome in reversed(OUTCOMES.items()):  # the first list holding an item names it
+                for item in getattr(found, kind):
+                    table[item] = outcome
+            self._status = table
+        return self._status.get(name, "absent")
+
+    def decision(self, name: str) -> Decision | None:
+        """The (first) disagreement decided about item ``name``."""
+        if self._decisions is None:
+            self._decisions = {}
+            for decision in self.conclusions.decisions:
+                self._decisions.setdefault(decision.item, decision)
+        return self._decisions.get(name)
+
+    def disagreement(self, name: str) -> Decision | None:
+        """The disagreement item ``name`` took part in: the one about it, else one that a warning of
+        it (a mistake targeting a recommendation) stood in."""
+        if self._about is None:
+            about: dict[str, Decision] = {}
+            for decision in self.conclusions.decisions:
+                for s in decision.opposers:
+                    if s.conclusion.kind == "warn":
+                        about.setdefault(s.conclusion.target, decision)
+            self._about = about
+        found = self.decision(name)
+        return found if found is not None else self._about.get(name)
+
+    def attrs(self, name: str) -> dict[str, Any]:
+        """Item ``name``'s node attributes: outcome, rank and why, strength or severity, priority,
+        supporting rules and the conflict decided about it."""
+        attrs = self._attrs.get(name)
+        if attrs is None:
+            entry = self.tables.item(name)
+            outcome = self.status(name)
+            kind = KIND_OF.get(outcome)
+            supports: list[Support] = getattr(self.conclusions, kind).get(name, []) if kind else []
+            strength = strength_of(supports) if outcome == "recommended" else ""
+            severity = severity_of(supports, entry.severity) if outcome == "warning" else ""
+            rank, reason = self._rank(name, kind, strength, severity)
+            decision = self.decision(name)
+            attrs = self._attrs[name] = dict(
+                kind="item", item=name, label=entry.title, title=entry.title, catalog=entry.catalog,
+                description=entry.description, outcome=outcome, rank=rank, rank_reason=reason,
+                strength=strength, severity=severity, priority=max((s.priority for s in supports), default=0),
+                support=len({s.rule_id for s in supports}), conflict=decision.reason if decision else "")
+        return attrs
+
+    # ------------------------------------------------------------------ order
+
+    def ranked(self, outcome: str) -> list[str]:
+        """The items whose outcome is ``outcome``, in report order (their ``rank``)."""
+        found = self._ranked.get(outcome)
+        if found is None:
+            pool = [item for item in getattr(self.conclusions, KIND_OF[outcome]) if self.status(item) == outcome]
+            found = self._ranked[outcome] = sorted(pool, key=lambda item: (self._rank_of(item), item))
+        return found
+
+    def _order(self, kind: str) -> dict[str, int]:
+        """Item -> rank within the conclusions of ``kind``, ordered as docs/report.md says."""
+        found = self._orders.get(kind)
+        if found is None:
+            table = getattr(self.conclusions, kind)
+            item = self.tables.item
+            if kind == "recommend":
+                order = sorted(table.items(), key=lambda kv: recommendation_key(*kv))
+            elif kind == "warn":
+                order = sorted(table.items(), key=lambda kv: warning_key(kv[0], kv[1], item(kv[0]).severity))
+            elif kind == "step":
+                order = sorted(table.items(), key=lambda kv: step_key(kv[0], kv[1], item(kv[0]).phase))
+            else:
+                order = sorted(table.items(), key=lambda kv: plain_key(*kv))
+            found = self._orders[kind] = {name: rank for rank, (name, _) in enumerate(order, 1)}
+        return found
+
+    def _rank_of(self, name: str) -> int:
+        # the last list holding the item gives its rank (an item is in one list unless rules misuse kinds)
+        if self._rank_kind is None:
+            self._rank_kind = {item: kind for kind in _RANK_TABLES for item in getattr(self.conclusions, kind)}
+        kind = self._rank_kind.get(name)
+        return self._order(kind)[name] if kind else 0
+
+    def _rank(self, name: str, kind: str | None, strength: str, severity: str) -> tuple[int, str]:
+        """(rank, why it sits there); ``strength`` or ``severity`` as worked out for the item's
+        ``kind`` of conclusions, when that is the list that ranks it."""
+        rank = self._rank_of(name)
+        if not rank:
+            return 0, ""
+        ranking = self._rank_kind[name]  # type: ignore[index]
+        supports = getattr(self.conclusions, ranking)[name]
+        if ranking == "recommend":
+            return rank, explain_rank(rank, supports, strength=strength if kind == ranking else strength_of(supports))
+        if ranking == "warn":
+            if kind != ranking:
+                severity = severity_of(supports, self.tables.item(name).severity)
+            return rank, explain_rank(rank, supports, severity=severity)
+        return rank, explain_rank(rank, supports)
+
+    # ------------------------------------------------------------------ in words
+
+    def lines(self, name: str) -> tuple[str, ...]:
+        """The item's rank and what sets it apart from its neighbours (empty when no list ranks it)."""
+        status = self.status(name)
+        section = SECTION_OF.get(status)
+        if section is None:
+            return ()
+        ranked = self.ranked(status)
+        if name not in ranked:
+            return ()
+        at = ranked.index(name)
+        entry = self.attrs(name)
+        if section == "plan":
+            lines = [f"Step {at + 1} of {len(ranked)}, phase {self.tables.item(name).phase}, "
+                     f"priority {entry['priority']}."]
+        else:
+            rank, _, rest = entry["rank_reason"].partition(":")
+            lines = [f"{rank} of {len(ranked)}:{rest}."]
+        if at > 0:
+            upper = self.attrs(ranked[at - 1])
+            lines.append(f"Below #{at} {upper['title']}: {self.versus(section, upper, entry)}.")
+        if at + 1 < len(ranked):
+            lower = self.attrs(ranked[at + 1])
+            lines.append(f"Above #{at + 2} {lower['title']}: {self.versus(section, entry, lower)}.")
+        return tuple(lines)
+
+    def versus(self, section: str, upper: dict[str, Any], lower: dict[str, Any]) -> str:
+        """Why ``upper`` ranks before ``lower`` (item attributes): the first ranking key that tells them apart."""
+        key = (upper["item"], lower["item"])
+        found = self._versus.get(key)
+        if found is None:
+            found = self._versus[key] = self._tell_apart(section, upper, lower)
+        return found
+
+    def _tell_apart(self, section: str, upper: dict[str, Any], lower: dict[str, Any]) -> str:
+        same = []
+        for (name, a, shown_a), (_, b, shown_b) in zip(self._keys(section, upper), self._keys(section, lower)):
+            if a != b:
+                prefix = f"same {', '.join(same)}; " if same else ""
+                if name == "phase":
+                    return f"{prefix}earlier phase ({shown_a} before {shown_b})"
+                return f"{prefix}{name} {shown_a} > {shown_b}"
+            same.append(name)
+        return f"same {', '.join(same)}; the id {upper['item']} sorts first"
+
+    def _keys(self, section: str, entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
+        """(name, comparable value, shown value), most important first, as docs/report.md orders."""
+        keys = []
+        if section == "recommendations":
+            keys.append(("strength", STRENGTHS[entry["strength"]], entry["strength"]))
+        if section == "warnings":
+            keys.append(("severity", SEVERITIES[entry["severity"]], entry["severity"]))
+        if section == "plan":
+            phase = self.tables.item(entry["item"]).phase
+            keys.append(("phase", -(PHASES.index(phase) if phase in PHASES else len(PHASES)), phase))
+        keys.append(("priority", entry["priority"], str(entry["priority"])))
+        if section != "plan":
+            keys.append(("supporting rules", entry["support"], str(entry["support"])))
+        return keys

@@ -1,0 +1,227 @@
+"""JSON business profiles -> :class:`Profile`, with errors that name the field.
+
+A profile is a JSON object whose keys are field ids of ``knowledge/fields.yaml``
+(plus ``name``, ``notes`` and ``$schema``). Any field may be left out; the
+report then says which unanswered fields would unlock more advice.
+Validation uses the profile JSON Schema generated from the field definitions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from advisor.errors import Location, ProfileError, did_you_mean, unknown_fields_error
+from advisor.io import MAX_PROFILE_BYTES, find_token, parse_json, read_stream, read_text
+from advisor.kb import META_KEYS, FieldSet, profile_schema
+
+__all__ = ["Profile", "parse_profile", "load_profile", "read_profile_source", "validate_answers"]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A validated business profile: answered fields only, in field order."""
+
+    answers: tuple[tuple[str, Any], ...]
+    name: str = ""
+    source: str = ""
+
+    def get(self, field: str, default: Any = None) -> Any:
+        return dict(self.answers).get(field, default)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.answers}
+
+    def answered(self) -> set[str]:
+        return {k for k, _ in self.answers}
+
+    def with_answers(self, changes: dict[str, Any], fields: FieldSet) -> "Profile":
+        """A copy with ``changes`` applied (a value of None removes the answer)."""
+        merged = self.as_dict()
+        for key, value in changes.items():
+            if value is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = value
+        if self.name:
+            merged["name"] = self.name
+        return validate_answers(merged, fields, source=self.source)
+
+
+@lru_cache(maxsize=8)
+def _validator(fields: FieldSet) -> Any:
+    import jsonschema
+
+    schema = profile_schema(fields)
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+@lru_cache(maxsize=8)
+def _fast_validator(fields: FieldSet) -> Any:
+    """The profile schema compiled to Python by fastjsonschema, or None when it is not installed.
+
+    It only says yes or no, about twenty times faster than jsonschema; a profile
+    it refuses goes through jsonschema, which names the problem.
+    """
+    try:
+        import fastjsonschema
+    except ImportError:
+        return None
+    try:
+        return fastjsonschema.compile(profile_schema(fields), handlers={"http": _no_fetch, "https": _no_fetch})
+    except Exception:  # a schema it cannot compile: jsonschema alone then
+        return None
+
+
+def _no_fetch(uri: str) -> Any:
+    raise ValueError(f"schemas are never fetched ({uri})")
+
+
+_FAST: dict[int, tuple[FieldSet, Any]] = {}
+
+
+def _surely_valid(data: Any, fields: FieldSet) -> bool:
+    # looked up by identity: hashing a FieldSet walks every field and choice
+    entry = _FAST.get(id(fields))
+    if entry is None or entry[0] is not fields:
+        if len(_FAST) > 16:
+            _FAST.clear()
+        entry = _FAST[id(fields)] = (fields, _fast_validator(fields))
+    check = entry[1]
+    if check is None:
+        return False
+    try:
+        check(data)
+    except Exception:  # fastjsonschema.JsonSchemaException and its kin: let jsonschema explain
+        return False
+    return True
+
+
+_CODES = {
+    "additionalProperties": "E201",
+    "type": "E202",
+    "enum": "E203",
+    "minimum": "E204",
+    "maximum": "E204",
+    "uniqueItems": "E205",
+    "maxLength": "E202",
+}
+
+
+def validate_answers(data: Any, fields: FieldSet, *, source: str = "<profile>", text: str | None = None) -> Profile:
+    """Check a parsed JSON value against the profile definition; raise on the first problem.
+
+    Problems are reported in field order, so the same profile always gives the
+    same message.
+    """
+    if not isinstance(data, dict):
+        kind = {list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(type(data), "a number")
+        raise ProfileError(f"profile is {kind}, not a JSON object", code="E200", location=Location(source),
+                           expected='an object such as {"business_model": "B2C"}')
+    order = {name: i for i, name in enumerate(fields.names())}
+    errors = [] if _surely_valid(data, fields) else list(_validator(fields).iter_errors(data))
+    if errors:
+        def sort_key(error: Any) -> tuple:
+            path = list(error.absolute_path)
+            key = path[0] if path else None
+            if error.validator == "additionalProperties":
+                extra = sorted(set(error.instance) - set(fields.names()) - set(META_KEYS))
+                key = extra[0] if extra else key
+            return (order.get(key, -1 if key not in order else 0), str(key), str(error.validator))
+
+        error = sorted(errors, key=sort_key)[0]
+        raise _profile_error(error, fields, source, text)
+    answers = []
+    for f in fields.fields:
+        if f.id in data:
+            value = data[f.id]
+            if f.type == "multi":
+                value = tuple(value)
+            elif f.type == "integer" and isinstance(value, float):
+                value = int(value)
+            answers.append((f.id, value))
+    name = data.get("name", "")
+    return Profile(tuple(answers), name if isinstance(name, str) else "", source)
+
+
+def _profile_error(error: Any, fields: FieldSet, source: str, text: str | None) -> ProfileError:
+    path = list(error.absolute_path)
+    code = _CODES.get(error.validator, "E202")
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(fields.names()) - set(META_KEYS))
+        return unknown_fields_error(extra, fields.names(), code=code, location=_where(source, text, extra[0]),
+                                    where="profile")
+    key = path[0] if path else None
+    f = fields.get(key) if isinstance(key, str) else None
+    where = f"field {key!r}" if key is not None else "profile"
+    if len(path) > 1:
+        where += f"[{path[1]}]"
+    value = error.instance
+    location = _where(source, text, key)
+    if f is None and key == "skipped":  # the questions `advisor ask` recorded as "don't know"
+        if error.validator == "uniqueItems":
+            message = "the list repeats a field"
+        elif len(path) > 1:
+            message = f"{value!r} is not a field name"
+        else:
+            message = f"{value!r} is not a list"
+        near = did_you_mean(str(value), fields.names()) if len(path) > 1 else None
+        return ProfileError(message, code=code, location=location, where=where,
+                            expected="a list of field names (see `advisor fields`), each once", suggestion=near)
+    if f is None:
+        return ProfileError(f"{value!r} is not valid here", code=code, location=location, where=where)
+    if error.validator == "enum":
+        near = did_you_mean(str(value), f.choice_ids())
+        return ProfileError(f"{value!r} is not allowed", code=code, location=location, where=where,
+                            expected="one of: " + ", ".join(f.choice_ids()), suggestion=near)
+    if error.validator in ("minimum", "maximum"):
+        return ProfileError(f"{value!r} is out of range", code=code, location=location, where=where,
+                            expected=f"a number from {f.minimum:g} to {f.maximum:g}" + (f" ({f.unit})" if f.unit else ""))
+    if error.validator == "uniqueItems":
+        return ProfileError("the list repeats a value", code=code, location=location, where=where,
+                            expected="each choice at most once")
+    if f.type == "choice":
+        expected = "one of: " + ", ".join(f.choice_ids())
+    elif f.type == "multi":
+        expected = "a list of: " + ", ".join(f.choice_ids())
+    elif f.type == "boolean":
+        expected = "true or false"
+    else:
+        kind = "a whole number" if f.type == "integer" else "a number"
+        expected = f"{kind} from {f.minimum:g} to {f.maximum:g}"
+    if key in ("name", "notes", "$schema"):
+        expected = "a string"
+    shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    return ProfileError(f"{shown} has the wrong type", code=code, location=location, where=where, expected=expected)
+
+
+def _where(source: str, text: str | None, key: Any) -> Location:
+    if text is None or not isinstance(key, str):
+        return Location(source)
+    line, column = find_token(text, key)
+    return Location(source, line, column)
+
+
+def parse_profile(text: str, fields: FieldSet, *, source: str = "<profile>") -> Profile:
+    """Parse and validate JSON profile text."""
+    data = parse_json(text, source, error=ProfileError)
+    return validate_answers(data, fields, source=source, text=text)
+
+
+def load_profile(path: Path | str, fields: FieldSet) -> Profile:
+    """Read, parse and validate a JSON profile file."""
+    text = read_text(path, limit=MAX_PROFILE_BYTES, error=ProfileError)
+    return parse_profile(text, fields, source=str(path))
+
+
+def read_profile_source(path: str, fields: FieldSet, stdin: BinaryIO | None = None) -> Profile:
+    """A profile from a file path, or from standard input when ``path`` is ``-``."""
+    if path == "-":
+        import sys
+
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        text = read_stream(stream, "<stdin>", limit=MAX_PROFILE_BYTES, error=ProfileError)
+        return parse_profile(text, fields, source="<stdin>")
+    return load_profile(path, fields)

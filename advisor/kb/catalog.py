@@ -1,0 +1,201 @@
+"""The knowledge catalogs: source documents and their sections, channels, tactics,
+mistakes, KPIs and plan steps, as frozen records.
+
+Catalog files live in ``knowledge/``; each is checked against its shipped JSON
+Schema (``catalog.schema.json``, ``sources.schema.json``) and every citation in
+a catalog entry must name a real document section.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from advisor import schemas
+from advisor.errors import KnowledgeError, Location, did_you_mean
+from advisor.io import Marks, load_yaml_file
+
+from .model import Citation
+
+__all__ = ["Section", "Document", "Item", "Catalog", "ITEM_KINDS", "load_catalog"]
+
+#: Catalog kinds, in the order reports list them.
+ITEM_KINDS = ("channel", "tactic", "mistake", "kpi", "step")
+
+
+@dataclass(frozen=True)
+class Section:
+    doc: str
+    id: str
+    title: str
+    lines: tuple[int, int]
+    summary: str
+    actionable: bool = True
+
+    def key(self) -> str:
+        return f"{self.doc}#{self.id}"
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    title: str
+    sections: tuple[Section, ...]
+
+
+@dataclass(frozen=True)
+class Item:
+    """A catalog entry: a channel, tactic, mistake, KPI or plan step."""
+
+    id: str
+    kind: str
+    name: str
+    description: str
+    sources: tuple[Citation, ...]
+    extra: tuple[tuple[str, Any], ...] = ()
+    location: Location | None = field(default=None, compare=False)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return dict(self.extra).get(key, default)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything in ``knowledge/`` except the profile fields."""
+
+    documents: tuple[Document, ...]
+    items: tuple[Item, ...]
+    root: str = ""
+
+    # -- lookups (small tables, built on demand)
+    def document(self, doc: str) -> Document | None:
+        return next((d for d in self.documents if d.id == doc), None)
+
+    def section(self, doc: str, section: str) -> Section | None:
+        document = self.document(doc)
+        if document is None:
+            return None
+        return next((s for s in document.sections if s.id == section), None)
+
+    def sections(self) -> list[Section]:
+        return [s for d in self.documents for s in d.sections]
+
+    def item(self, item_id: str) -> Item | None:
+        return self._index().get(item_id)
+
+    def items_of(self, *kinds: str) -> list[Item]:
+        return [i for i in self.items if i.kind in kinds]
+
+    def ids(self, *kinds: str) -> list[str]:
+        return sorted(i.id for i in self.items if not kinds or i.kind in kinds)
+
+    def _index(self) -> dict[str, Item]:
+        cached = self.__dict__.get("_by_id")
+        if cached is None:
+            cached = {i.id: i for i in self.items}
+            object.__setattr__(self, "_by_id", cached)
+        return cached
+
+    def check_citation(self, citation: Citation) -> str | None:
+        """None when the citation names a real section, else what is wrong."""
+        document = self.document(citation.doc)
+        if document is None:
+            near = did_you_mean(citation.doc, [d.id for d in self.documents])
+            hint = f" (did you mean {near!r}?)" if near else ""
+            return f"unknown document {citation.doc!r}{hint}; documents: " + ", ".join(d.id for d in self.documents)
+        if self.section(citation.doc, citation.section) is None:
+            ids = [s.id for s in document.sections]
+            near = did_you_mean(citation.section, ids)
+            hint = f" (did you mean {near!r}?)" if near else ""
+            return f"document {citation.doc} has no section {citation.section!r}{hint}"
+        return None
+
+
+def _fail(marks: Marks, path: tuple, message: str, *, expected: str | None = None,
+          suggestion: str | None = None, key: bool = False) -> KnowledgeError:
+    return KnowledgeError(message, code="E400", location=marks.location(path, key=key),
+                          expected=expected, suggestion=suggestion)
+
+
+def _check_schema(data: Any, marks: Marks, schema: str) -> None:
+    problem = schemas.first_problem(data, schema)
+    if problem is not None:
+        raise _fail(marks, problem.path, problem.message, expected=problem.expected,
+                    suggestion=problem.suggestion, key=problem.key)
+
+
+def _load_sources(path: Path) -> tuple[Document, ...]:
+    data, marks = load_yaml_file(path, error=KnowledgeError)
+    _check_schema(data, marks, "sources")
+    documents = []
+    seen_docs: set[str] = set()
+    for d_index, doc in enumerate(data["documents"]):
+        if doc["id"] in seen_docs:
+            raise _fail(marks, ("documents", d_index, "id"), f"document {doc['id']!r} is listed twice")
+        seen_docs.add(doc["id"])
+        sections = []
+        seen: set[str] = set()
+        for s_index, sec in enumerate(doc["sections"]):
+            if sec["id"] in seen:
+                raise _fail(marks, ("documents", d_index, "sections", s_index, "id"),
+                            f"section {sec['id']!r} appears twice in document {doc['id']}")
+            seen.add(sec["id"])
+            first, last = sec["lines"]
+            if last < first:
+                raise _fail(marks, ("documents", d_index, "sections", s_index, "lines"),
+                            f"line range {first}-{last} runs backwards")
+            sections.append(Section(doc["id"], sec["id"], sec["title"], (first, last), " ".join(sec["summary"].split()),
+                                    sec.get("actionable", True)))
+        documents.append(Document(doc["id"], doc["title"], tuple(sections)))
+    return tuple(documents)
+
+
+def _load_items(path: Path, documents: tuple[Document, ...]) -> list[Item]:
+    data, marks = load_yaml_file(path, error=KnowledgeError)
+    _check_schema(data, marks, "catalog")
+    kind = data["kind"]
+    probe = Catalog(documents, ())
+    items = []
+    for index, raw in enumerate(data["items"]):
+        cites = []
+        for c_index, cite in enumerate(raw["sources"]):
+            citation = Citation(cite["doc"], cite["section"], marks.location(("items", index, "sources", c_index)))
+            problem = probe.check_citation(citation)
+            if problem:
+                raise _fail(marks, ("items", index, "sources", c_index), problem)
+            cites.append(citation)
+        extra = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in raw.items()
+                             if k not in ("id", "name", "description", "sources")))
+        items.append(Item(raw["id"], kind, raw["name"], " ".join(raw["description"].split()),
+                          tuple(cites), extra, marks.location(("items", index))))
+    return items
+
+
+def load_catalog(directory: Path | str, *, skip: Iterable[str] = ("fields.yaml",)) -> Catalog:
+    """Load ``sources.yaml`` and every other catalog file of ``directory``.
+
+    Raises :class:`KnowledgeError` on the first malformed file, a duplicate id
+    across catalogs, or a citation to an unknown section.
+    """
+    root = Path(directory)
+    sources_path = root / "sources.yaml"
+    if not sources_path.is_file():
+        raise KnowledgeError("knowledge folder has no sources.yaml", code="E400", location=Location(str(root)),
+                             expected="a folder holding sources.yaml, fields.yaml and catalog files")
+    documents = _load_sources(sources_path)
+    items: list[Item] = []
+    seen: dict[str, Item] = {}
+    skipped = set(skip) | {"sources.yaml"}
+    for path in sorted(root.glob("*.yaml")):
+        if path.name in skipped:
+            continue
+        for item in _load_items(path, documents):
+            if item.id in seen:
+                other = seen[item.id]
+                raise KnowledgeError(f"id {item.id!r} is already used by the {other.kind} at {other.location}",
+                                     code="E400", location=item.location)
+            seen[item.id] = item
+            items.append(item)
+    items.sort(key=lambda i: (ITEM_KINDS.index(i.kind), i.id))
+    return Catalog(documents, tuple(items), str(root))

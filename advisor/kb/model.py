@@ -1,0 +1,251 @@
+"""The typed model every stage shares: rules, conditions, conclusions, citations, firings.
+
+Rule files are parsed into these frozen records by :mod:`advisor.kb.loader`; the
+compiler (durable-rules), the reference evaluator, the audit, the graph and the
+explanations all read them, never the raw YAML. Each record that came from a
+file keeps its :class:`~advisor.errors.Location`.
+
+Semantics (docs/rules.md has the full text):
+
+* a test on a field is false when the field is unanswered, except
+  ``answered: false``;
+* ``not`` is plain negation, so ``not {field: f, equals: x}`` holds when ``f``
+  is unanswered; ``not_in`` requires an answer;
+* ``{fact: x}`` holds when derived fact ``x`` has the value ``true``;
+* a derived fact takes the value of the highest-priority rule that derives it
+  (ties: the rule id that sorts first).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Union
+
+from advisor.errors import Location
+
+__all__ = [
+    "OPERATORS",
+    "FIELD_ONLY_OPERATORS",
+    "Test",
+    "All",
+    "Any_",
+    "Not",
+    "Condition",
+    "Citation",
+    "Conclusion",
+    "Rule",
+    "RuleBase",
+    "Match",
+    "Firing",
+    "iter_tests",
+    "STRENGTHS",
+    "SEVERITIES",
+    "ROLES",
+]
+
+#: Operators of a test, as written in rule files.
+OPERATORS = (
+    "equals",
+    "in",
+    "not_in",
+    "less_than",
+    "at_most",
+    "greater_than",
+    "at_least",
+    "between",
+    "contains",
+    "contains_any",
+    "contains_all",
+    "answered",
+)
+FIELD_ONLY_OPERATORS = ("contains", "contains_any", "contains_all")
+
+#: Recommendation strengths, strongest first, with their ranking weight.
+STRENGTHS = {"essential": 4, "strong": 3, "moderate": 2, "optional": 1}
+SEVERITIES = {"high": 3, "medium": 2, "low": 1}
+ROLES = ("promotion", "sales", "retention", "service", "brand", "research")
+
+
+@dataclass(frozen=True)
+class Test:
+    """One test on a profile field (``kind='field'``) or a derived fact (``kind='fact'``).
+
+    ``op`` is one of :data:`OPERATORS`; ``between`` is stored as two tests,
+    ``contains_all`` as several ``contains``.
+    """
+
+    kind: str
+    name: str
+    op: str
+    value: Any
+    location: Location | None = field(default=None, compare=False)
+
+    def describe(self) -> str:
+        """The test in words, e.g. ``price_level is one of high, luxury``."""
+        subject = self.name if self.kind == "field" else f"fact {self.name}"
+        value = self.value
+        if isinstance(value, (list, tuple)):
+            value = ", ".join(map(_word, value))
+        else:
+            value = _word(value)
+        phrases = {
+            "equals": f"{subject} is {value}",
+            "in": f"{subject} is one of {value}",
+            "not_in": f"{subject} is answered and not one of {value}",
+            "less_than": f"{subject} < {value}",
+            "at_most": f"{subject} <= {value}",
+            "greater_than": f"{subject} > {value}",
+            "at_least": f"{subject} >= {value}",
+            "contains": f"{subject} includes {value}",
+            "contains_any": f"{subject} includes any of {value}",
+            "answered": f"{subject} is {'answered' if self.value else 'unanswered'}",
+        }
+        if self.kind == "fact" and self.op == "equals" and self.value is True:
+            return f"{self.name} holds"
+        return phrases.get(self.op, f"{subject} {self.op} {value}")
+
+
+@dataclass(frozen=True)
+class All:
+    """All of the conditions hold."""
+
+    items: tuple["Condition", ...]
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Any_:
+    """At least one of the conditions holds."""
+
+    items: tuple["Condition", ...]
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Not:
+    """The condition does not hold."""
+
+    item: "Condition"
+    location: Location | None = field(default=None, compare=False)
+
+
+Condition = Union[Test, All, Any_, Not]
+
+
+def iter_tests(condition: Condition | None) -> Iterator[Test]:
+    """Every test inside ``condition``, in written order."""
+    if condition is None:
+        return
+    if isinstance(condition, Test):
+        yield condition
+    elif isinstance(condition, Not):
+        yield from iter_tests(condition.item)
+    else:
+        for item in condition.items:
+            yield from iter_tests(item)
+
+
+@dataclass(frozen=True, order=True)
+class Citation:
+    """A document id and a section id of ``knowledge/sources.yaml``."""
+
+    doc: str
+    section: str
+    location: Location | None = field(default=None, compare=False)
+
+    def key(self) -> str:
+        return f"{self.doc}#{self.section}"
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    """What a rule concludes.
+
+    ``kind`` is one of ``derive``, ``recommend``, ``avoid``, ``warn``, ``step``,
+    ``kpi``; ``target`` is the derived fact's name or the catalog item's id.
+    """
+
+    kind: str
+    target: str
+    value: Any = True  # derive
+    role: str | None = None  # recommend
+    strength: str | None = None  # recommend
+    severity: str | None = None  # warn
+    note: str | None = None
+    kpi_target: str | None = None  # kpi
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the knowledge base."""
+
+    id: str
+    title: str
+    when: Condition | None
+    then: tuple[Conclusion, ...]
+    because: str
+    sources: tuple[Citation, ...]
+    priority: int = 50
+    area: str = ""
+    suppress: tuple[tuple[str, str], ...] = ()
+    location: Location | None = field(default=None, compare=False)
+
+    def tests(self) -> list[Test]:
+        return list(iter_tests(self.when))
+
+    def fields_used(self) -> set[str]:
+        return {t.name for t in self.tests() if t.kind == "field"}
+
+    def facts_used(self) -> set[str]:
+        return {t.name for t in self.tests() if t.kind == "fact"}
+
+    def facts_derived(self) -> set[str]:
+        return {c.target for c in self.then if c.kind == "derive"}
+
+
+@dataclass(frozen=True)
+class RuleBase:
+    """All rules of a knowledge base, with the derived facts their files declare."""
+
+    rules: tuple[Rule, ...]
+    facts: dict[str, str]  # derived fact -> what it means
+    files: tuple[str, ...]
+
+    def by_id(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in self.rules}
+
+
+@dataclass(frozen=True)
+class Match:
+    """One way a rule's condition was satisfied: the facts the engine matched.
+
+    ``facts`` are keys such as ``answer:price_level``, ``member:offline_channels=physical_stores``
+    or ``derived:high_value``, each with the value that was matched.
+    """
+
+    facts: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class Firing:
+    """A rule that fired for a profile, with every match the engine reported."""
+
+    rule_id: str
+    level: int
+    matches: tuple[Match, ...]
+
+    def fact_keys(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for match in self.matches:
+            for key, _ in match.facts:
+                seen.setdefault(key, None)
+        return list(seen)
+
+
+def _word(value: Any) -> str:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return str(value)

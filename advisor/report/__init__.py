@@ -1,0 +1,20 @@
+"""Stage report (5 of 9): from an inference to the report.
+
+Takes in: a knowledge base, a profile and its :class:`~advisor.inference.Inference`.
+Gives out: the report, the stable JSON contract every renderer reads
+(``build``, docs/report.md), ordered by the documented ranking (``ranking``);
+:func:`advise` does profile -> report in one call, and ``batch`` runs it over
+many profiles, in order.
+"""
+
+import lazy_loader as _lazy
+
+#: submodule -> the names other stages import from this stage
+EXPORTS = {
+    "batch": ["numbered_lines", "run_lines"],
+    "build": ["advise", "build_report"],
+    "ranking": ["PHASES", "explain_rank", "plain_key", "recommendation_key", "severity_of", "step_key", "strength_of", "warning_key"],
+}
+SUBMODULES = []
+
+__getattr__, __dir__, __all__ = _lazy.attach(__name__, SUBMODULES, EXPORTS)

@@ -1,0 +1,188 @@
+"""Many profiles in, one report each out, in order: the engine of ``advisor batch``.
+
+Two entry points share one per-profile step (:func:`advise_one`):
+
+* :func:`advise_many` - an iterator of profiles (mappings or JSON texts) in,
+  an iterator of report dicts out, with an error record in place of each bad
+  profile. It needs nothing but the knowledge base, so a distributed engine can
+  map it over partitions unchanged, e.g. ``rdd.mapPartitions(advise_many)`` in
+  Spark or ``bag.map_partitions(lambda part: list(advise_many(part)))`` in Dask;
+* :func:`run_lines` - numbered JSON lines in, finished output lines out,
+  optionally spread over worker processes; ``advisor batch`` writes them.
+
+An error record is ``{"line": N, "error": {"code": ..., "message": ...}}``:
+``line`` is the 1-based position of the profile in the input (its line in a
+JSON-lines file) and ``message`` the one-line text ``advise`` would print.
+Blank lines are skipped. Each output depends only on its own input line, so
+the output is the same, byte for byte, whatever the number of processes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Mapping
+
+from advisor.errors import AdvisorError, Location, ProfileError
+
+__all__ = ["LineResult", "advise_one", "advise_many", "run_lines", "CHUNK_LINES"]
+
+#: Lines handed to a worker process at a time: large enough to amortise the hand-over.
+CHUNK_LINES = 64
+
+
+@dataclass(frozen=True)
+class LineResult:
+    """The output for one input line: the JSON text written, and the error if the line was bad."""
+
+    line: int
+    text: str
+    error: AdvisorError | None = None
+
+
+def _error_record(line: int, error: AdvisorError) -> dict[str, Any]:
+    return {"line": line, "error": {"code": error.code, "message": error.render()}}
+
+
+def advise_one(kb: Any, item: Mapping[str, Any] | str | bytes, *, line: int = 0,
+               source: str = "<input>") -> dict[str, Any]:
+    """The report for one profile (a mapping, or the JSON text of one); raises on a bad profile.
+
+    Errors name ``source`` and ``line`` as their location.
+    """
+    from advisor.inference import validate_answers
+    from advisor.io import MAX_PROFILE_BYTES, parse_json
+
+    from .build import advise
+
+    name = f"{source}:{line}" if line else source
+    try:
+        if isinstance(item, (bytes, bytearray)):
+            if len(item) > MAX_PROFILE_BYTES:
+                raise ProfileError(f"line is more than the limit of {MAX_PROFILE_BYTES:,} bytes", code="E101")
+            try:
+                item = item.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ProfileError(f"not UTF-8 text (byte 0x{item[exc.start]:02x} cannot be decoded)",
+                                   code="E102", expected="text saved as UTF-8") from None
+        if isinstance(item, str):
+            data = parse_json(item.lstrip("\ufeff"), name, error=ProfileError)
+        else:
+            data = dict(item) if isinstance(item, Mapping) else item
+        profile = validate_answers(data, kb.fields, source=name)
+        return advise(kb, profile)
+    except AdvisorError as exc:
+        # one location for every error of the line: the input and the line number
+        # (a column inside a one-line profile is kept)
+        column = exc.location.column if exc.location is not None and exc.location.line == 1 else None
+        exc.location = Location(source, line or None, column if line else None)
+        raise
+
+
+def advise_many(profiles: Iterable[Mapping[str, Any] | str | bytes], kb: Any = None, *,
+                fail_fast: bool = False, source: str = "<input>") -> Iterator[dict[str, Any]]:
+    """Reports for ``profiles``, in order; an error record stands in for each bad profile.
+
+    ``kb`` defaults to the shipped knowledge base (loaded once per process).
+    With ``fail_fast`` the first bad profile raises its error instead.
+
+    >>> reports = list(advise_many([{"business_model": "B2C"}, {"price_level": "cheap"}]))
+    >>> reports[0]["report_version"], reports[1]["error"]["code"]
+    (1, 'E203')
+    """
+    kb = kb if kb is not None else _default_kb()
+    for position, item in enumerate(profiles, 1):
+        try:
+            yield advise_one(kb, item, line=position, source=source)
+        except AdvisorError as exc:
+            if fail_fast:
+                raise
+            yield _error_record(position, exc)
+
+
+def _dump(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def _advise_chunk(chunk: list[tuple[int, bytes]]) -> list[LineResult]:
+    """Worker step: each numbered line to its output line (runs in a worker process or inline)."""
+    kb, source = _WORKER["kb"], _WORKER["source"]
+    out = []
+    for line, raw in chunk:
+        try:
+            out.append(LineResult(line, _dump(advise_one(kb, raw, line=line, source=source))))
+        except AdvisorError as exc:
+            out.append(LineResult(line, _dump(_error_record(line, exc)), exc))
+    return out
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(kb: Any, source: str) -> None:
+    _WORKER["kb"] = kb
+    _WORKER["source"] = source
+
+
+def numbered_lines(stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
+    """``(line number, bytes)`` for each line that is not blank."""
+    for number, raw in enumerate(stream, 1):
+        if raw.strip():
+            yield number, raw
+
+
+def _chunks(lines: Iterable[tuple[int, bytes]], size: int) -> Iterator[list[tuple[int, bytes]]]:
+    chunk: list[tuple[int, bytes]] = []
+    for item in lines:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def run_lines(lines: Iterable[tuple[int, bytes]], kb: Any, *, jobs: int = 1, source: str = "<input>",
+              chunk_lines: int = CHUNK_LINES) -> Iterator[LineResult]:
+    """One :class:`LineResult` per numbered line, in input order, over ``jobs`` processes.
+
+    Stop early by closing the iterator (the worker processes are then ended).
+    """
+    chunks = _chunks(lines, chunk_lines if jobs > 1 else 1)
+    if jobs <= 1:
+        _init_worker(kb, source)
+        for chunk in chunks:
+            yield from _advise_chunk(chunk)
+        return
+    import gc
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    # fork hands the loaded knowledge base to the workers for free; each builds its own engine.
+    # Frozen objects are left out of the workers' garbage collections, which would otherwise
+    # touch, and so copy, every page of the parent's memory.
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    gc.collect()
+    gc.freeze()
+    try:
+        pool = context.Pool(jobs, initializer=_init_worker, initargs=(kb, source))
+    finally:
+        gc.unfreeze()
+    try:
+        for results in pool.imap(_advise_chunk, chunks):
+            yield from results
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+_DEFAULT: list[Any] = []
+
+
+def _default_kb() -> Any:
+    if not _DEFAULT:
+        from advisor.kb import load_knowledge_base
+
+        _DEFAULT.append(load_knowledge_base())
+    return _DEFAULT[0]

@@ -1,0 +1,244 @@
+"""The report: the stable JSON contract every renderer reads (docs/report.md).
+
+Assembled from the engine's firings (:mod:`advisor.inference.engine`), the decided
+conclusions (:mod:`advisor.inference.conclude`) and the documented ranking
+(:mod:`advisor.report.ranking`). Everything is sorted; nothing depends on time,
+paths or dictionary order, so the same profile gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from advisor.inference import Inference, Profile, Support, as_profile, conclude, infer
+from advisor.kb import Citation, KnowledgeBase, Rule
+from advisor.version import __version__
+
+from .ranking import explain_rank, plain_key, recommendation_key, severity_of, step_key, strength_of, warning_key
+
+__all__ = ["REPORT_VERSION", "advise", "build_report", "unanswered_fields"]
+
+REPORT_VERSION = 1
+
+
+def _sources(kb: KnowledgeBase, rules: list[Rule]) -> list[dict[str, str]]:
+    seen: dict[str, Citation] = {}
+    for rule in rules:
+        for citation in rule.sources:
+            seen.setdefault(citation.key(), citation)
+    out = []
+    for key in sorted(seen):
+        citation = seen[key]
+        section = kb.catalog.section(citation.doc, citation.section)
+        out.append({"doc": citation.doc, "section": citation.section, "title": section.title if section else ""})
+    return out
+
+
+def _ordered_supports(supports: list[Support]) -> list[Support]:
+    return sorted(supports, key=lambda s: (-s.priority, s.rule_id))
+
+
+def _notes(supports: list[Support]) -> list[str]:
+    seen: dict[str, None] = {}
+    for s in _ordered_supports(supports):
+        if s.conclusion.note:
+            seen.setdefault(s.conclusion.note, None)
+    return list(seen)
+
+
+def _item_base(kb: KnowledgeBase, item_id: str, supports: list[Support]) -> dict[str, Any]:
+    entry = kb.catalog.item(item_id)
+    ordered = _ordered_supports(supports)
+    rules = [kb.rule(s.rule_id) for s in ordered]
+    rule_ids = list(dict.fromkeys(s.rule_id for s in ordered))
+    return {
+        "id": item_id,
+        "kind": entry.kind if entry else "",
+        "title": entry.name if entry else item_id,
+        "description": entry.description if entry else "",
+        "because": rule_ids,
+        "rationale": rules[0].because if rules and rules[0] else "",
+        "notes": _notes(supports),
+        "priority": max(s.priority for s in supports),
+        "support": len(rule_ids),
+        "sources": _sources(kb, [r for r in rules if r is not None]),
+    }
+
+
+def _decision_json(decision: Any) -> dict[str, Any]:
+    return {
+        "item": decision.item,
+        "outcome": "recommended" if decision.winner == "recommend" else "not_advised",
+        "for": [{"rule": s.rule_id, "priority": s.priority} for s in decision.supporters],
+        "against": [{"rule": s.rule_id, "priority": s.priority,
+                     "via": s.conclusion.kind + ":" + s.conclusion.target} for s in decision.opposers],
+        "reason": decision.reason,
+    }
+
+
+def advise(kb: KnowledgeBase, profile: Profile | Mapping[str, Any]) -> dict[str, Any]:
+    """The report (see docs/report.md) for one profile, as plain JSON-ready data."""
+    checked = as_profile(kb, profile)
+    return build_report(kb, checked, infer(kb, checked))
+
+
+def build_report(kb: KnowledgeBase, profile: Profile, inference: Inference) -> dict[str, Any]:
+    """The report for one profile (see docs/report.md for every key)."""
+    found = conclude(kb, inference)
+    decisions = {d.item: d for d in found.decisions}
+
+    recommendations = []
+    for rank, (item, supports) in enumerate(sorted(found.recommend.items(), key=lambda kv: recommendation_key(*kv)), 1):
+        strength = strength_of(supports)
+        roles = sorted({s.conclusion.role for s in supports if s.conclusion.role})
+        entry = _item_base(kb, item, supports)
+        entry.update(
+            rank=rank,
+            strength=strength,
+            roles=roles,
+            rank_reason=explain_rank(rank, supports, strength=strength),
+            conflict=_decision_json(decisions[item]) if item in decisions else None,
+        )
+        recommendations.append(entry)
+
+    warnings = []
+    for rank, (item, supports) in enumerate(
+            sorted(found.warn.items(), key=lambda kv: warning_key(kv[0], kv[1], _default_severity(kb, kv[0]))), 1):
+        severity = severity_of(supports, _default_severity(kb, item))
+        entry = _item_base(kb, item, supports)
+        catalog_item = kb.catalog.item(item)
+        entry.update(rank=rank, severity=severity, fix=catalog_item.get("fix", "") if catalog_item else "",
+                     rank_reason=explain_rank(rank, supports, severity=severity))
+        warnings.append(entry)
+
+    # advised against directly (avoid), or overruled by a warning of a mistake that targets it
+    against = {item: list(supports) for item, supports in found.avoid.items()}
+    for decision in found.decisions:
+        if decision.winner == "avoid" and decision.item not in against:
+            against[decision.item] = list(decision.opposers)
+    not_advised = []
+    for item, supports in sorted(against.items(), key=lambda kv: plain_key(*kv)):
+        entry = _item_base(kb, item, supports)
+        entry["conflict"] = _decision_json(decisions[item]) if item in decisions else None
+        not_advised.append(entry)
+
+    plan = []
+    for item, supports in sorted(found.step.items(), key=lambda kv: step_key(kv[0], kv[1], _phase(kb, kv[0]))):
+        entry = _item_base(kb, item, supports)
+        entry["phase"] = _phase(kb, item)
+        plan.append(entry)
+
+    kpis = []
+    for item, supports in sorted(found.kpi.items(), key=lambda kv: plain_key(*kv)):
+        entry = _item_base(kb, item, supports)
+        catalog_item = kb.catalog.item(item)
+        entry["unit"] = catalog_item.get("unit", "") if catalog_item else ""
+        entry["targets"] = sorted({s.conclusion.kpi_target for s in supports if s.conclusion.kpi_target})
+        kpis.append(entry)
+
+    derived = []
+    for d in inference.derived:
+        derived.append({
+            "name": d.fact,
+            "value": d.value,
+            "meaning": kb.rules.facts.get(d.fact, ""),
+            "because": list(d.supporters),
+            "set_by": d.rule_id,
+            "overridden": [{"rule": rule_id, "value": value} for rule_id, value in d.overridden],
+        })
+
+    fired = []
+    for firing in inference.firings:
+        rule = kb.rule(firing.rule_id)
+        fired.append({
+            "id": firing.rule_id,
+            "title": rule.title if rule else "",
+            "area": rule.area if rule else "",
+            "level": firing.level,
+            "priority": rule.priority if rule else 0,
+            "matched": firing.fact_keys(),
+        })
+
+    return {
+        "report_version": REPORT_VERSION,
+        "advisor_version": __version__,
+        "business": {"name": profile.name, "answers": profile.as_dict(), "highlights": _highlights(kb, profile)},
+        "summary": {
+            "recommendations": len(recommendations),
+            "warnings": len(warnings),
+            "not_advised": len(not_advised),
+            "plan_steps": len(plan),
+            "kpis": len(kpis),
+            "rules_fired": len(fired),
+            "rules_total": len(kb.rules.rules),
+            "fields_answered": len(profile.answers),
+            "fields_total": len(kb.fields.fields),
+        },
+        "recommendations": recommendations,
+        "warnings": warnings,
+        "not_advised": not_advised,
+        "plan": plan,
+        "kpis": kpis,
+        "derived_facts": derived,
+        "conflicts": [_decision_json(d) for d in sorted(found.decisions, key=lambda d: d.item)],
+        "unanswered": unanswered_fields(kb, profile, inference),
+        "fired_rules": fired,
+    }
+
+
+_HIGHLIGHTS = ("business_model", "product_type", "price_level", "business_stage", "marketing_budget")
+
+
+def _highlights(kb: KnowledgeBase, profile: Profile) -> list[str]:
+    out = []
+    for name in _HIGHLIGHTS:
+        f = kb.fields.get(name)
+        value = profile.get(name)
+        if f is not None and value is not None:
+            shown = str(value).replace("_", " ") if f.choices else f.label_of(value)
+            out.append(f"{f.label}: {shown}")
+    return out
+
+
+def _default_severity(kb: KnowledgeBase, item: str) -> str:
+    entry = kb.catalog.item(item)
+    return entry.get("severity", "medium") if entry else "medium"
+
+
+def _phase(kb: KnowledgeBase, item: str) -> str:
+    entry = kb.catalog.item(item)
+    return entry.get("phase", "") if entry else ""
+
+
+# --------------------------------------------------------------------------- unanswered
+
+
+def _planner(kb: KnowledgeBase) -> Any:
+    planner = kb.__dict__.get("_planner")
+    if planner is None:
+        from advisor.interview import Planner
+
+        planner = Planner(kb)
+        object.__setattr__(kb, "_planner", planner)
+    return planner
+
+
+def unanswered_fields(kb: KnowledgeBase, profile: Profile, inference: Inference) -> list[dict[str, Any]]:
+    """Unanswered questions whose answer could still change the advice, with the rules it would settle.
+
+    The same reasoning as the questionnaire's (:mod:`advisor.interview.planner`): a
+    question counts when it applies (its ``ask_if`` is not false) and some rule
+    that did not fire could still change an item of the advice while the
+    question is open (ranking alone does not count).
+    """
+    assessment = _planner(kb).assess(profile.as_dict())
+    fired = set(inference.fired_ids())
+    out = []
+    for name in assessment.askable + assessment.waiting:
+        unlocked = sorted(assessment.stakes.get(name, frozenset()) - fired)
+        if unlocked:
+            f = kb.fields.get(name)
+            out.append({"field": name, "label": f.label, "question": f.question,
+                        "unlocks": len(unlocked), "rules": unlocked})
+    out.sort(key=lambda e: (-e["unlocks"], kb.fields.get(e["field"]).order))
+    return out

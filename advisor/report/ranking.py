@@ -1,0 +1,78 @@
+"""The documented, deterministic ordering of everything a report lists.
+
+=================  ==========================================================================
+list               order (each key breaks the ties of the one before)
+=================  ==========================================================================
+recommendations    strongest strength (essential > strong > moderate > optional), highest rule
+                   priority, most supporting rules, then id
+warnings           highest severity (high > medium > low), highest priority, most rules, id
+not advised        highest priority, most rules, id
+plan steps         phase (prepare, launch, operate, mature, evaluate), highest priority, id
+KPIs               highest priority, most rules, id
+=================  ==========================================================================
+
+"Strength", "severity" and "priority" of an item are the highest among the
+rules that concluded it; "supporting rules" counts distinct fired rules.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from advisor.inference import Support
+from advisor.kb import SEVERITIES, STRENGTHS
+
+__all__ = ["PHASES", "recommendation_key", "warning_key", "plain_key", "step_key", "explain_rank", "strength_of",
+           "severity_of"]
+
+PHASES = ("prepare", "launch", "operate", "mature", "evaluate")
+
+
+def strength_of(supports: Iterable[Support]) -> str:
+    return max((s.conclusion.strength or "moderate" for s in supports), key=lambda v: STRENGTHS[v])
+
+
+def severity_of(supports: Iterable[Support], default: str = "medium") -> str:
+    return max((s.conclusion.severity or default for s in supports), key=lambda v: SEVERITIES[v])
+
+
+def _priority(supports: list[Support]) -> int:
+    return max(s.priority for s in supports)
+
+
+def _support(supports: list[Support]) -> int:
+    return len({s.rule_id for s in supports})
+
+
+def recommendation_key(item: str, supports: list[Support]) -> tuple:
+    # -STRENGTHS[strength_of(supports)], without finding the strength's name first
+    strength = max([STRENGTHS[s.conclusion.strength or "moderate"] for s in supports])
+    return (-strength, -_priority(supports), -_support(supports), item)
+
+
+def warning_key(item: str, supports: list[Support], default: str = "medium") -> tuple:
+    severity = max([SEVERITIES[s.conclusion.severity or default] for s in supports])
+    return (-severity, -_priority(supports), -_support(supports), item)
+
+
+def plain_key(item: str, supports: list[Support]) -> tuple:
+    return (-_priority(supports), -_support(supports), item)
+
+
+def step_key(item: str, supports: list[Support], phase: str) -> tuple:
+    order = PHASES.index(phase) if phase in PHASES else len(PHASES)
+    return (order, -_priority(supports), item)
+
+
+def explain_rank(rank: int, supports: list[Support], *, strength: str | None = None,
+                 severity: str | None = None) -> str:
+    """Why an item sits at its place, in words."""
+    parts = []
+    if strength:
+        parts.append(f"strength {strength}")
+    if severity:
+        parts.append(f"severity {severity}")
+    count = _support(supports)
+    parts.append(f"priority {_priority(supports)}")
+    parts.append(f"{count} supporting rule{'s' if count != 1 else ''}")
+    return f"#{rank}: " + ", ".join(parts)
