@@ -11,9 +11,25 @@ one import::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Mapping
+
 from advisor.audit import run as audit
 from advisor.inference import as_profile, engine_for, infer
 from advisor.kb import load_knowledge_base
 from advisor.report import advise
 
-__all__ = ["load_knowledge_base", "engine_for", "infer", "advise", "as_profile", "audit"]
+if TYPE_CHECKING:  # pragma: no cover
+    from advisor.inference import Profile
+    from advisor.kb import KnowledgeBase
+
+__all__ = ["load_knowledge_base", "engine_for", "infer", "advise", "as_profile", "audit", "explain_text"]
+
+
+def explain_text(kb: KnowledgeBase, profile: Profile | Mapping[str, Any], item_id: str, *, width: int = 88) -> str:
+    """The text ``advisor explain`` prints for ``item_id`` (raises InputError for unknown ids)."""
+    from advisor.explain import analyse, explain, resolve
+    from advisor.render import render_text
+
+    resolve(kb, item_id)  # fail before running anything
+    run = analyse(kb, profile)
+    return render_text(explain(run, item_id), width=width)

@@ -244,30 +244,8 @@ def test_a_bad_skipped_list_is_explained(run_cli, toy_args, tmp_path, skipped, m
         assert message in result.stderr
 
 
-def test_explaining_an_item_without_advisor_explain(run_cli, toy_args, tmp_path, monkeypatch):
-    import sys
-
-    monkeypatch.setitem(sys.modules, "advisor.explain", None)  # as if the module did not exist: the fallback
-    result = run_cli(["ask", "--save", str(tmp_path / "shop.json"), *toy_args],
-                     input=lines(*FULL, "w1", "website", "nothing like it", ""))
-    assert result.exit_code == 0, result.stderr
-    out = result.stderr
-    assert "Want to know why? Type the number of a recommendation (1-2), w1 for the warning" in out
-    warning = out[out.index("explain> w1"):out.index("explain> website")]
-    assert "Undercutting your dealers (mistake)" in warning
-    assert "Because you answered: Offline channels: Dealers" in warning
-    assert "Rules: dealers-conflict (Dealers and the web)" in warning
-    assert "Sources: document 000, The whole text" in warning
-    site = out[out.index("explain> website"):]
-    # through the derived fact `online`: the site answer is behind "Fix the website" too
-    assert "Because you answered: Has a website: yes; Site quality: Poor" in site
-    assert "No item in the report matches 'nothing like it'." in site
-
-
-def test_explaining_an_item_with_advisor_explain(run_cli, toy_args, tmp_path, monkeypatch):
-    import sys
-    import types
-
+def test_explaining_an_item_after_the_interview(run_cli, toy_args, tmp_path, monkeypatch):
+    from advisor import api
     from advisor.errors import InputError
 
     calls = []
@@ -278,7 +256,7 @@ def test_explaining_an_item_with_advisor_explain(run_cli, toy_args, tmp_path, mo
             raise InputError(f"unknown item {item_id!r}", code="E500")
         return f"EXPLAINED {item_id}\n"
 
-    monkeypatch.setitem(sys.modules, "advisor.explain", types.SimpleNamespace(explain_text=explain_text))
+    monkeypatch.setattr(api, "explain_text", explain_text)
     result = run_cli(["ask", "--save", str(tmp_path / "shop.json"), *toy_args],
                      input=lines(*FULL, "w1", "fix", ""))
     assert "EXPLAINED dealer-conflict" in result.stderr

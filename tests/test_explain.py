@@ -7,9 +7,10 @@ import json
 import pytest
 from conftest import EXAMPLES
 
+from advisor.api import explain_text
 from advisor.errors import InputError
 from advisor.explain.analysis import analyse
-from advisor.explain.explanation import explain, explain_text, resolve
+from advisor.explain.explanation import explain, resolve
 from advisor.render.explanation import render_text
 
 BASE = """
@@ -362,7 +363,7 @@ def test_explaining_needs_no_graph_library():
     import subprocess
     import sys
 
-    code = ("import json, sys; from advisor.explain.explanation import explain_text; from advisor.kb.knowledge_base import load_knowledge_base; "
+    code = ("import json, sys; from advisor.api import explain_text, load_knowledge_base; "
             f"profile = json.load(open({str(EXAMPLES / 'tea-shop.json')!r})); kb = load_knowledge_base(); "
             "text = explain_text(kb, profile, 'seo') + explain_text(kb, profile, 'phone-sales'); "
             "print('networkx' in sys.modules, 'knowledge/documents/' in text)")

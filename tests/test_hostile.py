@@ -8,7 +8,6 @@ import resource
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, ROOT

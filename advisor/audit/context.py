@@ -1,5 +1,8 @@
 """What every check reads: the loaded knowledge, the rule base with its problems and positions,
-and the shared reasoning tools, built once per audit and only when a check asks for them."""
+and the shared reasoning tools, built once per audit and only when a check asks for them.
+
+Stage: audit.
+"""
 
 from __future__ import annotations
 

@@ -4,6 +4,8 @@ between markers (a test keeps the two in step) and ``advisor audit --explain COD
 Regenerate the docs after changing a check::
 
     python3 -m advisor.audit.docs docs/audit.md
+
+Stage: audit.
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ Assumptions (the documented rule semantics, ``docs/rules.md``):
 
 A set of values of a finite subject is a bit mask over its domain, bit 0
 standing for :data:`ABSENT`, so conjunction is ``&`` and inclusion a mask test.
+
+Stage: audit.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""One audit finding: a stable code, a severity, where, what is wrong and how to fix it."""
+"""One audit finding: a stable code, a severity, where, what is wrong and how to fix it.
+
+Stage: audit.
+"""
 
 from __future__ import annotations
 

@@ -2,12 +2,14 @@
 
 Each is a pure function of the findings (suppressed ones included, listed
 apart with their reasons); paths are shown with forward slashes, as given.
+
+Stage: audit.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from advisor.errors import Location
 from advisor.version import __version__
@@ -21,15 +23,26 @@ FORMATS = ("text", "json", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
+#: ``paint(text, fg=colour, bold=flag)``, as ``click.style``
+Paint = Callable[..., str]
+
+
+def _plain(value: str, **_style: Any) -> str:
+    return value
+
 
 def render(findings: Sequence[Finding], fmt: str, *, files: Sequence[str] = (), rule_count: int = 0,
-           color: bool = False) -> str:
-    """The findings in format ``fmt`` (one of :data:`FORMATS`)."""
+           paint: Paint | None = None) -> str:
+    """The findings in format ``fmt`` (one of :data:`FORMATS`).
+
+    ``paint(text, fg=..., bold=...)`` colours the text format (the command line
+    hands down ``click.style`` on a terminal); without it the text is plain.
+    """
     if fmt == "json":
         return as_json(findings, files=files, rule_count=rule_count)
     if fmt == "sarif":
         return sarif(findings)
-    return text(findings, files=files, rule_count=rule_count, color=color)
+    return text(findings, files=files, rule_count=rule_count, paint=paint)
 
 
 def _path(location: Location) -> str:
@@ -51,13 +64,11 @@ def _counts(findings: Sequence[Finding]) -> dict[str, int]:
     return summary(findings)
 
 
-def text(findings: Sequence[Finding], *, files: Sequence[str] = (), rule_count: int = 0, color: bool = False) -> str:
+def text(findings: Sequence[Finding], *, files: Sequence[str] = (), rule_count: int = 0,
+         paint: Paint | None = None) -> str:
     """One finding per line (``file:line:col: severity CODE message``) with its fix below, then the
     suppressed findings and their reasons, then a summary line."""
-    import click
-
-    def paint(value: str, **style: Any) -> str:
-        return click.style(value, **style) if color else value
+    paint = paint or _plain
 
     lines = []
     for f in findings:

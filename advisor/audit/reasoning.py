@@ -18,6 +18,8 @@ Derived facts are followed through the rules that derive them:
   conditions, one combination at a time, to build example profiles; every
   example is then checked with the reference evaluator, which settles what
   the approximation leaves open (negated facts, priorities between derivers).
+
+Stage: audit.
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ Example
 >>> findings = run()                      # the shipped rules/ and knowledge/
 >>> all(f.code.startswith("A") for f in findings)
 True
+
+Stage: audit.
 """
 
 from __future__ import annotations

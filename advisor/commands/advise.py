@@ -1,4 +1,7 @@
-"""`advisor advise PROFILE`: the report for one business profile."""
+"""`advisor advise PROFILE`: the report for one business profile.
+
+Stage: commands.
+"""
 
 from __future__ import annotations
 

@@ -4,6 +4,8 @@ The terminal loop only: which question comes next and which are skipped is
 decided in :mod:`advisor.interview.planner`, and typed answers are read by
 :mod:`advisor.interview.answers`. The answers are saved atomically after every step, so
 Ctrl-C, end of input or a crash leave a valid profile to resume from.
+
+Stage: commands.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 :class:`Screen` writes the conversation and reads answers from a terminal
 (with line editing) or a pipe; :class:`Saver` writes the interview as a
 profile, atomically, after every step.
+
+Stage: commands.
 """
 
 from __future__ import annotations

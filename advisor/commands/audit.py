@@ -1,4 +1,7 @@
-"""`advisor audit [PATH ...]`: verify a rule base and report its defects."""
+"""`advisor audit [PATH ...]`: verify a rule base and report its defects.
+
+Stage: commands.
+"""
 
 from __future__ import annotations
 
@@ -91,7 +94,7 @@ def audit(paths: tuple[Path, ...], knowledge: Path | None, fmt: str, output: str
              if (not select or any(f.code.startswith(s) for s in select))
              and not any(f.code.startswith(i) for i in ignore)]
     text = render(shown, fmt, files=result.files, rule_count=result.rule_count,
-                  color=use_color(color) and not output and fmt == "text")
+                  paint=click.style if use_color(color) and not output and fmt == "text" else None)
     write_output(text, output)
     if output:
         click.echo(f"wrote {fmt} findings to {Path(output)}", err=True)

@@ -1,4 +1,7 @@
-"""`advisor batch INPUT.jsonl -o OUTPUT.jsonl`: one report per profile line, in order."""
+"""`advisor batch INPUT.jsonl -o OUTPUT.jsonl`: one report per profile line, in order.
+
+Stage: commands.
+"""
 
 from __future__ import annotations
 

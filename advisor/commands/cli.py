@@ -5,6 +5,8 @@ runs, so ``advisor advise`` never pays for networkx or the audit. Errors from
 bad input print as one line on standard error with exit status 2 (see
 :mod:`advisor.errors`); a bug prints a short line asking for a report instead
 of a traceback (set ``ADVISOR_DEBUG=1`` to see it).
+
+Stage: commands.
 """
 
 from __future__ import annotations

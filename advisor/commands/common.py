@@ -1,4 +1,7 @@
-"""Option bundles and helpers shared by the commands."""
+"""Option bundles and helpers shared by the commands.
+
+Stage: commands.
+"""
 
 from __future__ import annotations
 

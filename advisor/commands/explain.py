@@ -1,4 +1,7 @@
-"""`advisor explain PROFILE ITEM`: why an item was, or was not, concluded, and what would change it."""
+"""`advisor explain PROFILE ITEM`: why an item was, or was not, concluded, and what would change it.
+
+Stage: commands.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""`advisor fields` and `advisor schema`: the profile definition, for people and editors."""
+"""`advisor fields` and `advisor schema`: the profile definition, for people and editors.
+
+Stage: commands.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""`advisor graph PROFILE`: the recommendation graph of one run, exported or drawn."""
+"""`advisor graph PROFILE`: the recommendation graph of one run, exported or drawn.
+
+Stage: commands.
+"""
 
 from __future__ import annotations
 

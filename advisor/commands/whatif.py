@@ -1,4 +1,7 @@
-"""`advisor whatif PROFILE --set FIELD=VALUE`: what changes in the advice when answers change."""
+"""`advisor whatif PROFILE --set FIELD=VALUE`: what changes in the advice when answers change.
+
+Stage: commands.
+"""
 
 from __future__ import annotations
 

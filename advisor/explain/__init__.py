@@ -15,7 +15,7 @@ import lazy_loader as _lazy
 #: submodule -> the names other stages import from this stage
 EXPORTS = {
     "analysis": ["analyse"],
-    "explanation": ["explain", "explain_text", "resolve"],
+    "explanation": ["explain", "resolve"],
     "graph": ["sorted_graph", "to_json"],
     "reasoning": ["answer_words", "reasoning"],
     "whatif": ["parse_settings", "whatif"],

@@ -4,6 +4,8 @@ from, and the recommendation graph.
 
 Explanations, what-if comparisons and pictures all read one :class:`Analysis`
 so that a profile is inferred once however many questions are asked about it.
+
+Stage: explain.
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ Assumptions
   running the engine over every rule. The
   search stops after ``max_runs`` candidates. Removing an answer is never
   offered as a change.
+
+Stage: explain.
 """
 
 from __future__ import annotations

@@ -18,18 +18,19 @@ Assumptions
 * A target is a catalog id (channel, tactic, mistake, plan step, KPI), a
   derived fact or a rule id; ``item:``, ``fact:`` and ``rule:`` prefixes pick
   one where an id is ambiguous.
+
+Stage: explain.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from advisor.errors import InputError, close_matches
-from advisor.inference import Profile
 from advisor.kb import KnowledgeBase, passages_for
 
-from .analysis import Analysis, analyse
+from .analysis import Analysis
 from .changes import Change, search_changes
 from .kbindex import rule_id
 from .outline import Outline, Step
@@ -37,7 +38,7 @@ from .standing import SECTION_OF
 from .whynot import GOAL_KIND, Misses, NearMiss, rules_concluding
 from .wording import word
 
-__all__ = ["Miss", "Explanation", "resolve", "explain", "explain_text", "GOALS"]
+__all__ = ["Miss", "Explanation", "resolve", "explain", "GOALS"]
 
 #: conclusion kind -> what the item becomes when that kind wins, in words
 GOALS = {"recommend": "recommended", "warn": "warned of", "step": "added to the plan", "kpi": "tracked as a KPI",
@@ -300,13 +301,4 @@ def _not_in(run: Analysis, common: dict[str, Any], candidates: list, opposers: l
     misses = run.misses
     return Explanation(**common, status=status, headline=headline, goal=goal_word,
                        misses=_misses(run, candidates, misses), changes=tuple(changes), searched=runs)
-
-
-def explain_text(kb: KnowledgeBase, profile: Profile | Mapping[str, Any], item_id: str, *, width: int = 88) -> str:
-    """The text ``advisor explain`` prints for ``item_id`` (raises InputError for unknown ids)."""
-    from advisor.render import render_text
-
-    resolve(kb, item_id)  # fail before running anything
-    run = analyse(kb, profile)
-    return render_text(explain(run, item_id), width=width)
 

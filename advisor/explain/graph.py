@@ -36,6 +36,8 @@ Edges (``relation`` attribute): answer/fact -> rule ``condition_of``;
 rule -> fact/item ``concludes`` (``effective`` is False for a conclusion that
 lost a conflict); rule -> source ``cites``; rule -> rule ``overrides`` (the
 winner of a disagreement over ``about`` -> a loser).
+
+Stage: explain.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ Node ids of the reasoning (``answer:``, ``rule:``, ``fact:``, ``item:``,
 in words, its citations and conclusions, catalog entries and cited sections.
 A run's :class:`~advisor.explain.provenance.Provenance` reads these; nothing here
 depends on a profile.
+
+Stage: explain.
 """
 
 from __future__ import annotations

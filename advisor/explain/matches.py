@@ -8,6 +8,8 @@ matched, every test is put in words and linked to the answer or derived fact
 it reads - negated tests evaluated on the same answers (the reference
 semantics, :func:`advisor.inference.reference.test_holds`). This annotates a firing; it
 cannot change one.
+
+Stage: explain.
 """
 
 from __future__ import annotations

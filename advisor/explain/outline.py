@@ -6,6 +6,8 @@ rule with what it concludes, its rationale, its citations and the quoted
 passages, over the answers and derived facts it needed; a derived fact over
 the rules that derived it. Each source is quoted once per outline and a node
 met twice is marked ``seen`` instead of being told again.
+
+Stage: explain.
 """
 
 from __future__ import annotations

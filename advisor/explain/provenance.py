@@ -20,6 +20,8 @@ Assumptions
   explaining one item reads only the rules behind it, and what the knowledge
   base alone decides (wording of conditions, citations, catalog entries) is
   worked out once per knowledge base (:mod:`advisor.explain.kbindex`).
+
+Stage: explain.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ Assumptions
 * A conclusion that lost a disagreement (``effective`` false) is part of the
   story of the item (:func:`reasoning` keeps both sides) but not a reason for
   it (:func:`answers_behind` does not follow it).
+
+Stage: explain.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ One :class:`Standing` per run, read by the run's
 explanations (the rank lines: the item's place and what sets it apart from
 its neighbours). The order is :mod:`advisor.report.ranking`'s, the same keys the
 report sorts by; each list is sorted once, on first use.
+
+Stage: explain.
 """
 
 from __future__ import annotations

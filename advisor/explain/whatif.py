@@ -13,6 +13,8 @@ Assumptions
 
 The search for the smallest change that brings an item in is
 :mod:`advisor.explain.changes`.
+
+Stage: explain.
 """
 
 from __future__ import annotations

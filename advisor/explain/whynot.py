@@ -15,6 +15,8 @@ Assumptions
   (:mod:`advisor.explain.whatif`).
 * Literals are evaluated with the reference semantics
   (:func:`advisor.inference.reference.test_holds`) on the run's answers and derived facts.
+
+Stage: explain.
 """
 
 from __future__ import annotations

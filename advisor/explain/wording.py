@@ -2,6 +2,8 @@
 
 Shared by the graph (edge labels), the why-not checks and the what-if reasons,
 so one condition reads the same everywhere.
+
+Stage: explain.
 """
 
 from __future__ import annotations

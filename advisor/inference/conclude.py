@@ -11,6 +11,8 @@ fired rule that names it. Two kinds of disagreement are decided here:
 The side with the higher-priority rule wins; on a tie, caution wins (the
 ``avoid`` or the warning). The losing conclusions are dropped from the report
 and the decision is kept, with both sides, so it can be shown and explained.
+
+Stage: inference.
 """
 
 from __future__ import annotations

@@ -42,6 +42,12 @@ with SIGABRT). Each shard keeps one state that is emptied after every profile.
 Provenance is read from the engine's action messages; a message names the
 durable rule and the facts it matched, and the same message recurs across
 profiles, so parsed messages are kept in a bounded memo.
+
+Long by design: every call into the C engine, and every work-around for its
+hang, its crash and its limits, sits in this one module so that no other
+module depends on durable's quirks.
+
+Stage: inference.
 """
 
 from __future__ import annotations

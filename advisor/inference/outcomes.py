@@ -42,6 +42,8 @@ adds a supporting rule and changes nothing.
 Ranks, supporting-rule lists, notes, roles, sources and KPI targets are not
 outcomes: they say why and how, not what is advised (see
 :mod:`advisor.interview.planner`).
+
+Stage: inference.
 """
 
 from __future__ import annotations

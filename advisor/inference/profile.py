@@ -4,6 +4,8 @@ A profile is a JSON object whose keys are field ids of ``knowledge/fields.yaml``
 (plus ``name``, ``notes`` and ``$schema``). Any field may be left out; the
 report then says which unanswered fields would unlock more advice.
 Validation uses the profile JSON Schema generated from the field definitions.
+
+Stage: inference.
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ is true); ``not`` is plain negation; ``{fact: x}`` holds when derived fact
 ``x`` is ``true``; rules run in strata so that every rule deriving a fact runs
 before any rule that tests it; a derived fact takes the value of its
 highest-priority deriver (ties: the smallest rule id).
+
+Stage: inference.
 """
 
 from __future__ import annotations

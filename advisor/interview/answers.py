@@ -16,6 +16,8 @@ typed                                      meaning
 ``r``, ``report``                          the advice now (the rest can be answered later)
 ``q``, ``quit``, ``exit``                  save and stop
 =========================================  =======================
+
+Stage: interview.
 """
 
 from __future__ import annotations

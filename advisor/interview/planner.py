@@ -53,6 +53,8 @@ assessment of the shipped base and little at 2,000 rules). Answers only ever
 decide conditions, never reopen them, and a settled item stays settled, so a
 skipped question never becomes relevant again unless an earlier answer is
 changed.
+
+Stage: interview.
 """
 
 from __future__ import annotations

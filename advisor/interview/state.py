@@ -5,6 +5,8 @@ Pure (no I/O): the terminal loop of :mod:`advisor.commands.ask` asks
 :meth:`Interview.answer`, :meth:`Interview.skip` or :meth:`Interview.back`,
 and saves :meth:`Interview.to_profile` after each step. Which question comes
 next is the :class:`~advisor.interview.planner.Planner`'s decision.
+
+Stage: interview.
 """
 
 from __future__ import annotations

@@ -24,6 +24,8 @@ that the YAML reader would give the same data without complaint:
 
 ``tests/test_safeio_readers.py`` compares both readers on mutated files: same data,
 same positions, same messages.
+
+Stage: io.
 """
 
 from __future__ import annotations
@@ -149,7 +151,7 @@ class JsonMarks(Marks):
     def full(self) -> Marks:
         """The positions of every node, from the YAML reader."""
         if self._full is None:
-            from .reading import read_yaml
+            from .yamlread import read_yaml
 
             try:
                 self._full = read_yaml(self._text, self.path)[1]

@@ -21,6 +21,8 @@ YAML keeps its positions: :func:`parse_yaml` returns the data and a
 reported at the exact place. Every reader keeps every limit above, whichever
 way it goes: the quick ones give up, and the careful YAML reader decides and
 reports, whenever a document comes near one.
+
+Stage: io.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from typing import Any, BinaryIO
 from advisor.errors import InputError, Location
 
 from .limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_PROFILE_BYTES, Marks, Path_, line_col
+from .yamlread import read_yaml
 
 __all__ = [
     "read_text",
@@ -227,15 +230,6 @@ def parse_yaml(text: str, name: str, *, error: type[InputError] = InputError) ->
     if found is not None:
         return found
     return read_yaml(text, name, error=error)
-
-
-def read_yaml(text: str, name: str, *, error: type[InputError] = InputError) -> tuple[Any, Marks]:
-    """:func:`parse_yaml` without the JSON shortcut: always the YAML reader."""
-    import yaml  # the one importer of yaml; loaded only when a YAML file is really read
-
-    from .yamlread import parse
-
-    return parse(text, name, error, yaml)
 
 
 def load_yaml_file(path: Path_, *, error: type[InputError] = InputError) -> tuple[Any, Marks]:

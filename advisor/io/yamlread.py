@@ -16,9 +16,11 @@ Two readers that give the same result:
   limit and refusing tags that construct objects.
 
 :func:`parse` runs the quick reader and, when it gives up, the careful one, so
-every message (its code, line and column) is the careful reader's. It never
-imports :mod:`yaml` itself: :func:`advisor.io.reading.read_yaml`, the library's one
-owner, passes the module in.
+every message (its code, line and column) is the careful reader's.
+:func:`read_yaml` is the one place the advisor imports :mod:`yaml` (on first
+use: a run that reads no YAML never pays for it) and passes the module in.
+
+Stage: io.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from advisor.errors import InputError, Location
 
 from .limits import MAX_DEPTH, MAX_YAML_NODES, Marks, line_col
 
-__all__ = ["parse", "parse_quick", "parse_careful", "Unusual"]
+__all__ = ["read_yaml", "parse", "parse_quick", "parse_careful", "Unusual"]
 
 _CORE_TAGS = {
     "tag:yaml.org,2002:str",
@@ -286,3 +288,10 @@ class _Builder:
         if isinstance(value, float) and not math.isfinite(value):
             self.fail(f"number {node.value!r} is not finite", "E120", node, expected="an ordinary number")
         return value
+
+
+def read_yaml(text: str, name: str, *, error: type[InputError] = InputError) -> tuple[Any, Marks]:
+    """:func:`parse_yaml` without the JSON shortcut: always the YAML reader."""
+    import yaml  # the one importer of yaml; loaded only when a YAML file is really read
+
+    return parse(text, name, error, yaml)

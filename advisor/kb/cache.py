@@ -11,6 +11,8 @@ The cache holds JSON, never pickles: reading it can only build the advisor's
 own record types (a fixed list), so a planted cache file cannot run code.
 A damaged or unreadable entry is ignored and rebuilt. ``ADVISOR_NO_CACHE=1``
 turns the cache off.
+
+Stage: kb.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ mistakes, KPIs and plan steps, as frozen records.
 Catalog files live in ``knowledge/``; each is checked against its shipped JSON
 Schema (``catalog.schema.json``, ``sources.schema.json``) and every citation in
 a catalog entry must name a real document section.
+
+Stage: kb.
 """
 
 from __future__ import annotations

@@ -35,6 +35,12 @@ Assumptions and method
 
 The output, :class:`CompiledBase`, is plain data (JSON text and tuples) so it
 can be cached on disk and handed to worker processes.
+
+Long by design: turning tests into patterns, the model of the alpha network
+and the greedy packer are one algorithm over one private pattern record and
+one set of caps; split apart, each part would have to reach into the others.
+
+Stage: kb.
 """
 
 from __future__ import annotations

@@ -22,6 +22,8 @@ asserted or retracted (a sort of the properties, a 64-bit hash and an
 ``snprintf``), about a tenth of the engine's time. It also carries its
 property's group (``g25``, see :data:`GROUPS`): rules find a fact under its
 group's alpha node, which keeps the root of the alpha network small.
+
+Stage: kb.
 """
 
 from __future__ import annotations

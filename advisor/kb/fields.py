@@ -4,6 +4,8 @@
 From it come the profile JSON Schema (:func:`profile_schema`, shipped as
 ``advisor/schemas/profile.schema.json``), the questionnaire's questions and the
 audit's knowledge of which values a rule may compare a field with.
+
+Stage: kb.
 """
 
 from __future__ import annotations

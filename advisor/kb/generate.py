@@ -16,6 +16,8 @@ Example
 True
 >>> rules[0]["id"], len(rules) >= 5   # plus a deriver for each fact used but not derived
 ('gen-00000', True)
+
+Stage: kb.
 """
 
 from __future__ import annotations

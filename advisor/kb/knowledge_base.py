@@ -5,6 +5,8 @@ the repository; in an installed wheel they travel inside the package as
 ``advisor/_kb/``. :func:`load_knowledge_base` finds them, checks everything
 (first problem raised, see :mod:`advisor.kb.loader`), compiles the rules for the
 engine and caches the result (:mod:`advisor.kb.cache`).
+
+Stage: kb.
 """
 
 from __future__ import annotations

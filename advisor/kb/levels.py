@@ -3,6 +3,8 @@
 Both walk the rules depth first with an explicit stack, so a chain of derived
 facts of any length (a generated base, a rule file written last rule first)
 cannot exhaust Python's recursion limit.
+
+Stage: kb.
 """
 
 from __future__ import annotations

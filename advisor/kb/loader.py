@@ -11,6 +11,8 @@ Checks made here: YAML syntax and the rule schema; unknown fields, values,
 operators and catalog ids; citations to unknown documents or sections; duplicate
 rule ids; derived facts used but never derived; cycles among derived facts;
 conditions that expand into too many alternatives.
+
+Stage: kb.
 """
 
 from __future__ import annotations

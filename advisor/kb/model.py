@@ -14,6 +14,8 @@ Semantics (docs/rules.md has the full text):
 * ``{fact: x}`` holds when derived fact ``x`` has the value ``true``;
 * a derived fact takes the value of the highest-priority rule that derives it
   (ties: the rule id that sorts first).
+
+Stage: kb.
 """
 
 from __future__ import annotations

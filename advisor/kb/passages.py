@@ -6,6 +6,8 @@ and hands out passages. Passages are paragraphs of machine-translated text,
 often longer than a reader wants in an explanation, so :meth:`Passages.quote`
 picks the sentences that share the most words with what the rule says (its
 title and rationale), in reading order, up to a length.
+
+Stage: kb.
 """
 
 from __future__ import annotations

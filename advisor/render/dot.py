@@ -10,6 +10,8 @@ edges, while the quoting DOT needs is one rule (a double-quoted string with
 
 Layout: left to right, answers in the first column and advice in the last
 (``rank=source`` / ``rank=sink``), so reasoning reads like a sentence.
+
+Stage: render.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 ASCII only, wrapped at ``width``. Reasoning reads from the top: each line
 holds because of the lines indented under it, down to the profile answers.
+
+Stage: render.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 Each module exposes ``render(report, **options) -> str``; :data:`FORMATS`
 maps a ``--format`` name to its module.
+
+Stage: render.
 """
 
 FORMATS = {

@@ -4,6 +4,8 @@ Written by networkx (``generate_graphml``) from the sorted graph; every
 attribute is a string, integer or boolean (see :mod:`advisor.explain.graph`), so
 GraphML keeps their types and ``networkx.read_graphml`` reads the same graph
 back.
+
+Stage: render.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ derived facts -> advice, rules folded into edges, advice in report order) and
 one small picture per recommendation, warning and item not advised, each
 beside its explanation. Without Graphviz the page is written without pictures
 and says why.
+
+Stage: render.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""The report as JSON: the stable contract of docs/report.md."""
+"""The report as JSON: the stable contract of docs/report.md.
+
+Stage: render.
+"""
 
 from __future__ import annotations
 

@@ -5,6 +5,8 @@ answers it rests on, and a section draws the reasoning as Mermaid diagrams
 (rendered by GitHub, GitLab and most Markdown viewers): an overview of
 answers -> derived facts -> advice, and one small diagram per top
 recommendation and warning, folded in ``<details>``.
+
+Stage: render.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ Mermaid node ids must be plain words, so nodes are numbered (``n0``, ``n1``...)
 in sorted order of their graph ids; labels are quoted with Mermaid's entity
 codes for ``"``, ``#``, ``<`` and ``>``. Styles follow
 :data:`advisor.render.view.STYLES`, as in the DOT pictures.
+
+Stage: render.
 """
 
 from __future__ import annotations

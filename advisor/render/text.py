@@ -1,4 +1,7 @@
-"""The report as plain text for a terminal: sections, wrapped at ``width``, ASCII only."""
+"""The report as plain text for a terminal: sections, wrapped at ``width``, ASCII only.
+
+Stage: render.
+"""
 
 from __future__ import annotations
 

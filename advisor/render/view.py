@@ -14,6 +14,8 @@ Views
 * :func:`overview` - answers -> derived facts -> advice, with the rules folded
   into the edges they make (hover an edge for the rules): one readable picture
   of a whole run even when dozens of rules fire.
+
+Stage: render.
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ An error record is ``{"line": N, "error": {"code": ..., "message": ...}}``:
 JSON-lines file) and ``message`` the one-line text ``advise`` would print.
 Blank lines are skipped. Each output depends only on its own input line, so
 the output is the same, byte for byte, whatever the number of processes.
+
+Stage: report.
 """
 
 from __future__ import annotations

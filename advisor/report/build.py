@@ -4,6 +4,8 @@ Assembled from the engine's firings (:mod:`advisor.inference.engine`), the decid
 conclusions (:mod:`advisor.inference.conclude`) and the documented ranking
 (:mod:`advisor.report.ranking`). Everything is sorted; nothing depends on time,
 paths or dictionary order, so the same profile gives the same bytes.
+
+Stage: report.
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ KPIs               highest priority, most rules, id
 
 "Strength", "severity" and "priority" of an item are the highest among the
 rules that concluded it; "supporting rules" counts distinct fired rules.
+
+Stage: report.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@ another advises against it (or warns of a mistake that targets it), or derive di
 one fact - each shown with a profile that triggers both, checked with the reference evaluator.
 
 Pairs come from an index by item (or fact) and priority, never from all pairs of rules.
+
+Stage: audit.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """Coverage of the sources and catalogs: actionable passages no rule cites, catalog entries no
-rule concludes, and rules that cite passages marked as carrying no guidance."""
+rule concludes, and rules that cite passages marked as carrying no guidance.
+
+Stage: audit.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """Derived facts: derived but never used, derived but never declared, declared but never derived,
-and circular derivations (with every cycle spelled out)."""
+and circular derivations (with every cycle spelled out).
+
+Stage: audit.
+"""
 
 from __future__ import annotations
 

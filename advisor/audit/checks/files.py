@@ -1,5 +1,8 @@
 """Per-file checks: what the loader's collecting mode finds (YAML, schema, names, citations, ids),
-mapped to audit codes, and rationales that say nothing."""
+mapped to audit codes, and rationales that say nothing.
+
+Stage: audit.
+"""
 
 from __future__ import annotations
 

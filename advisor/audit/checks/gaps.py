@@ -7,6 +7,8 @@ facts it needs) allow for each main field. What no box covers is a gap. Boxes
 over-approximate (negated facts and priorities are ignored), so a reported gap
 is certain; each is merged with its neighbours into a larger box and shown
 with an example profile the reference evaluator confirms.
+
+Stage: audit.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """Rules that can never fire, parts of conditions that can never hold, thresholds outside a
-field's range (see :mod:`advisor.audit.reasoning` for how "never" is decided)."""
+field's range (see :mod:`advisor.audit.reasoning` for how "never" is decided).
+
+Stage: audit.
+"""
 
 from __future__ import annotations
 

@@ -5,6 +5,8 @@ Not all pairs: rules are indexed by conclusion, and within a conclusion by the
 set of subjects each alternative of the condition tests, so a candidate that
 could imply a rule's alternative is looked up among the subsets of the
 subjects that alternative tests.
+
+Stage: audit.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ rule (a conflict or a duplicate names both rules, so either may carry it);
 errors cannot be suppressed; a suppression that silences nothing is itself a
 finding, so stale ones do not pile up. Suppressed findings are listed, with
 their reasons, by every output format.
+
+Stage: audit.
 """
 
 from __future__ import annotations
