@@ -60,6 +60,7 @@ ERROR_CODES: dict[str, str] = {
     "E122": "YAML aliases expand too much (an alias bomb)",
     "E123": "YAML mapping repeats a key",
     "E124": "YAML nests too deeply",
+    "E150": "output format cannot be written (the file name or --format asks for another)",
     "E200": "profile is not a JSON object",
     "E201": "profile names an unknown field",
     "E202": "profile value has the wrong type",
@@ -114,6 +115,7 @@ class AdvisorError(Exception):
         or ``field 'price_level'``.
     expected : what would be right.
     suggestion : a close match to what was written.
+    hint : what to do instead, when that is not a close match (a sentence).
     """
 
     exit_code: int = ExitCode.BAD_INPUT
@@ -127,6 +129,7 @@ class AdvisorError(Exception):
         where: str | None = None,
         expected: str | None = None,
         suggestion: str | None = None,
+        hint: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -135,6 +138,7 @@ class AdvisorError(Exception):
         self.where = where
         self.expected = expected
         self.suggestion = suggestion
+        self.hint = hint
 
     def render(self) -> str:
         """The one-line form printed to standard error."""
@@ -148,6 +152,8 @@ class AdvisorError(Exception):
             text += f"; expected {self.expected}"
         if self.suggestion:
             text += f" (did you mean {self.suggestion!r}?)"
+        if self.hint:
+            text += f"; {self.hint}"
         line = ": ".join(head + [text]) + f" [{self.code}]"
         return " ".join(line.split())  # always one line, whatever a message quoted
 

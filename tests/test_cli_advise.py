@@ -216,3 +216,43 @@ def test_unknown_command_suggests(run_cli):
     result = run_cli(["advize", EXAMPLE])
     assert result.exit_code == 2
     assert "Did you mean 'advise'?" in result.stderr
+
+
+def test_a_pipe_gets_the_same_format_as_a_terminal(run_cli):
+    """No --format and no -o: text, whether or not standard output is a terminal (CliRunner's is not)."""
+    piped = run_cli(["advise", EXAMPLE])
+    assert piped.exit_code == 0
+    assert piped.stdout == run_cli(["advise", EXAMPLE, "--format", "text"]).stdout
+    assert piped.stdout.startswith("Marketing advice for Lotus Leaf Tea")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["advise", EXAMPLE, "-o", "{tmp}/report.pdf"],
+     "report.pdf: cannot write PDF files; expected one of: html (.html, .htm, .xhtml), json (.json), "
+     "markdown (.md, .markdown), text (.txt, .text); write HTML (-o report.html) and print it to PDF from any "
+     "browser: the page has a print stylesheet [E150]"),
+    (["advise", EXAMPLE, "-o", "{tmp}/report.log"], "cannot write LOG files; expected one of: html"),
+    (["advise", EXAMPLE, "-o", "{tmp}/report.html", "--format", "json"],
+     "report.html: the name asks for html but --format asks for json; expected a file name ending in .json"),
+    (["graph", EXAMPLE, "-o", "{tmp}/g.jpeg"], "cannot write JPEG files; expected one of: dot (.dot, .gv)"),
+    (["explain", EXAMPLE, "seo", "-o", "{tmp}/why.md"], "cannot write MD files; expected one of: json (.json), text"),
+    (["whatif", EXAMPLE, "--set", "price_level=high", "-o", "{tmp}/w.html"], "cannot write HTML files"),
+    (["audit", "-o", "{tmp}/a.xml"], "expected one of: json (.json), sarif (.sarif), text (.txt)"),
+    (["batch", EXAMPLE, "-o", "{tmp}/r.csv"], "cannot write CSV files; expected one of: JSON lines (.jsonl, .ndjson, "
+                                             ".json) [E150]"),
+])
+def test_a_format_the_command_cannot_write_is_refused(run_cli, tmp_path, args, message):
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    result = run_cli(args)
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_a_format_named_by_option_goes_into_any_plain_name(run_cli, tmp_path):
+    target = tmp_path / "advice"
+    result = run_cli(["advise", EXAMPLE, "-o", str(target), "--format", "json"])
+    assert result.exit_code == 0 and json.loads(target.read_text())["business"]["name"] == "Lotus Leaf Tea"
+    log = tmp_path / "advice.log"
+    assert run_cli(["advise", EXAMPLE, "-o", str(log), "--format", "text"]).exit_code == 0
+    assert log.read_text().startswith("Marketing advice for Lotus Leaf Tea")

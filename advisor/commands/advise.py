@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .common import color_option, knowledge_options, load_kb, pick_format, use_color, write_output
+from .common import REPORT_SUFFIXES, color_option, knowledge_options, load_kb, pick_format, use_color, write_output
 
 FORMATS = ("text", "json", "markdown", "html")
 
@@ -17,7 +17,7 @@ FORMATS = ("text", "json", "markdown", "html")
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("profile", metavar="PROFILE")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Output format (default: text on a terminal, JSON otherwise, or from -o's suffix).")
+              help="Output format (default: from -o's suffix, else text; the same on a terminal or in a pipe).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to this file instead of standard output.")
 @click.option("--width", type=click.IntRange(50, 400), default=None, help="Text width (default: the terminal's).")
@@ -43,7 +43,7 @@ def advise(profile: str, fmt: str | None, output: str | None, width: int | None,
 
     kb = load_kb(kb_options)
     checked = read_profile_source(profile, kb.fields)
-    chosen = pick_format(fmt, output, FORMATS)
+    chosen = pick_format(fmt, output, REPORT_SUFFIXES)
     extra: dict = {}
     if chosen in ("markdown", "html"):  # these draw the reasoning: one run gives the report and the graph
         from advisor.explain import analyse

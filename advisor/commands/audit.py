@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .common import color_option, use_color, write_output
+from .common import color_option, pick_format, use_color, write_output
 
 FORMATS = ("text", "json", "sarif")
 
@@ -37,8 +37,8 @@ def _codes(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[PATH]...")
 @click.option("--knowledge", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of catalogs and profile fields (default: the shipped knowledge/).")
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Output format; sarif is for code-scanning tools.")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Output format; sarif is for code-scanning tools (default: from -o's suffix, else text).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the findings to this file instead of standard output.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too, not only on errors.")
@@ -52,7 +52,7 @@ def _codes(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
 @click.option("--list-checks", is_flag=True, help="List every audit code and exit.")
 @click.option("--explain", "explain", default=None, metavar="CODE", help="Explain one audit code, with examples.")
 @color_option
-def audit(paths: tuple[Path, ...], knowledge: Path | None, fmt: str, output: str | None, strict: bool,
+def audit(paths: tuple[Path, ...], knowledge: Path | None, fmt: str | None, output: str | None, strict: bool,
           select: tuple[str, ...], ignore: tuple[str, ...], gap_fields: str | None, list_checks: bool,
           explain: str | None, color: str) -> None:
     """Check a rule base for the defects rule authors make (codes and examples: docs/audit.md).
@@ -69,6 +69,7 @@ def audit(paths: tuple[Path, ...], knowledge: Path | None, fmt: str, output: str
     \b
     Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 unreadable input.
     """
+    fmt = pick_format(fmt, output, {".txt": "text", ".json": "json", ".sarif": "sarif"})
     from advisor.audit import docs
 
     if list_checks:

@@ -15,7 +15,7 @@ import click
 
 from advisor.errors import ExitCode, InputError, Location
 
-from .common import knowledge_options, load_kb
+from .common import knowledge_options, load_kb, pick_format
 
 #: Bad lines printed on standard error before the rest are only counted.
 SHOWN_ERRORS = 20
@@ -48,6 +48,8 @@ def batch(input_path: str, output: str, jobs: int, fail_fast: bool, quiet: bool,
     """
     from advisor.report import numbered_lines, run_lines
 
+    pick_format(None, output, {".jsonl": "JSON lines", ".ndjson": "JSON lines", ".json": "JSON lines"},
+                format_option=False)
     if jobs == 0:
         jobs = os.cpu_count() or 1
     kb = load_kb(kb_options)

@@ -14,8 +14,15 @@ import click
 
 from advisor.errors import InputError, Location
 
-FORMAT_BY_SUFFIX = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".txt": "text", ".html": "html",
-                    ".htm": "html"}
+#: What a report file's suffix asks for (``advisor advise``).
+REPORT_SUFFIXES = {".txt": "text", ".text": "text", ".json": "json", ".md": "markdown", ".markdown": "markdown",
+                   ".html": "html", ".htm": "html", ".xhtml": "html"}
+
+#: What to do instead when a suffix asks for a format no command writes.
+INSTEAD = {
+    ".pdf": "write HTML (-o report.html) and print it to PDF from any browser: the page has a print stylesheet",
+    ".png": "write SVG (advisor graph PROFILE -o reasoning.svg), which any browser shows and converts",
+}
 
 
 def knowledge_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -48,16 +55,36 @@ def load_kb(kb_options: dict[str, Any]) -> Any:
     return load_knowledge_base(**kb_options)
 
 
-def pick_format(fmt: str | None, output: str | None, choices: tuple[str, ...]) -> str:
-    """The output format: the one asked for, else from -o's suffix, else text on a terminal and JSON otherwise."""
-    if fmt:
+def pick_format(fmt: str | None, output: str | None, suffixes: dict[str, str], default: str = "text", *,
+                format_option: bool = True) -> str:
+    """The output format: ``--format`` if given, else what ``-o``'s suffix names, else ``default``.
+
+    The format is the same whether standard output is a terminal, a pipe or a file.
+    A suffix that names no format the command writes, or another one than
+    ``--format``, is refused (exit status 2) rather than written in a format the
+    name does not say.
+    """
+    suffix = Path(output).suffix.lower() if output and output != "-" else ""
+    named = suffixes.get(suffix)
+    if fmt is None and not suffix:
+        return default
+    formats = sorted(set(suffixes.values()))
+    listed = ", ".join(f"{name} ({', '.join(s for s, n in suffixes.items() if n == name)})" for name in formats)
+    if fmt is not None:
+        if suffix and named is not None and named != fmt:
+            raise InputError(f"the name asks for {named} but --format asks for {fmt}", code="E150",
+                             location=Location(str(output)),
+                             expected=f"a file name ending in {_suffix_of(fmt, suffixes)} for {fmt}")
         return fmt
-    if output and output != "-":
-        guessed = FORMAT_BY_SUFFIX.get(Path(output).suffix.lower())
-        if guessed in choices:
-            return guessed
-        return "text"
-    return "text" if sys.stdout.isatty() else "json"
+    if named is None:
+        raise InputError(f"cannot write {suffix[1:].upper() or 'this'} files", code="E150",
+                         location=Location(str(output)), expected=f"one of: {listed}",
+                         hint=INSTEAD.get(suffix) or ("or name the format with --format" if format_option else None))
+    return named
+
+
+def _suffix_of(fmt: str, suffixes: dict[str, str]) -> str:
+    return next((s for s, name in suffixes.items() if name == fmt), "")
 
 
 def use_color(choice: str) -> bool:

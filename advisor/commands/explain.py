@@ -9,14 +9,14 @@ import json
 
 import click
 
-from .common import knowledge_options, load_kb, write_output
+from .common import knowledge_options, load_kb, pick_format, write_output
 
 
 @click.command("explain", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("profile", metavar="PROFILE")
 @click.argument("item", metavar="ITEM")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default=None,
+              help="Output format (default: from -o's suffix, else text).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file instead of standard output.")
 @click.option("--width", type=click.IntRange(50, 400), default=None, help="Text width (default: the terminal's).")
@@ -25,7 +25,7 @@ from .common import knowledge_options, load_kb, write_output
 @click.option("--max-runs", type=click.IntRange(0, 100_000), default=400, show_default=True,
               help="Changed profiles the what-would-change-it search may try (0: no search).")
 @knowledge_options
-def explain_cmd(profile: str, item: str, fmt: str, output: str | None, width: int | None, passages: bool,
+def explain_cmd(profile: str, item: str, fmt: str | None, output: str | None, width: int | None, passages: bool,
                 max_runs: int, kb_options: dict) -> None:
     """Explain why ITEM was, or was not, suggested for the business in PROFILE.
 
@@ -41,6 +41,7 @@ def explain_cmd(profile: str, item: str, fmt: str, output: str | None, width: in
       advisor explain examples/tea-shop.json personal-closing
       advisor explain examples/tea-shop.json high_value_product --format json
     """
+    fmt = pick_format(fmt, output, {".txt": "text", ".json": "json"})
     from advisor.explain import analyse, explain, resolve
     from advisor.inference import read_profile_source
     from advisor.render import render_text

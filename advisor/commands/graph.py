@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .common import knowledge_options, load_kb, write_output
+from .common import knowledge_options, load_kb, pick_format, write_output
 
 FORMATS = ("dot", "mermaid", "graphml", "json", "svg")
 _SUFFIXES = {".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".mermaid": "mermaid", ".graphml": "graphml",
@@ -51,7 +51,7 @@ def graph_cmd(profile: str, fmt: str | None, item: str | None, overview: bool, t
     from advisor.inference import read_profile_source
     from advisor.render import view
 
-    chosen = fmt or (_SUFFIXES.get(Path(output).suffix.lower()) if output and output != "-" else None) or "dot"
+    chosen = pick_format(fmt, output, _SUFFIXES, default="dot")
     if overview and item:
         raise InputError("--overview and --item draw different pictures", code="E500", where="graph",
                          expected="one of them")

@@ -9,7 +9,7 @@ import json
 
 import click
 
-from .common import knowledge_options, load_kb, write_output
+from .common import knowledge_options, load_kb, pick_format, write_output
 
 
 @click.command("whatif", context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,13 +17,13 @@ from .common import knowledge_options, load_kb, write_output
 @click.option("--set", "sets", metavar="FIELD=VALUE", multiple=True,
               help="Change an answer (repeatable). Lists are comma-separated; yes/no for yes-or-no fields.")
 @click.option("--unset", "unsets", metavar="FIELD", multiple=True, help="Remove an answer (repeatable).")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default=None,
+              help="Output format (default: from -o's suffix, else text).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file instead of standard output.")
 @click.option("--width", type=click.IntRange(50, 400), default=None, help="Text width (default: the terminal's).")
 @knowledge_options
-def whatif_cmd(profile: str, sets: tuple[str, ...], unsets: tuple[str, ...], fmt: str, output: str | None,
+def whatif_cmd(profile: str, sets: tuple[str, ...], unsets: tuple[str, ...], fmt: str | None, output: str | None,
                width: int | None, kb_options: dict) -> None:
     """Show what changes in the advice if some answers of PROFILE were different.
 
@@ -36,6 +36,7 @@ def whatif_cmd(profile: str, sets: tuple[str, ...], unsets: tuple[str, ...], fmt
       advisor whatif examples/tea-shop.json --set offline_channels=dealers,phone_sales --unset seo
       advisor whatif examples/tea-shop.json --set counts_on_viral=no --format json
     """
+    fmt = pick_format(fmt, output, {".txt": "text", ".json": "json"})
     from advisor.errors import InputError
     from advisor.explain import parse_settings, whatif
     from advisor.inference import read_profile_source
