@@ -10,12 +10,13 @@ from pathlib import Path
 import click
 
 from .common import REPORT_SUFFIXES, color_option, knowledge_options, load_kb, pick_format, use_color, write_output
+from .completion import PROFILE
 
 FORMATS = ("text", "json", "markdown", "html")
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("profile", metavar="PROFILE")
+@click.argument("profile", metavar="PROFILE", type=PROFILE)
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Output format (default: from -o's suffix, else text; the same on a terminal or in a pipe).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,

@@ -52,8 +52,9 @@ class ReportNow(Exception):
 @click.command("ask", context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--save", "save", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=f"Save the answers to this file as you go (default: {DEFAULT_SAVE}, or the file being resumed).")
-@click.option("--resume", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Continue the interview saved in this file.")
+@click.option("--resume", type=click.Path(dir_okay=False, path_type=Path), default=None, is_flag=False,
+              flag_value=Path(DEFAULT_SAVE), metavar="[FILE]",
+              help=f"Continue the interview saved in this file (alone: {DEFAULT_SAVE}).")
 @click.option("--edit", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Change chosen answers of a saved profile, then continue.")
 @click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -76,6 +77,7 @@ def ask(save: Path | None, resume: Path | None, edit: Path | None, answers_file:
       advisor ask
       advisor ask --save tea-shop.json
       advisor ask --resume tea-shop.json
+      advisor ask --resume                (continues my-business.json)
       advisor ask --edit tea-shop.json
       advisor ask --answers answers.yaml --save tea-shop.json
       printf 'Tea shop\\n1\\n2\\n' | advisor ask
@@ -188,15 +190,16 @@ def _show_question(screen: Screen, q: Question, default: Any, group: str, editin
     screen.say(f"{where}  -  {group}{'' if editing else again}", "dim")
     screen.say(f.question, "question")
     if f.choices:
-        _show_choices(screen, [c.label for c in f.choices])
+        _show_choices(screen, [f"{c.label} - {c.help}" if c.help else c.label for c in f.choices],
+                      columns=not any(c.help for c in f.choices))
     screen.say(instructions(f, default, keep=q.current is not None), "dim")
 
 
-def _show_choices(screen: Screen, labels: list[str]) -> None:
+def _show_choices(screen: Screen, labels: list[str], *, columns: bool = True) -> None:
     """Numbered choices; a long list goes in two columns when they fit, so it stays on one screen."""
     digits = len(str(len(labels)))
     items = [f"{index:>{digits}}  {label}" for index, label in enumerate(labels, 1)]
-    if len(items) > 10:
+    if columns and len(items) > 10:
         rows = (len(items) + 1) // 2
         left, right = items[:rows], items[rows:]
         gap = max(len(item) for item in left) + 3

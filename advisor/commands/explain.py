@@ -10,11 +10,12 @@ import json
 import click
 
 from .common import knowledge_options, load_kb, pick_format, write_output
+from .completion import PROFILE, complete_items
 
 
 @click.command("explain", context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("profile", metavar="PROFILE")
-@click.argument("item", metavar="ITEM")
+@click.argument("profile", metavar="PROFILE", type=PROFILE)
+@click.argument("item", metavar="ITEM", shell_complete=complete_items)
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default=None,
               help="Output format (default: from -o's suffix, else text).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
@@ -30,8 +31,9 @@ def explain_cmd(profile: str, item: str, fmt: str | None, output: str | None, wi
     """Explain why ITEM was, or was not, suggested for the business in PROFILE.
 
     ITEM is a channel, tactic, mistake, plan step or KPI id (as in the report),
-    or a derived fact or rule id. For an item that was concluded: the chain of
-    rules down to your answers, with the source passages. For one that was not:
+    its number in the text report (3, w1), its title, or a derived fact or rule
+    id. For an item that was concluded: the chain of rules down to your
+    answers, with the source passages. For one that was not:
     the rules that could conclude it, which of their conditions fail, and the
     smallest change of answers that would bring it in.
 
@@ -40,6 +42,9 @@ def explain_cmd(profile: str, item: str, fmt: str | None, output: str | None, wi
       advisor explain examples/tea-shop.json seo
       advisor explain examples/tea-shop.json personal-closing
       advisor explain examples/tea-shop.json high_value_product --format json
+      advisor explain examples/tea-shop.json 3            (the third recommendation)
+      advisor explain examples/tea-shop.json w1           (the first warning)
+      advisor explain examples/tea-shop.json "opinion leaders"   (a title)
     """
     fmt = pick_format(fmt, output, {".txt": "text", ".json": "json"})
     from advisor.explain import analyse, explain, resolve
@@ -47,9 +52,14 @@ def explain_cmd(profile: str, item: str, fmt: str | None, output: str | None, wi
     from advisor.render import render_text
 
     kb = load_kb(kb_options)
-    resolve(kb, item)  # an unknown id fails before the profile is run
+    numbered = item.strip().lower().lstrip("w").isdigit()
+    if not numbered:
+        item = resolve(kb, item)  # an unknown id fails before the profile is run
     checked = read_profile_source(profile, kb.fields)
-    result = explain(analyse(kb, checked), item, search=max_runs > 0, max_runs=max_runs, passages=passages)
+    run = analyse(kb, checked)
+    if numbered:
+        item = resolve(kb, item, run.report)
+    result = explain(run, item, search=max_runs > 0, max_runs=max_runs, passages=passages)
     if fmt == "json":
         text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     else:

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from .common import knowledge_options, load_kb, pick_format, write_output
+from .completion import PROFILE, complete_items
 
 FORMATS = ("dot", "mermaid", "graphml", "json", "svg")
 _SUFFIXES = {".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".mermaid": "mermaid", ".graphml": "graphml",
@@ -18,11 +19,11 @@ _SUFFIXES = {".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".mermaid": "mermai
 
 
 @click.command("graph", context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("profile", metavar="PROFILE")
+@click.argument("profile", metavar="PROFILE", type=PROFILE)
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="dot, mermaid or svg draw it; graphml and json export the data (default: from -o's suffix, "
                    "else dot).")
-@click.option("--item", "item", metavar="ID", default=None,
+@click.option("--item", "item", metavar="ID", default=None, shell_complete=complete_items,
               help="Only the reasoning behind one item (or derived fact or rule).")
 @click.option("--overview", is_flag=True,
               help="Draw answers -> derived facts -> advice, rules folded into the edges (dot, mermaid, svg).")

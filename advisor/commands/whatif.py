@@ -10,13 +10,15 @@ import json
 import click
 
 from .common import knowledge_options, load_kb, pick_format, write_output
+from .completion import PROFILE, complete_fields, complete_settings
 
 
 @click.command("whatif", context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("profile", metavar="PROFILE")
-@click.option("--set", "sets", metavar="FIELD=VALUE", multiple=True,
+@click.argument("profile", metavar="PROFILE", type=PROFILE)
+@click.option("--set", "sets", metavar="FIELD=VALUE", multiple=True, shell_complete=complete_settings,
               help="Change an answer (repeatable). Lists are comma-separated; yes/no for yes-or-no fields.")
-@click.option("--unset", "unsets", metavar="FIELD", multiple=True, help="Remove an answer (repeatable).")
+@click.option("--unset", "unsets", metavar="FIELD", multiple=True, shell_complete=complete_fields,
+              help="Remove an answer (repeatable).")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default=None,
               help="Output format (default: from -o's suffix, else text).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,

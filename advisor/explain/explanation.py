@@ -108,13 +108,21 @@ class Explanation:
 # --------------------------------------------------------------------------- resolving
 
 
-def resolve(kb: KnowledgeBase, target: str) -> str:
-    """The node id a target names (``seo`` -> ``item:seo``); InputError with close matches if none.
+def resolve(kb: KnowledgeBase, target: str, report: dict[str, Any] | None = None) -> str:
+    """The node id a target names; InputError with close matches if none.
+
+    A target is an id (``seo`` -> ``item:seo``, a derived fact, a rule, or any
+    of them with its ``item:``/``fact:``/``rule:`` prefix), an item's title or a
+    close match of one, or - given the ``report`` - an item's number there:
+    ``3`` is the third recommendation and ``w2`` the second warning, as the
+    text report and ``advisor ask`` number them.
 
     >>> from advisor.kb.knowledge_base import load_knowledge_base
     >>> kb = load_knowledge_base()
     >>> resolve(kb, "seo"), resolve(kb, "web_sells"), resolve(kb, "rule:seo-for-own-site")
     ('item:seo', 'fact:web_sells', 'rule:seo-for-own-site')
+    >>> resolve(kb, "Search engine optimisation"), resolve(kb, "search engine optimization")
+    ('item:seo', 'item:seo')
     """
     ids = kb.__dict__.get("_explain_ids")
     if ids is None:  # built once per knowledge base: explaining many items must not rescan the rules
@@ -132,12 +140,57 @@ def resolve(kb: KnowledgeBase, target: str) -> str:
         for kind, pool in (("item", items), ("fact", facts), ("rule", rules)):
             if target in pool:
                 return f"{kind}:{target}"
+        numbered = _numbered(report, target)
+        if numbered is not None:
+            return f"item:{numbered}"
+        titled = _titled(kb, target)
+        if titled is not None:
+            return f"item:{titled}"
         candidates, bare = items | facts | rules, target
     near = close_matches(bare, candidates, n=4)
     hint = f"; close matches: {', '.join(near)}" if near else ""
     raise InputError(f"unknown id {target!r}{hint}", code="E501", where="explain",
-                     expected="a channel, tactic, mistake, plan step or KPI id (see the report), "
-                              "or a derived fact or rule id")
+                     expected="an item's id, title or number in the report (3, w1), or a derived fact or rule id")
+
+
+def _numbered(report: dict[str, Any] | None, target: str) -> str | None:
+    """The id of the item numbered ``target`` in the report (``3``, ``w1``), if any."""
+    text = target.strip().lower()
+    section, digits = ("warnings", text[1:]) if text.startswith("w") else ("recommendations", text)
+    if not digits.isdigit():
+        return None
+    if report is None:
+        raise InputError(f"{target!r} is a number in a report; this command has none", code="E501", where="explain",
+                         expected="an item's id or title")
+    entries = report[section]
+    index = int(digits)
+    if not 1 <= index <= len(entries):
+        what = "recommendation" if section == "recommendations" else "warning"
+        raise InputError(f"the report has no {what} {target!r}", code="E501", where="explain",
+                         expected=f"{'w' if section == 'warnings' else ''}1 to "
+                                  f"{'w' if section == 'warnings' else ''}{len(entries)}" if entries
+                         else f"an item's id or title (the report has no {what}s)")
+    return entries[index - 1]["id"]
+
+
+def _titled(kb: KnowledgeBase, target: str) -> str | None:
+    """The one catalog item whose title is ``target``, holds it, or nearly matches it."""
+    titles = {item.name.lower(): item.id for item in kb.catalog.items}
+    wanted = " ".join(target.lower().split())
+    if wanted in titles:
+        return titles[wanted]
+    holding = sorted({titles[t] for t in titles if len(wanted) >= 4 and wanted in t})
+    if len(holding) == 1:
+        return holding[0]
+    near = close_matches(wanted, titles, n=2)
+    if len(near) == 1 or (near and len(holding) == 0 and near[0].lower() == wanted):
+        return titles[near[0].lower()]
+    if holding or near:
+        choices = holding or [titles[n.lower()] for n in near]
+        more = f" and {len(choices) - 6} more" if len(choices) > 6 else ""
+        raise InputError(f"{target!r} could be {', '.join(repr(c) for c in choices[:6])}{more}", code="E501",
+                         where="explain", expected="one of these ids, or more of the title")
+    return None
 
 
 # --------------------------------------------------------------------------- why not

@@ -75,13 +75,13 @@ def render(report: dict[str, Any], *, width: int = 88, color: bool = False, top:
     shown = recommendations if top <= 0 else recommendations[:top]
     for entry in shown:
         tags = " / ".join([entry["kind"], entry["strength"]] + entry["roles"])
-        out.line(f"{entry['rank']:>3}. " + out.style(entry["title"], "good") + out.style(f"  [{tags}]", "dim"))
+        out.line(f"{entry['rank']:>3}. " + out.style(entry["title"], "good") + out.style(f"  [{entry['id']}: {tags}]", "dim"))
         _why(out, entry, 5)
     out.head("Warnings", len(report["warnings"]))
     if not report["warnings"]:
         out.line("  None of the mistakes the sources warn about shows in these answers.")
-    for entry in report["warnings"]:
-        out.line("  ! " + out.style(entry["title"], "warn") + out.style(f"  [{entry['severity']}]", "dim"))
+    for number, entry in enumerate(report["warnings"], 1):
+        out.line(f"  w{number} " + out.style(entry["title"], "warn") + out.style(f"  [{entry['id']}: {entry['severity']}]", "dim"))
         out.wrap(entry["description"], 5)
         if entry.get("fix"):
             out.wrap("Instead: " + entry["fix"], 5)
@@ -91,13 +91,13 @@ def render(report: dict[str, Any], *, width: int = 88, color: bool = False, top:
         out.head("Also worth doing", len(recommendations) - len(shown))
         out.line(out.style("  once the advice above is under way (--top 0 explains them in full):", "dim"))
         for entry in recommendations[len(shown):]:
-            out.wrap(f"{entry['title']}  [{entry['kind']} / {entry['strength']}; {', '.join(entry['because'])}]",
+            out.wrap(f"{entry['title']}  [{entry['id']}: {entry['kind']} / {entry['strength']}]",
                      7, first=f"{entry['rank']:>4}. ")
 
     if report["not_advised"]:
         out.head("Not advised", len(report["not_advised"]))
         for entry in report["not_advised"]:
-            out.line("  x " + out.style(entry["title"], "bad") + out.style(f"  [{entry['kind']}]", "dim"))
+            out.line("  x " + out.style(entry["title"], "bad") + out.style(f"  [{entry['id']}: {entry['kind']}]", "dim"))
             _why(out, entry, 5)
 
     if report["plan"]:
@@ -127,6 +127,7 @@ def render(report: dict[str, Any], *, width: int = 88, color: bool = False, top:
         if len(report["unanswered"]) > 8:
             out.line(f"    ...and {len(report['unanswered']) - 8} more (see --format json)")
     out.line()
+    out.line(out.style("Why any of this? advisor explain PROFILE ID (or a number above: 3, w1; or a title)", "dim"))
     out.line(out.style("Ask why: advisor explain PROFILE ITEM   Try a change: advisor whatif PROFILE --set FIELD=VALUE",
                        "dim"))
     return "\n".join(out.lines) + "\n"
