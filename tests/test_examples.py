@@ -145,9 +145,10 @@ EXPECT: dict[str, dict] = {
     "custom-furniture": dict(
         # made-to-order furniture (C2B), high price, online only, no phone, no customer database
         essential=["personal-closing", "seo"],
-        recommend=["phone-sales", "cross-promotion", "membership-database"],
+        recommend=["phone-sales", "cross-promotion", "membership-database",
+                   "network-hype"],              # 002 initial-hype: a new, little-known brand at launch
         warn=["faceless-big-ticket-sale", "no-customer-database"],
-        not_recommend=["online-only-sale", "network-hype"],
+        not_recommend=["online-only-sale"],
         not_advised=["online-only-sale"],
         kpi=["registered-users"],
         conflicts={"online-only-sale": "not_advised"},
@@ -233,13 +234,14 @@ EXPECT: dict[str, dict] = {
                    "pay-by-goal",                # 003: pay by the store visits it needs
                    "interesting-content", "two-way-interaction",  # 001 4I, interaction
                    "holiday-campaigns",          # 000 activities: a holiday is coming
-                   "customer-care", "user-segmentation"],
+                   "customer-care", "user-segmentation",
+                   "network-hype"],              # 002 initial-hype: launch buzz for a brand nobody
+                                                 # knows yet (it does not count on going viral)
         warn=["hard-ads-on-social",              # 001 mistake 3
               "paying-for-exposure",             # 003: per view for store visits
               "unknown-audience",                # 001 finding users
               "qa-as-interaction"],              # 002 wechat-interaction
-        not_recommend=["online-only-sale",       # 004: services are consumed offline
-                       "network-hype"],          # 001 mistake 2: an unknown gym cannot steer a story
+        not_recommend=["online-only-sale"],      # 004: services are consumed offline
         not_advised=["online-only-sale"],
         kpi=["offline-leads"],
     ),
