@@ -104,12 +104,13 @@ EXPECT: dict[str, dict] = {
         recommend=["multichannel-retail",
                    "network-hype",               # 001: a famous brand able to steer a story
                    "user-pr",                    # 000 pr, 002 maturity
-                   "holiday-campaigns"],         # a shopping festival is coming
+                   "holiday-campaigns",          # a shopping festival is coming
+                   "imitate-peer-accounts",      # 002 wechat-peers: peers' methods can be copied
+                   "brand-personality"],         # 001 individuality: in the brand's own voice
         warn=["copying-offline-online", "online-price-conflict", "qa-as-interaction"],
         no_warn=["early-sales-targets",          # 002: the account is a year old
                  "viral-for-everyone"],
-        not_recommend=["shopping-guides", "limited-time-offers",  # would deepen the price conflict
-                       "imitate-peer-accounts"],  # 001 individuality for a known brand
+        not_recommend=["shopping-guides", "limited-time-offers"],  # would deepen the price conflict
         conflicts={"shopping-guides": "not_advised", "limited-time-offers": "not_advised"},
     ),
     "secondhand-platform": dict(
@@ -140,7 +141,7 @@ EXPECT: dict[str, dict] = {
               "ignoring-peer-accounts", "social-equals-weibo", "neglecting-repeat-customers"],
         not_recommend=["opinion-leaders"],
         kpi=["registered-users", "wechat-reads-and-shares"],
-        conflicts={"imitate-peer-accounts": "recommended", "opinion-leaders": "not_advised"},
+        conflicts={"opinion-leaders": "not_advised"},
     ),
     "custom-furniture": dict(
         # made-to-order furniture (C2B), high price, online only, no phone, no customer database
@@ -186,7 +187,7 @@ EXPECT: dict[str, dict] = {
               "neglecting-soft-marketing"],
         not_recommend=["seo",                    # no own site to optimise
                        "search-bidding", "targeted-ads", "ad-alliance"],
-        not_advised=["imitate-peer-accounts", "search-bidding"],
+        not_advised=["search-bidding"],
         plan=["write-wechat-plan", "wechat-data-review"],
     ),
     "home-repair": dict(
