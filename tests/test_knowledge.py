@@ -125,7 +125,7 @@ ANCHORS = {
 }
 
 #: Sections that carry no guidance, on purpose (noise and background).
-NOT_ACTIONABLE = {"001#channel-shares", "001#related-reading", "004#related-posts"}
+NOT_ACTIONABLE = {"001#related-reading", "004#related-posts"}
 
 
 def _lines(doc: str) -> list[str]:
