@@ -104,12 +104,13 @@ EXPECT: dict[str, dict] = {
         recommend=["multichannel-retail",
                    "network-hype",               # 001: a famous brand able to steer a story
                    "user-pr",                    # 000 pr, 002 maturity
-                   "holiday-campaigns"],         # a shopping festival is coming
+                   "holiday-campaigns",          # a shopping festival is coming
+                   "imitate-peer-accounts",      # 002 wechat-peers: peers' methods can be copied
+                   "brand-personality"],         # 001 individuality: in the brand's own voice
         warn=["copying-offline-online", "online-price-conflict", "qa-as-interaction"],
         no_warn=["early-sales-targets",          # 002: the account is a year old
                  "viral-for-everyone"],
-        not_recommend=["shopping-guides", "limited-time-offers",  # would deepen the price conflict
-                       "imitate-peer-accounts"],  # 001 individuality for a known brand
+        not_recommend=["shopping-guides", "limited-time-offers"],  # would deepen the price conflict
         conflicts={"shopping-guides": "not_advised", "limited-time-offers": "not_advised"},
     ),
     "secondhand-platform": dict(
@@ -140,14 +141,15 @@ EXPECT: dict[str, dict] = {
               "ignoring-peer-accounts", "social-equals-weibo", "neglecting-repeat-customers"],
         not_recommend=["opinion-leaders"],
         kpi=["registered-users", "wechat-reads-and-shares"],
-        conflicts={"imitate-peer-accounts": "recommended", "opinion-leaders": "not_advised"},
+        conflicts={"opinion-leaders": "not_advised"},
     ),
     "custom-furniture": dict(
         # made-to-order furniture (C2B), high price, online only, no phone, no customer database
         essential=["personal-closing", "seo"],
-        recommend=["phone-sales", "cross-promotion", "membership-database"],
+        recommend=["phone-sales", "cross-promotion", "membership-database",
+                   "network-hype"],              # 002 initial-hype: a new, little-known brand at launch
         warn=["faceless-big-ticket-sale", "no-customer-database"],
-        not_recommend=["online-only-sale", "network-hype"],
+        not_recommend=["online-only-sale"],
         not_advised=["online-only-sale"],
         kpi=["registered-users"],
         conflicts={"online-only-sale": "not_advised"},
@@ -185,7 +187,7 @@ EXPECT: dict[str, dict] = {
               "neglecting-soft-marketing"],
         not_recommend=["seo",                    # no own site to optimise
                        "search-bidding", "targeted-ads", "ad-alliance"],
-        not_advised=["imitate-peer-accounts", "search-bidding"],
+        not_advised=["search-bidding"],
         plan=["write-wechat-plan", "wechat-data-review"],
     ),
     "home-repair": dict(
@@ -233,13 +235,14 @@ EXPECT: dict[str, dict] = {
                    "pay-by-goal",                # 003: pay by the store visits it needs
                    "interesting-content", "two-way-interaction",  # 001 4I, interaction
                    "holiday-campaigns",          # 000 activities: a holiday is coming
-                   "customer-care", "user-segmentation"],
+                   "customer-care", "user-segmentation",
+                   "network-hype"],              # 002 initial-hype: launch buzz for a brand nobody
+                                                 # knows yet (it does not count on going viral)
         warn=["hard-ads-on-social",              # 001 mistake 3
               "paying-for-exposure",             # 003: per view for store visits
               "unknown-audience",                # 001 finding users
               "qa-as-interaction"],              # 002 wechat-interaction
-        not_recommend=["online-only-sale",       # 004: services are consumed offline
-                       "network-hype"],          # 001 mistake 2: an unknown gym cannot steer a story
+        not_recommend=["online-only-sale"],      # 004: services are consumed offline
         not_advised=["online-only-sale"],
         kpi=["offline-leads"],
     ),

@@ -85,10 +85,15 @@ def test_the_bundled_small_businesses_are_asked_fewer_questions_than_there_are_f
 
 
 def test_counts_on_viral_is_asked_before_viral_capability(kb):
-    """The two belong together, the plan before the means to steer it."""
-    for stem in ("home-repair", "fashion-brand"):
-        asked = _play(kb, _example(stem))
-        assert asked.index("counts_on_viral") < asked.index("viral_capability"), (stem, asked)
+    """The two belong together, the plan before the means to steer it (wherever the means can
+    still change the advice: a known brand that might steer buzz, or one counting on a viral hit)."""
+    both = 0
+    for path in EXAMPLE_PATHS:
+        asked = _play(kb, _example(path.stem))
+        if "viral_capability" in asked:
+            both += 1
+            assert asked.index("counts_on_viral") < asked.index("viral_capability"), (path.stem, asked)
+    assert both, "no example is asked whether it can steer a viral spread"
 
 
 @pytest.mark.parametrize("path", EXAMPLE_PATHS, ids=[p.stem for p in EXAMPLE_PATHS])

@@ -125,7 +125,7 @@ ANCHORS = {
 }
 
 #: Sections that carry no guidance, on purpose (noise and background).
-NOT_ACTIONABLE = {"001#channel-shares", "001#related-reading", "004#related-posts"}
+NOT_ACTIONABLE = {"001#related-reading", "004#related-posts"}
 
 
 def _lines(doc: str) -> list[str]:
@@ -455,3 +455,46 @@ def test_guidance_names_only_real_rules_and_items_anywhere(kb):
     tokens = set(re.findall(r"`([a-z0-9][a-z0-9-]*)`", GUIDANCE.read_text(encoding="utf-8")))
     unknown = tokens - ids - areas - {"conflicts"}
     assert not unknown, f"docs/guidance.md names unknown ids: {sorted(unknown)}"
+
+
+# --------------------------------------------------------------------------- quotes and basis
+
+
+def _check_quotes_module():
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "tools" / "check_quotes.py"
+    spec = importlib.util.spec_from_file_location("check_quotes", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_citation_quotes_its_section_and_every_rule_states_its_basis():
+    """tools/check_quotes.py: each quote lies in its section's lines; basis, and judgement when not source."""
+    check = _check_quotes_module()
+    root = Path(__file__).resolve().parent.parent
+    passages = check.load_sections(root)
+    problems = []
+    for path in rule_files([RULES]):
+        for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
+            problems += check.check_rule(rule, path.name, passages)
+    assert not problems, "\n".join(problems)
+
+
+def test_guidance_gives_the_judgement_of_every_reading_and_assumption():
+    """docs/guidance.md names each rule whose basis is reading or assumption with its judgement."""
+    text = GUIDANCE.read_text(encoding="utf-8")
+    lines = {m.group(1): (m.group(2), " ".join(m.group(3).split()))
+             for m in re.finditer(r"^  - `([a-z0-9-]+)` \((reading|assumption)\): (.*)$", text, flags=re.M)}
+    problems = []
+    for path in rule_files([RULES]):
+        for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
+            if rule["basis"] == "source":
+                if rule["id"] in lines:
+                    problems.append(f"{rule['id']}: a source rule listed with a judgement")
+                continue
+            want = (rule["basis"], " ".join(rule["judgement"].split()))
+            if lines.get(rule["id"]) != want:
+                problems.append(f"{rule['id']}: docs/guidance.md does not give its {rule['basis']} and judgement")
+    assert not problems, "\n".join(problems)
