@@ -26,6 +26,7 @@ __all__ = [
     "ProfileError",
     "RuleFileError",
     "KnowledgeError",
+    "OutputError",
     "InternalError",
     "ERROR_CODES",
     "close_matches",
@@ -43,6 +44,8 @@ class ExitCode(IntEnum):
     BAD_INPUT = 2  # input could not be used: profile, rule file, option
     INTERNAL = 3  # a bug in the advisor itself
     INTERRUPTED = 130  # Ctrl-C
+    PIPE_CLOSED = 141  # the reader of standard output went away (128 + SIGPIPE), reported quietly
+    TERMINATED = 143  # SIGTERM (128 + 15), as a shell reports a process it ended
 
 
 #: Stable error codes and a one-line meaning; docs/errors.md explains each.
@@ -51,6 +54,7 @@ ERROR_CODES: dict[str, str] = {
     "E101": "file is larger than the allowed size",
     "E102": "file is not valid UTF-8 text",
     "E103": "file is empty",
+    "E104": "output cannot be written (full disk or device, closed pipe, socket, disk device, no permission)",
     "E110": "JSON syntax error",
     "E111": "JSON nests too deeply",
     "E112": "JSON holds a number that is not finite or too large",
@@ -60,12 +64,14 @@ ERROR_CODES: dict[str, str] = {
     "E122": "YAML aliases expand too much (an alias bomb)",
     "E123": "YAML mapping repeats a key",
     "E124": "YAML nests too deeply",
+    "E125": "YAML document has too many nodes",
     "E200": "profile is not a JSON object",
     "E201": "profile names an unknown field",
     "E202": "profile value has the wrong type",
     "E203": "profile value is not one of the allowed choices",
     "E204": "profile number is outside the allowed range",
     "E205": "profile list repeats a value",
+    "E206": "profile text holds a character that cannot be written (a lone surrogate or a control character)",
     "E300": "rule file does not follow the rule schema",
     "E301": "rule refers to an unknown profile field",
     "E302": "rule refers to an unknown catalog item",
@@ -169,6 +175,10 @@ class RuleFileError(InputError):
 
 class KnowledgeError(InputError):
     """A knowledge catalog (fields, sources, channels...) is malformed."""
+
+
+class OutputError(AdvisorError):
+    """The advisor's output cannot be written: a full disk or device, a closed pipe, a socket (exit status 2)."""
 
 
 class InternalError(AdvisorError):

@@ -172,7 +172,12 @@ def _ask_name(screen: Screen, interview: Interview, saver: Saver) -> None:
     screen.say()
     screen.say("First, what is your business called? It heads the report; press Enter to leave it out.",
                "question")
+    from advisor.inference import text_problem
+
     name = " ".join(screen.read().split())[:200]
+    while problem := text_problem("name", name):  # a control character or half a character: asked again
+        screen.say(f"{problem.message}; type the name as plain text.", "warn")
+        name = " ".join(screen.read().split())[:200]
     if name.lower() in ("q", "quit", "exit"):
         raise Stop
     if name and name.lower() not in ("s", "skip", "?"):

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import click
 
-from advisor.errors import InputError, Location
+from .outputs import output_error
 
 FORMAT_BY_SUFFIX = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".txt": "text", ".html": "html",
                     ".htm": "html"}
@@ -82,8 +82,7 @@ def write_output(text: str, output: str | None) -> None:
         try:
             write_atomic(output, text)
         except OSError as exc:
-            raise InputError(f"cannot write output: {exc.strerror or exc}", code="E100",
-                             location=Location(output)) from None
+            raise output_error(exc, output) from None
     else:
         # colour was decided by the caller (--color); never strip it here, never add it
         click.echo(text, nl=False, color=True)

@@ -16,7 +16,7 @@ import lazy_loader as _lazy
 EXPORTS = {
     "limits": ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_PROFILE_BYTES", "MAX_YAML_NODES", "Marks"],
     "reading": ["find_token", "load_yaml_file", "parse_json", "parse_yaml", "read_stream", "read_text"],
-    "writing": ["write_atomic"],
+    "writing": ["AtomicFile", "Unwritable", "write_atomic"],
 }
 SUBMODULES = []
 

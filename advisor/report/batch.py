@@ -121,7 +121,14 @@ def _advise_chunk(chunk: list[tuple[int, bytes]]) -> list[LineResult]:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(kb: Any, source: str) -> None:
+def _init_worker(kb: Any, source: str, worker: bool = False) -> None:
+    import signal
+
+    if worker:
+        # a worker process: the parent ends it with SIGTERM and handles Ctrl-C (sent to the whole
+        # process group) itself; whatever handlers the parent installed do not apply here
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER["kb"] = kb
     _WORKER["source"] = source
 
@@ -167,7 +174,7 @@ def run_lines(lines: Iterable[tuple[int, bytes]], kb: Any, *, jobs: int = 1, sou
     gc.collect()
     gc.freeze()
     try:
-        pool = context.Pool(jobs, initializer=_init_worker, initargs=(kb, source))
+        pool = context.Pool(jobs, initializer=_init_worker, initargs=(kb, source, True))
     finally:
         gc.unfreeze()
     try:
