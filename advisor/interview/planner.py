@@ -107,7 +107,9 @@ class Planner:
     """Evaluates a knowledge base's rules over partial answers to plan an interview."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
-        self.kb = kb
+        # the catalog, not the knowledge base: a planner kept on its base must not refer back to it
+        # (a cycle keeps a dropped base alive until the collector's rare full collection)
+        self.catalog = kb.catalog
         self.fields = kb.fields
         self.ask_if: dict[str, Condition] = dict(kb.ask_if)
         never = set(kb.compiled.never)  # rules whose condition can never hold
@@ -319,7 +321,7 @@ class Planner:
         """
         out = []
         for kind, target in self.items_at_stake(name, assessment):
-            item = self.kb.catalog.item(target)
+            item = self.catalog.item(target)
             out.append(Stake(kind, target, item.name if item else target))
         return sorted(out, key=lambda s: (ADVICE_KINDS.index(s.kind), s.title.lower(), s.item))
 
@@ -339,4 +341,5 @@ def _levels(rules: Iterable[Rule], derivers: Mapping[str, list[tuple[Rule, Any]]
 
     for rule in rules:
         level(rule)
+    level = None  # type: ignore[assignment]  # the closure refers to itself: a cycle, holding every rule, broken
     return levels
