@@ -30,6 +30,7 @@ __all__ = [
     "InternalError",
     "ERROR_CODES",
     "close_matches",
+    "elide",
     "did_you_mean",
     "unknown_names",
     "unknown_fields_error",
@@ -185,6 +186,20 @@ class InternalError(AdvisorError):
     """Something the advisor should have prevented; a bug, reported as such."""
 
     exit_code = ExitCode.INTERNAL
+
+
+def elide(parts: list[str], joiner: str, *, head: int = 4, tail: int = 2) -> str:
+    """``parts`` joined for a one-line message: all of them, or when there are many the first
+    ``head`` and the last ``tail`` around a count of those left out (a cycle of 10,000 facts is
+    a line to read, not 258 KB).
+
+    >>> elide([str(n) for n in range(10)], " -> ")
+    '0 -> 1 -> 2 -> 3 -> ... (4 more) -> 8 -> 9'
+    """
+    if len(parts) <= head + tail + 1:
+        return joiner.join(parts)
+    return (joiner.join(parts[:head]) + f"{joiner}... ({len(parts) - head - tail:,} more){joiner}"
+            + joiner.join(parts[len(parts) - tail:]))
 
 
 def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:

@@ -64,7 +64,7 @@ from dataclasses import dataclass, field
 from typing import Any, Collection, Iterable, Mapping
 
 from advisor.inference import ADVICE_KINDS, Item, OutcomeModel, test_holds
-from advisor.kb import All, Condition, KnowledgeBase, Not, Rule, Test, iter_tests
+from advisor.kb import All, Condition, KnowledgeBase, Not, Rule, Test, dependency_levels, iter_tests
 
 __all__ = ["ADVICE_KINDS", "Assessment", "Planner", "Stake"]
 
@@ -118,7 +118,8 @@ class Planner:
             for conclusion in rule.then:
                 if conclusion.kind == "derive" and rule.id not in never:
                     derivers[conclusion.target].append((rule, conclusion.value))
-        levels = _levels(kb.rules.rules, derivers)
+        # levels with an explicit stack: a chain of thousands of derived facts would overflow a recursion
+        levels = dependency_levels([rule for rule in kb.rules.rules if rule.id not in never])
         rules = sorted((r for r in kb.rules.rules if r.id not in never), key=lambda r: (levels[r.id], r.id))
         # the engine's resolution order: highest priority first, then the smallest rule id
         self._derivers = {fact: sorted(pairs, key=lambda p: (-p[0].priority, p[0].id))
@@ -324,22 +325,3 @@ class Planner:
             item = self.catalog.item(target)
             out.append(Stake(kind, target, item.name if item else target))
         return sorted(out, key=lambda s: (ADVICE_KINDS.index(s.kind), s.title.lower(), s.item))
-
-
-def _levels(rules: Iterable[Rule], derivers: Mapping[str, list[tuple[Rule, Any]]]) -> dict[str, int]:
-    """Each rule's level: 0 without derived facts, else one more than the deepest rule deriving one it tests.
-
-    The loader has already refused cycles (E307), so the recursion ends.
-    """
-    levels: dict[str, int] = {}
-
-    def level(rule: Rule) -> int:
-        if rule.id not in levels:
-            levels[rule.id] = 1 + max((level(other) for fact in rule.facts_used()
-                                       for other, _ in derivers.get(fact, ())), default=-1)
-        return levels[rule.id]
-
-    for rule in rules:
-        level(rule)
-    level = None  # type: ignore[assignment]  # the closure refers to itself: a cycle, holding every rule, broken
-    return levels
