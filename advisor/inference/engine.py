@@ -143,6 +143,7 @@ class Engine:
         testers: dict[str, list[int]] = {}
         handles: list[int] = []  # every ruleset created, freed by close() or when the engine is collected
         self._free = weakref.finalize(self, _free, dre, self._error, handles)
+        self._free.atexit = False  # at exit the process's memory goes back anyway: no needless C calls
         try:
             for index, shard in enumerate(compiled.shards):
                 handle = dre.create_ruleset(f"{shard.name}_{tag}", shard.definition[:-1] + "," + _SENTINEL_RULE + "}")

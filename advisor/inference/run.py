@@ -50,7 +50,7 @@ def engine_for(kb: KnowledgeBase) -> Engine:
         live = _LIVE[key] = [engine, 0]
     live[1] += 1
     _BY_KB[id(kb)] = (weakref.ref(kb), live[0])
-    weakref.finalize(kb, _release, id(kb), key)
+    weakref.finalize(kb, _release, id(kb), key).atexit = False
     return live[0]
 
 

@@ -14,7 +14,7 @@ one-call form). What it does depends on what is at the path:
 * a symbolic link: followed. A link to a regular file (or to none yet) has
   that file replaced (or made) as above, and stays a link; a link to a
   device, a FIFO or an open descriptor (``/dev/stdout``, ``/dev/fd/1``) is
-  written into;
+  written into (appended to: ``advisor ... -o /dev/stdout >> log`` keeps the log);
 * a socket, a block device (a disk) or a folder: refused with
   :class:`Unwritable`.
 
@@ -62,8 +62,9 @@ class AtomicFile:
         self.handle: IO[str] | None = None
         final, direct = destination(self.path)
         if direct:
-            # O_TRUNC means nothing to a device or a FIFO, and O_CREAT cannot create one: plain "w" is right
-            self.handle = _open(final, "w")
+            # appended to, never truncated: a device or a FIFO has nothing to truncate, and through
+            # /dev/stdout a file the shell opened (`>> log`) keeps what it held
+            self.handle = _open(final, "a")
             return
         clean_stale(final)
         self.final = final
