@@ -26,9 +26,11 @@ __all__ = [
     "ProfileError",
     "RuleFileError",
     "KnowledgeError",
+    "OutputError",
     "InternalError",
     "ERROR_CODES",
     "close_matches",
+    "elide",
     "did_you_mean",
     "unknown_names",
     "unknown_fields_error",
@@ -43,6 +45,8 @@ class ExitCode(IntEnum):
     BAD_INPUT = 2  # input could not be used: profile, rule file, option
     INTERNAL = 3  # a bug in the advisor itself
     INTERRUPTED = 130  # Ctrl-C
+    PIPE_CLOSED = 141  # the reader of standard output went away (128 + SIGPIPE), reported quietly
+    TERMINATED = 143  # SIGTERM (128 + 15), as a shell reports a process it ended
 
 
 #: Stable error codes and a one-line meaning; docs/errors.md explains each.
@@ -51,6 +55,7 @@ ERROR_CODES: dict[str, str] = {
     "E101": "file is larger than the allowed size",
     "E102": "file is not valid UTF-8 text",
     "E103": "file is empty",
+    "E104": "output cannot be written (full disk or device, closed pipe, socket, disk device, no permission)",
     "E110": "JSON syntax error",
     "E111": "JSON nests too deeply",
     "E112": "JSON holds a number that is not finite or too large",
@@ -60,6 +65,7 @@ ERROR_CODES: dict[str, str] = {
     "E122": "YAML aliases expand too much (an alias bomb)",
     "E123": "YAML mapping repeats a key",
     "E124": "YAML nests too deeply",
+    "E125": "YAML document has too many nodes",
     "E150": "output format cannot be written (the file name or --format asks for another)",
     "E200": "profile is not a JSON object",
     "E201": "profile names an unknown field",
@@ -67,6 +73,7 @@ ERROR_CODES: dict[str, str] = {
     "E203": "profile value is not one of the allowed choices",
     "E204": "profile number is outside the allowed range",
     "E205": "profile list repeats a value",
+    "E206": "profile text holds a character that cannot be written (a lone surrogate or a control character)",
     "E300": "rule file does not follow the rule schema",
     "E301": "rule refers to an unknown profile field",
     "E302": "rule refers to an unknown catalog item",
@@ -177,10 +184,28 @@ class KnowledgeError(InputError):
     """A knowledge catalog (fields, sources, channels...) is malformed."""
 
 
+class OutputError(AdvisorError):
+    """The advisor's output cannot be written: a full disk or device, a closed pipe, a socket (exit status 2)."""
+
+
 class InternalError(AdvisorError):
     """Something the advisor should have prevented; a bug, reported as such."""
 
     exit_code = ExitCode.INTERNAL
+
+
+def elide(parts: list[str], joiner: str, *, head: int = 4, tail: int = 2) -> str:
+    """``parts`` joined for a one-line message: all of them, or when there are many the first
+    ``head`` and the last ``tail`` around a count of those left out (a cycle of 10,000 facts is
+    a line to read, not 258 KB).
+
+    >>> elide([str(n) for n in range(10)], " -> ")
+    '0 -> 1 -> 2 -> 3 -> ... (4 more) -> 8 -> 9'
+    """
+    if len(parts) <= head + tail + 1:
+        return joiner.join(parts)
+    return (joiner.join(parts[:head]) + f"{joiner}... ({len(parts) - head - tail:,} more){joiner}"
+            + joiner.join(parts[len(parts) - tail:]))
 
 
 def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:

@@ -19,7 +19,8 @@ take turns profile by profile, so that a busy machine slows both alike):
 * audit time (when advisor.audit exists; ``benchmarks/bench_audit.py`` is used
   when it offers ``measure(rules_folder) -> seconds``);
 * batch throughput with 1 and 2 worker processes;
-* resident memory before and after 100,000 inferred profiles;
+* resident memory before and after 100,000 inferred profiles (and, separately,
+  ``python3 -m benchmarks.bench_memory``: over 1,000 reloads of rules in one process);
 * when clipspy is installed (benchmark-only: ``pip install clipspy``), CLIPS on
   the same rules and profiles (:mod:`benchmarks.clips_rules`), checked against the
   reference evaluator first.

@@ -50,6 +50,7 @@ class Finding:
     example: dict[str, Any] | None = field(default=None, compare=False)
     related: tuple[Location, ...] = ()
     suppressed: str | None = None
+    steps: tuple[str, ...] = ()  # every step of what the message summarises (a long cycle), for --format json
 
     def sort_key(self) -> tuple:
         return location_key(self.location) + (self.code, self.message)

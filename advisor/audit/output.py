@@ -123,6 +123,8 @@ def _finding_dict(f: Finding) -> dict[str, Any]:
         entry["example"] = f.example
     if f.related:
         entry["related"] = [_location_dict(loc) for loc in f.related]
+    if f.steps:
+        entry["steps"] = list(f.steps)
     if f.suppressed:
         entry["reason"] = f.suppressed
     return entry

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shlex
 import sys
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,7 @@ from advisor.interview import (
     show_value,
 )
 
-from .ask_terminal import Saver, Screen
+from .ask_terminal import Saver, Screen, columns
 from .common import color_option, knowledge_options, load_kb
 
 DEFAULT_SAVE = "my-business.json"
@@ -92,7 +91,7 @@ def ask(save: Path | None, resume: Path | None, edit: Path | None, answers_file:
     kb = load_kb(kb_options)
     planner = Planner(kb)
     if width is None:  # the terminal's, even when only standard error is one (advisor ask > report.txt)
-        width = min(100, _columns(sys.stdout, sys.stderr) or shutil.get_terminal_size((88, 24)).columns)
+        width = min(100, columns(sys.stdout, sys.stderr) or shutil.get_terminal_size((88, 24)).columns)
     if answers_file is not None:
         name, given = read_answer_file(answers_file, kb.fields)
         interview = Interview(planner, name=name)
@@ -174,7 +173,12 @@ def _ask_name(screen: Screen, interview: Interview, saver: Saver) -> None:
     screen.say()
     screen.say("First, what is your business called? It heads the report; press Enter to leave it out.",
                "question")
+    from advisor.inference import text_problem
+
     name = " ".join(screen.read().split())[:200]
+    while problem := text_problem("name", name):  # a control character or half a character: asked again
+        screen.say(f"{problem.message}; type the name as plain text.", "warn")
+        name = " ".join(screen.read().split())[:200]
     if name.lower() in ("q", "quit", "exit"):
         raise Stop
     if name and name.lower() not in ("s", "skip", "?"):
@@ -190,27 +194,9 @@ def _show_question(screen: Screen, q: Question, default: Any, group: str, editin
     screen.say(f"{where}  -  {group}{'' if editing else again}", "dim")
     screen.say(f.question, "question")
     if f.choices:
-        _show_choices(screen, [f"{c.label} - {c.help}" if c.help else c.label for c in f.choices],
+        screen.choices([f"{c.label} - {c.help}" if c.help else c.label for c in f.choices],
                       columns=not any(c.help for c in f.choices))
     screen.say(instructions(f, default, keep=q.current is not None), "dim")
-
-
-def _show_choices(screen: Screen, labels: list[str], *, columns: bool = True) -> None:
-    """Numbered choices; a long list goes in two columns when they fit, so it stays on one screen."""
-    digits = len(str(len(labels)))
-    items = [f"{index:>{digits}}  {label}" for index, label in enumerate(labels, 1)]
-    if columns and len(items) > 10:
-        rows = (len(items) + 1) // 2
-        left, right = items[:rows], items[rows:]
-        gap = max(len(item) for item in left) + 3
-        if 2 + gap + max(len(item) for item in right) <= screen.width:
-            for index, item in enumerate(left):
-                screen.echo(("  " + item.ljust(gap) + (right[index] if index < len(right) else "")).rstrip())
-            return
-    for item in items:
-        lines = textwrap.wrap(item, screen.width - 2, subsequent_indent=" " * (digits + 2), break_on_hyphens=False)
-        for line in lines or [""]:
-            screen.echo("  " + line)
 
 
 def _interview(screen: Screen, interview: Interview, saver: Saver, *, revisit_only: bool = False) -> None:
@@ -386,13 +372,3 @@ def _report_text(kb: Any, interview: Interview, fmt: str, width: int, color: boo
 
     profile = validate_answers(interview.to_profile(), kb.fields, source="<answers>")
     return render(advise(kb, profile), fmt, width=width, color=color)
-
-
-def _columns(*streams: Any) -> int | None:
-    """The width of the first stream that is a terminal."""
-    for stream in streams:
-        try:
-            return os.get_terminal_size(stream.fileno()).columns
-        except (OSError, ValueError, AttributeError):
-            continue
-    return None

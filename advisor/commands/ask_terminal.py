@@ -10,16 +10,18 @@ Stage: commands.
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import click
 
 from advisor.interview import Interview
 
-__all__ = ["Screen", "Saver"]
+__all__ = ["Screen", "Saver", "columns"]
 
 _STYLES = {"head": {"fg": "cyan", "bold": True}, "question": {"bold": True}, "dim": {"dim": True},
            "warn": {"fg": "yellow"}, "good": {"fg": "green"}}
@@ -74,6 +76,23 @@ class Screen:
         self.echo(line.rstrip("\r\n"))  # a transcript of piped answers reads like a session
         return line.rstrip("\r\n")
 
+    def choices(self, labels: list[str], *, columns: bool = True) -> None:
+        """Numbered choices; a long list goes in two columns when they fit, so it stays on one screen."""
+        digits = len(str(len(labels)))
+        items = [f"{index:>{digits}}  {label}" for index, label in enumerate(labels, 1)]
+        if columns and len(items) > 10:
+            rows = (len(items) + 1) // 2
+            left, right = items[:rows], items[rows:]
+            gap = max(len(item) for item in left) + 3
+            if 2 + gap + max(len(item) for item in right) <= self.width:
+                for index, item in enumerate(left):
+                    self.echo(("  " + item.ljust(gap) + (right[index] if index < len(right) else "")).rstrip())
+                return
+        for item in items:
+            lines = textwrap.wrap(item, self.width - 2, subsequent_indent=" " * (digits + 2), break_on_hyphens=False)
+            for line in lines or [""]:
+                self.echo("  " + line)
+
 
 class Saver:
     """Saves the interview as a profile after every step, atomically."""
@@ -96,3 +115,13 @@ class Saver:
 
     def shown(self) -> str:
         return shlex.quote(str(self.path))
+
+
+def columns(*streams: Any) -> int | None:
+    """The width of the first stream that is a terminal."""
+    for stream in streams:
+        try:
+            return os.get_terminal_size(stream.fileno()).columns
+        except (OSError, ValueError, AttributeError):
+            continue
+    return None

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-from pathlib import Path
 from typing import IO, Any
 
 import click
@@ -16,6 +15,7 @@ import click
 from advisor.errors import ExitCode, InputError, Location
 
 from .common import knowledge_options, load_kb, pick_format
+from .outputs import output_error
 
 #: Bad lines printed on standard error before the rest are only counted.
 SHOWN_ERRORS = 20
@@ -78,6 +78,13 @@ def batch(input_path: str, output: str, jobs: int, fail_fast: bool, quiet: bool,
             finally:
                 results.close()  # ends the worker processes, also on Ctrl-C
         sink.commit()
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: say what is left and how to finish
+        done = counts["ok"] + counts["failed"]
+        kept = (f"the reports of the first {done:,} profiles are on standard output" if output == "-"
+                else f"{output} was left as it was")
+        click.echo(f"\nadvisor: stopped after {done:,} profiles; {kept}. Run the same command again to "
+                   "advise them all.", err=True)
+        raise
     finally:
         sink.discard()
         if stream is not sys.stdin.buffer:
@@ -121,52 +128,48 @@ def _open_input(path: str) -> tuple[IO[bytes], int | None]:
 
 
 class _Sink:
-    """Output lines to standard output, or to a file that appears (atomically) only when complete."""
+    """Output lines to standard output, or to a file that appears (atomically) only when complete.
+
+    A device or a FIFO given as the output (``-o /dev/null``) is written into, line by line.
+    """
 
     def __init__(self, output: str) -> None:
         self.output = output
-        self.tmp: Path | None = None
+        self.file = None
         if output == "-":
             self.handle: IO[str] = sys.stdout
             return
-        target = Path(output)
-        special = target.exists() and not target.is_file()  # /dev/null, a pipe: write straight through
-        self.tmp = None if special else target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        from advisor.io import AtomicFile
+
         try:
-            self.handle = open(self.tmp or target, "w", encoding="utf-8", newline="\n")
+            self.file = AtomicFile(output)
         except OSError as exc:
-            raise InputError(f"cannot write output: {exc.strerror or exc}", code="E100",
-                             location=Location(output)) from None
+            raise output_error(exc, output) from None
+        self.handle = self.file.handle
 
     def write(self, text: str) -> None:
-        self.handle.write(text)
-        self.handle.write("\n")
+        try:
+            self.handle.write(text)
+            self.handle.write("\n")
+        except OSError as exc:
+            if self.file is None:
+                raise  # standard output: a closed pipe ends quietly, the rest is reported by the CLI
+            raise output_error(exc, self.output) from None
 
     def commit(self) -> None:
-        if self.tmp is None:
-            if self.handle is sys.stdout:
+        try:
+            if self.file is None:
                 self.handle.flush()
             else:
-                self.handle.close()
-            return
-        try:
-            self.handle.close()
-            os.replace(self.tmp, self.output)
+                self.file.commit()
         except OSError as exc:
-            raise InputError(f"cannot write output: {exc.strerror or exc}", code="E100",
-                             location=Location(self.output)) from None
-        self.tmp = None
+            if self.file is None:
+                raise
+            raise output_error(exc, self.output) from None
 
     def discard(self) -> None:
-        if self.tmp is not None:
-            self.handle.close()
-            try:
-                self.tmp.unlink()
-            except OSError:
-                pass
-            self.tmp = None
-        elif self.handle is not sys.stdout and not self.handle.closed:
-            self.handle.close()
+        if self.file is not None:
+            self.file.discard()
 
 
 class _NoBar:

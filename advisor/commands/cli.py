@@ -21,6 +21,8 @@ import click
 from advisor.errors import AdvisorError, ExitCode
 from advisor.version import __version__
 
+from . import outputs
+
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 #: command name -> (module, attribute, one-line help shown by `advisor --help`)
@@ -56,24 +58,37 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                outputs.flush_stdout()  # a full or closed output fails here, where it can be reported
         except AdvisorError as exc:
             click.echo(f"advisor: {exc.render()}", err=True)
             ctx.exit(int(exc.exit_code))
-        except KeyboardInterrupt:
-            click.echo("\nadvisor: interrupted", err=True)
-            ctx.exit(int(ExitCode.INTERRUPTED))
-        except BrokenPipeError:
-            sys.stdout = open(os.devnull, "w")
-            ctx.exit(0)
+        except KeyboardInterrupt as exc:
+            terminated = isinstance(exc, outputs.Terminated)
+            click.echo("\nadvisor: " + ("terminated" if terminated else "interrupted"), err=True)
+            ctx.exit(int(ExitCode.TERMINATED if terminated else ExitCode.INTERRUPTED))
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
+        except OSError as exc:
+            if not outputs.is_output_failure(exc):
+                self._bug(ctx, exc)
+            outputs.silence_stdout()  # what is still buffered must not fail again at exit
+            if outputs.stdout_closed(exc):  # `advisor ... | head`: the reader has all it wanted
+                ctx.exit(int(ExitCode.PIPE_CLOSED))
+            click.echo(f"advisor: {outputs.output_error(exc, outputs.STDOUT).render()}", err=True)
+            ctx.exit(int(ExitCode.BAD_INPUT))
         except Exception as exc:  # a bug: say so, briefly
-            if os.environ.get("ADVISOR_DEBUG"):
-                raise
-            click.echo(f"advisor: internal error ({type(exc).__name__}: {exc}). This is a bug; please report it "
-                       "with the command you ran (ADVISOR_DEBUG=1 shows the details).", err=True)
-            ctx.exit(int(ExitCode.INTERNAL))
+            self._bug(ctx, exc)
+
+    @staticmethod
+    def _bug(ctx: click.Context, exc: Exception) -> None:
+        if os.environ.get("ADVISOR_DEBUG"):
+            raise exc
+        click.echo(f"advisor: internal error ({type(exc).__name__}: {exc}). This is a bug; please report it "
+                   "with the command you ran (ADVISOR_DEBUG=1 shows the details).", err=True)
+        ctx.exit(int(ExitCode.INTERNAL))
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
         name = click.utils.make_str(args[0]) if args else ""
@@ -100,5 +115,14 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``advisor`` console script."""
+    """Entry point of the ``advisor`` console script.
+
+    SIGTERM unwinds like Ctrl-C (temporary files removed, answers saved), and text that
+    the terminal's encoding cannot show is written as backslash escapes rather than failing.
+    """
+    outputs.catch_sigterm()
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     cli.main(args=argv, prog_name="advisor")

@@ -14,6 +14,8 @@ import click
 
 from advisor.errors import InputError, Location
 
+from .outputs import output_error
+
 #: What a report file's suffix asks for (``advisor advise``).
 REPORT_SUFFIXES = {".txt": "text", ".text": "text", ".json": "json", ".md": "markdown", ".markdown": "markdown",
                    ".html": "html", ".htm": "html", ".xhtml": "html"}
@@ -109,8 +111,7 @@ def write_output(text: str, output: str | None) -> None:
         try:
             write_atomic(output, text)
         except OSError as exc:
-            raise InputError(f"cannot write output: {exc.strerror or exc}", code="E100",
-                             location=Location(output)) from None
+            raise output_error(exc, output) from None
     else:
         # colour was decided by the caller (--color); never strip it here, never add it
         click.echo(text, nl=False, color=True)

@@ -161,7 +161,10 @@ class KbIndex:
     """The tables of one knowledge base, filled on first use (see the module notes)."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
-        self.kb = kb
+        # the parts, not the knowledge base: the index lives on the knowledge base, and a
+        # reference back would make a cycle that keeps a dropped base alive until a full collection
+        self.rules, self.catalog = kb.rules, kb.catalog
+        self._by_id: dict[str, Rule] | None = None
         groups = {g.id: g.label for g in kb.fields.groups}
         self._fields = {f.id: (f.label, f.group, groups.get(f.group, f.group), f.question) for f in kb.fields.fields}
         folder = Path(kb.catalog.root).name or "knowledge"
@@ -195,13 +198,18 @@ class KbIndex:
             object.__setattr__(kb, "_kb_index", found)
         return found
 
+    def _rule(self, rule_id: str) -> Rule | None:
+        if self._by_id is None:
+            self._by_id = self.rules.by_id()
+        return self._by_id.get(rule_id)
+
     # ------------------------------------------------------------------ lookups
 
     def rule_info(self, rule: str) -> RuleInfo | None:
         """The rule's :class:`RuleInfo` (None for an id the knowledge base lacks)."""
         found = self._rules.get(rule, _NONE)
         if found is _NONE:
-            model = self.kb.rule(rule)
+            model = self._rule(rule)
             found = self._rules[rule] = None if model is None else self._info(model)
         return found  # type: ignore[return-value]
 
@@ -227,7 +235,7 @@ class KbIndex:
     def item(self, name: str) -> ItemInfo:
         found = self._items.get(name)
         if found is None:
-            found = self._items[name] = ItemInfo(name, self.kb.catalog.item(name))
+            found = self._items[name] = ItemInfo(name, self.catalog.item(name))
         return found
 
     def field(self, name: str) -> tuple[str, str, str, str]:
@@ -281,7 +289,7 @@ class KbIndex:
         """The rules that derive ``fact``, in knowledge-base order."""
         if self._derivers is None:
             table: dict[str, list[Rule]] = {}
-            for rule in self.kb.rules.rules:
+            for rule in self.rules.rules:
                 for name in rule.facts_derived():
                     table.setdefault(name, []).append(rule)
             self._derivers = table
@@ -292,7 +300,7 @@ class KbIndex:
         in knowledge-base order."""
         if self._by_target is None:
             table: dict[str, dict[str, tuple[Rule, set[str]]]] = {}
-            for rule in self.kb.rules.rules:
+            for rule in self.rules.rules:
                 for c in rule.then:
                     table.setdefault(c.target, {}).setdefault(rule.id, (rule, set()))[1].add(c.kind)
             self._by_target = {target: list(rules.values()) for target, rules in table.items()}
@@ -309,7 +317,7 @@ class KbIndex:
             return found
         if self._targeting is None:
             table: dict[str, list[str]] = {}
-            for entry in self.kb.catalog.items:
+            for entry in self.catalog.items:
                 for target in self.item(entry.id).targets:
                     table.setdefault(target, []).append(entry.id)
             self._targeting = table
@@ -339,16 +347,16 @@ class KbIndex:
         """The rules that test any of ``fields``, in knowledge-base order."""
         if self._reading is None:
             table: dict[str, list[int]] = {}
-            for position, rule in enumerate(self.kb.rules.rules):
+            for position, rule in enumerate(self.rules.rules):
                 for name in rule.fields_used():
                     table.setdefault(name, []).append(position)
             self._reading = table
-        rules = self.kb.rules.rules
+        rules = self.rules.rules
         return [rules[i] for i in sorted({i for name in fields for i in self._reading.get(name, ())})]
 
     def _position(self) -> dict[str, int]:
         if self._positions is None:
-            self._positions = {rule.id: i for i, rule in enumerate(self.kb.rules.rules)}
+            self._positions = {rule.id: i for i, rule in enumerate(self.rules.rules)}
         return self._positions
 
 

@@ -35,9 +35,16 @@ that never ended - in about one run in ten of the interview tests; in the
 reverse order, none was seen in 40 runs. :meth:`Engine.is_clean` checks the
 contract.
 
-States are never deleted: ``deleteStateNode`` frees pointers that
-``createStateNode`` leaves unset when no rule fired in the state (a crash seen
-with SIGABRT). Each shard keeps one state that is emptied after every profile.
+Memory is given back when the engine closes (or is collected). Deleting a
+ruleset alone frees its network but not the state inside it (about 6 MB per
+ruleset that ran a profile), so the state is deleted first - and
+``deleteStateNode`` frees two pointers that ``createStateNode`` leaves unset
+until an action has run in the state (a crash seen with SIGABRT). So every
+ruleset is *primed* when it is created: a sentinel rule, added to its
+definition here, fires once on a sentinel fact in the one state the engine
+uses, the action is completed (which sets both pointers to NULL) and the fact
+retracted. Each shard keeps that one state, emptied after every profile, and
+deletes it before the ruleset when the engine closes.
 
 Provenance is read from the engine's action messages; a message names the
 durable rule and the facts it matched, and the same message recurs across
@@ -55,6 +62,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -65,6 +73,9 @@ __all__ = ["Engine", "Inference", "Derivation"]
 
 _names = itertools.count()
 _SID = "0"
+#: a rule added to each ruleset and the fact that fires it once, at creation (see the module notes)
+_SENTINEL_RULE = '"z_sentinel":{"all":[{"m":{"z_":1}}]}'
+_SENTINEL_FACT = '[{"id":"z_","z_":1}]'
 
 
 @dataclass(frozen=True)
@@ -130,9 +141,14 @@ class Engine:
         self._closed = False
         tag = next(_names)
         testers: dict[str, list[int]] = {}
+        handles: list[int] = []  # every ruleset created, freed by close() or when the engine is collected
+        self._free = weakref.finalize(self, _free, dre, self._error, handles)
+        self._free.atexit = False  # at exit the process's memory goes back anyway: no needless C calls
         try:
             for index, shard in enumerate(compiled.shards):
-                handle = dre.create_ruleset(f"{shard.name}_{tag}", shard.definition)
+                handle = dre.create_ruleset(f"{shard.name}_{tag}", shard.definition[:-1] + "," + _SENTINEL_RULE + "}")
+                handles.append(handle)
+                self._offsets[handle] = self._prime(handle)
                 self._shards.append((handle, frozenset(shard.props), shard.name))
                 self._rule_of.update(shard.actions)
                 for level, starts in shard.starts:
@@ -156,6 +172,17 @@ class Engine:
                 (fact, (priority[rule_id], rule_id, value), Derivation(fact, value, rule_id, (rule_id,)),
                  self._derived_text(fact, value), self._testers.get(derived_prop(fact), ()))
                 for fact, value in pairs)
+
+    def _prime(self, handle: int) -> int:
+        """Fire the sentinel rule once in the shard's state (see the module notes); the state's offset."""
+        dre = self._dre
+        offset = dre.assert_facts(handle, _SENTINEL_FACT)[1]
+        if dre.start_action_for_state(handle, offset) is None:
+            raise InternalError("durable-rules did not fire the sentinel rule of a new ruleset", code="E500")
+        while dre.complete_and_start_action(handle, offset):
+            pass
+        dre.retract_facts(handle, _SENTINEL_FACT)
+        return offset
 
     # ------------------------------------------------------------------ running
 
@@ -344,12 +371,7 @@ class Engine:
     def is_clean(self) -> bool:
         """True when no shard's state holds a fact or a queued action (checked by the tests)."""
         for handle, *_ in self._shards:
-            try:
-                facts = json.loads(self._dre.get_facts(handle, _SID))
-            except self._error as exc:
-                if "error code: 309" in str(exc):  # no state yet: nothing was ever asserted
-                    continue
-                raise
+            facts = json.loads(self._dre.get_facts(handle, _SID))
             if facts:
                 return False
             offset = self._offsets.get(handle)
@@ -361,14 +383,11 @@ class Engine:
     # ------------------------------------------------------------------ lifetime
 
     def close(self) -> None:
+        """Free the rulesets and their states in the C engine (also done when the engine is collected)."""
         if self._closed:
             return
         self._closed = True
-        for handle, *_ in self._shards:
-            try:
-                self._dre.delete_ruleset(handle)
-            except self._error:
-                pass
+        self._free()
         self._shards = []
 
     def __enter__(self) -> "Engine":
@@ -376,6 +395,20 @@ class Engine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _free(dre: Any, error: type[Exception], handles: list[int]) -> None:
+    """Delete each ruleset's state, then the ruleset: both give their memory back (see the module notes)."""
+    for handle in handles:
+        try:
+            dre.delete_state(handle, _SID)
+        except error:
+            pass
+        try:
+            dre.delete_ruleset(handle)
+        except error:
+            pass
+    handles.clear()
 
 
 # a matched fact inside an action message: "f_price_level": "high" (start facts use "s_")

@@ -10,6 +10,7 @@ Stage: inference.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +20,7 @@ from advisor.errors import Location, ProfileError, did_you_mean, unknown_fields_
 from advisor.io import MAX_PROFILE_BYTES, find_token, parse_json, read_stream, read_text
 from advisor.kb import META_KEYS, FieldSet, profile_schema
 
-__all__ = ["Profile", "parse_profile", "load_profile", "read_profile_source", "validate_answers"]
+__all__ = ["Profile", "parse_profile", "load_profile", "read_profile_source", "text_problem", "validate_answers"]
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,12 @@ def validate_answers(data: Any, fields: FieldSet, *, source: str = "<profile>", 
 
         error = sorted(errors, key=sort_key)[0]
         raise _profile_error(error, fields, source, text)
+    for key in _TEXT_KEYS:
+        if isinstance(data.get(key), str):
+            problem = text_problem(key, data[key])
+            if problem is not None:
+                problem.location = _where(source, text, key)
+                raise problem
     answers = []
     for f in fields.fields:
         if f.id in data:
@@ -146,6 +153,35 @@ def validate_answers(data: Any, fields: FieldSet, *, source: str = "<profile>", 
             answers.append((f.id, value))
     name = data.get("name", "")
     return Profile(tuple(answers), name if isinstance(name, str) else "", source)
+
+
+#: the free-text keys of a profile, and the control characters each may hold
+_TEXT_KEYS = {"name": "", "notes": "\t\n\r", "$schema": ""}
+#: a lone surrogate (half of a UTF-16 pair: JSON's "\ud800" decodes to one), C0 and C1 controls, DEL
+_UNWRITABLE = re.compile("[\ud800-\udfff\x00-\x1f\x7f-\x9f]")
+
+
+def text_problem(key: str, value: str) -> ProfileError | None:
+    """The error for free text (``name``, ``notes``) that no report can show as it is, else None.
+
+    Refused: a lone surrogate (which no UTF-8 file can hold) and control characters (an escape
+    sequence in a name would restyle, or rewrite, the terminal showing the report); ``notes``
+    may hold line breaks and tabs. The caller sets the error's location.
+    """
+    allowed = _TEXT_KEYS.get(key, "")
+    for found in _UNWRITABLE.finditer(value):
+        char = found.group()
+        if char in allowed:
+            continue
+        where, at = f"field {key!r}", f"character {found.start() + 1}"
+        if "\ud800" <= char <= "\udfff":
+            return ProfileError(f"text holds U+{ord(char):04X} at {at}, a lone half of a UTF-16 surrogate pair",
+                                code="E206", where=where,
+                                expected="whole characters (the character itself, or both halves of its \\u pair)")
+        kinds = "line breaks and tabs" if allowed else "no control characters"
+        return ProfileError(f"text holds the control character U+{ord(char):04X} at {at}", code="E206", where=where,
+                            expected=f"printable text ({kinds} in {key!r})")
+    return None
 
 
 def _profile_error(error: Any, fields: FieldSet, source: str, text: str | None) -> ProfileError:

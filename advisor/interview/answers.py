@@ -258,6 +258,7 @@ def read_answer_file(path: Path, fields: FieldSet) -> tuple[str, dict[str, Any]]
     ``skipped`` list marks "don't know"s. Raises :class:`ProfileError` naming
     the line and field of the first bad entry.
     """
+    from advisor.inference import text_problem
     from advisor.io import parse_json, parse_yaml, read_text
 
     name = ""
@@ -286,6 +287,10 @@ def read_answer_file(path: Path, fields: FieldSet) -> tuple[str, dict[str, Any]]
         key = str(key)
         if key == "name":
             name = " ".join(str(raw).split())[:200] if raw is not None else ""
+            problem = text_problem("name", name)
+            if problem is not None:
+                problem.location = where(key)
+                raise problem
             continue
         if key in ("notes", "$schema"):
             continue

@@ -61,10 +61,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Collection, Iterable, Mapping
+from typing import Any, Collection, Mapping
 
 from advisor.inference import ADVICE_KINDS, Item, OutcomeModel, test_holds
-from advisor.kb import All, Condition, KnowledgeBase, Not, Rule, Test, iter_tests
+from advisor.kb import All, Condition, KnowledgeBase, Not, Rule, Test, dependency_levels, iter_tests
 
 __all__ = ["ADVICE_KINDS", "Assessment", "Planner", "Stake"]
 
@@ -107,7 +107,9 @@ class Planner:
     """Evaluates a knowledge base's rules over partial answers to plan an interview."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
-        self.kb = kb
+        # the catalog, not the knowledge base: a planner kept on its base must not refer back to it
+        # (a cycle keeps a dropped base alive until the collector's rare full collection)
+        self.catalog = kb.catalog
         self.fields = kb.fields
         self.ask_if: dict[str, Condition] = dict(kb.ask_if)
         never = set(kb.compiled.never)  # rules whose condition can never hold
@@ -116,7 +118,8 @@ class Planner:
             for conclusion in rule.then:
                 if conclusion.kind == "derive" and rule.id not in never:
                     derivers[conclusion.target].append((rule, conclusion.value))
-        levels = _levels(kb.rules.rules, derivers)
+        # levels with an explicit stack: a chain of thousands of derived facts would overflow a recursion
+        levels = dependency_levels([rule for rule in kb.rules.rules if rule.id not in never])
         rules = sorted((r for r in kb.rules.rules if r.id not in never), key=lambda r: (levels[r.id], r.id))
         # the engine's resolution order: highest priority first, then the smallest rule id
         self._derivers = {fact: sorted(pairs, key=lambda p: (-p[0].priority, p[0].id))
@@ -319,24 +322,6 @@ class Planner:
         """
         out = []
         for kind, target in self.items_at_stake(name, assessment):
-            item = self.kb.catalog.item(target)
+            item = self.catalog.item(target)
             out.append(Stake(kind, target, item.name if item else target))
         return sorted(out, key=lambda s: (ADVICE_KINDS.index(s.kind), s.title.lower(), s.item))
-
-
-def _levels(rules: Iterable[Rule], derivers: Mapping[str, list[tuple[Rule, Any]]]) -> dict[str, int]:
-    """Each rule's level: 0 without derived facts, else one more than the deepest rule deriving one it tests.
-
-    The loader has already refused cycles (E307), so the recursion ends.
-    """
-    levels: dict[str, int] = {}
-
-    def level(rule: Rule) -> int:
-        if rule.id not in levels:
-            levels[rule.id] = 1 + max((level(other) for fact in rule.facts_used()
-                                       for other, _ in derivers.get(fact, ())), default=-1)
-        return levels[rule.id]
-
-    for rule in rules:
-        level(rule)
-    return levels

@@ -8,8 +8,9 @@ file, the line and the column. Limits are explicit constants:
 * files larger than :data:`MAX_FILE_BYTES` (profiles :data:`MAX_PROFILE_BYTES`)
   are refused before they are read;
 * JSON and YAML may nest at most :data:`MAX_DEPTH` levels;
-* YAML aliases may expand to at most :data:`MAX_YAML_NODES` nodes
-  (the "billion laughs" bomb stops here);
+* a YAML document may hold at most :data:`MAX_YAML_NODES` nodes, and its
+  aliases add at most :data:`MAX_ALIAS_NODES` more (the "billion laughs" bomb
+  stops here);
 * YAML tags other than the core schema's (``!!python/object``, custom ``!tag``)
   are refused: nothing in a file ever constructs an object;
 * repeated keys are refused in both formats;

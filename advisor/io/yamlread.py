@@ -30,7 +30,7 @@ from typing import Any
 
 from advisor.errors import InputError, Location
 
-from .limits import MAX_DEPTH, MAX_YAML_NODES, Marks, line_col
+from .limits import MAX_ALIAS_NODES, MAX_DEPTH, MAX_YAML_NODES, Marks, line_col
 
 __all__ = ["read_yaml", "parse", "parse_quick", "parse_careful", "Unusual"]
 
@@ -196,15 +196,17 @@ def parse_careful(text: str, name: str, error: type[InputError], yaml: Any) -> t
     try:
         # The composer recurses (in C with libyaml) and a deeply nested file would
         # overflow the stack; the event parser does not, so measure the depth first.
-        depth = 0
-        for event in yaml.parse(text, Loader=loader_cls):
-            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise error(f"YAML nests more than {MAX_DEPTH} levels deep", code="E124",
-                                location=_yaml_loc(name, event.start_mark))
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                depth -= 1
+        try:
+            _measure_depth(text, name, error, yaml, loader_cls)
+        except yaml.scanner.ScannerError as exc:
+            if "nesting depth" not in str(exc.problem):
+                raise
+            # libyaml 0.2.6 and later (PyYAML 6.0.4 and later) stop at 1,000 levels while scanning
+            # ahead, before the events that pass our limit: the pure-Python parser, which has no
+            # limit of its own, finds where the file passes ours, so the message is the same
+            # whichever PyYAML is installed
+            _measure_depth(text, name, error, yaml, yaml.SafeLoader)
+            raise
         node = yaml.compose(text, Loader=loader_cls)
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         line, column = line_col(text, min(exc.position, len(text)))
@@ -228,6 +230,29 @@ def parse_careful(text: str, name: str, error: type[InputError], yaml: Any) -> t
     return builder.build(node, (), 0), marks
 
 
+def _measure_depth(text: str, name: str, error: type[InputError], yaml: Any, loader_cls: Any) -> None:
+    """Raise ``error`` where the document first nests deeper than :data:`MAX_DEPTH` (E124) or
+    holds more than :data:`MAX_YAML_NODES` nodes as written (E125), before any node is built."""
+    depth = count = 0
+    starts, ends = (yaml.SequenceStartEvent, yaml.MappingStartEvent), (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+    scalar = yaml.ScalarEvent
+    for event in yaml.parse(text, Loader=loader_cls):
+        if isinstance(event, starts):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise error(f"YAML nests more than {MAX_DEPTH} levels deep", code="E124",
+                            location=_yaml_loc(name, event.start_mark))
+        elif isinstance(event, ends):
+            depth -= 1
+            continue
+        elif not isinstance(event, scalar):
+            continue
+        count += 1
+        if count > MAX_YAML_NODES:
+            raise error(f"YAML document holds more than {MAX_YAML_NODES:,} values", code="E125",
+                        location=_yaml_loc(name, event.start_mark), expected="the rules split over several files")
+
+
 def _yaml_loc(name: str, mark: Any) -> Location:
     if mark is None:
         return Location(name)
@@ -242,16 +267,32 @@ class _Builder:
         self.marks = marks
         self.error = error
         self.yaml = yaml
-        self.count = 0
+        self.aliased = 0  # nodes built again because an alias refers to them
+        self.built: set[int] = set()  # ids of the nodes built once (the composed tree keeps them alive)
+        self.expanding = False  # building an alias's copy
         self.constructor = yaml.constructor.SafeConstructor()
 
     def fail(self, message: str, code: str, node: Any, expected: str | None = None) -> None:
         raise self.error(message, code=code, location=_yaml_loc(self.name, node.start_mark), expected=expected)
 
     def build(self, node: Any, path: tuple, depth: int) -> Any:
-        self.count += 1
-        if self.count > MAX_YAML_NODES:
-            self.fail(f"YAML aliases expand to more than {MAX_YAML_NODES:,} nodes", "E122", node)
+        # what the text holds was counted before composing; here, what aliases add
+        again = self.expanding or id(node) in self.built
+        if again:
+            self.aliased += 1
+            if self.aliased > MAX_ALIAS_NODES:
+                self.fail(f"YAML aliases expand to more than {MAX_ALIAS_NODES:,} nodes", "E122", node)
+            if not self.expanding:
+                self.expanding = True
+                try:
+                    return self._build(node, path, depth)
+                finally:
+                    self.expanding = False
+        else:
+            self.built.add(id(node))
+        return self._build(node, path, depth)
+
+    def _build(self, node: Any, path: tuple, depth: int) -> Any:
         if depth > MAX_DEPTH:
             self.fail(f"YAML nests more than {MAX_DEPTH} levels deep", "E124", node)
         if node.tag not in _CORE_TAGS:

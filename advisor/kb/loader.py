@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from advisor import schemas
-from advisor.errors import AdvisorError, Location, RuleFileError, did_you_mean
+from advisor.errors import AdvisorError, Location, RuleFileError, did_you_mean, elide
 from advisor.io import Marks, load_yaml_file
 
 from .catalog import Catalog
@@ -372,7 +372,10 @@ def _check_facts(rules: list[Rule], collector: _Collector) -> None:
     cycle = find_cycle(rules)
     if cycle:
         where = next(r for r in rules if r.id == cycle[0][0])
-        spelled = " -> ".join(f"{rule_id} derives {fact}" for rule_id, fact in cycle)
+        spelled = elide([f"{rule_id} derives {fact}" for rule_id, fact in cycle], " -> ")
+        if len(cycle) > 7:  # summarised: the audit lists every step
+            spelled = (f"a cycle of {len(cycle):,} rules: {spelled} -> back to {cycle[0][0]} "
+                       "(`advisor audit --format json` lists every step)")
         collector.add(_error(f"derived facts depend on each other in a cycle: {spelled}", "E307",
                              where.location or Location(), f"rule {where.id!r}",
                              expected="derived facts that do not depend on themselves"))

@@ -121,14 +121,45 @@ def _advise_chunk(chunk: list[tuple[int, bytes]]) -> list[LineResult]:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(kb: Any, source: str) -> None:
+def _init_worker(kb: Any, source: str, worker: bool = False) -> None:
+    import signal
+
+    if worker:
+        # a worker process: the parent ends it with SIGTERM and handles Ctrl-C (sent to the whole
+        # process group) itself; whatever handlers the parent installed do not apply here
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER["kb"] = kb
     _WORKER["source"] = source
 
 
-def numbered_lines(stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
-    """``(line number, bytes)`` for each line that is not blank."""
-    for number, raw in enumerate(stream, 1):
+def numbered_lines(stream: Any, limit: int | None = None) -> Iterator[tuple[int, bytes]]:
+    """``(line number, bytes)`` for each line that is not blank.
+
+    A line longer than ``limit`` bytes (default: the profile limit) is never held whole:
+    its first ``limit + 1`` bytes stand for it, so :func:`advise_one` refuses it (E101),
+    and the rest is read past in pieces. ``stream`` is a binary file (anything with
+    ``readline(size)``) or an iterable of lines.
+    """
+    from advisor.io import MAX_PROFILE_BYTES
+
+    limit = MAX_PROFILE_BYTES if limit is None else limit
+    readline = getattr(stream, "readline", None)
+    if readline is None:
+        for number, raw in enumerate(stream, 1):
+            if raw.strip():
+                yield number, raw
+        return
+    number = 0
+    while True:
+        raw = readline(limit + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            rest = raw
+            while rest and not rest.endswith(b"\n"):  # the rest of the line, a piece at a time
+                rest = readline(1 << 20)
         if raw.strip():
             yield number, raw
 
@@ -167,7 +198,7 @@ def run_lines(lines: Iterable[tuple[int, bytes]], kb: Any, *, jobs: int = 1, sou
     gc.collect()
     gc.freeze()
     try:
-        pool = context.Pool(jobs, initializer=_init_worker, initargs=(kb, source))
+        pool = context.Pool(jobs, initializer=_init_worker, initargs=(kb, source, True))
     finally:
         gc.unfreeze()
     try:

@@ -6,7 +6,10 @@ Stage: audit.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable
+
+from advisor.errors import elide
 
 from ..checks import Check, check
 from ..finding import Finding, Severity
@@ -78,8 +81,10 @@ def _cycles(ctx) -> Iterable[Finding]:
             steps.append(f"{fact} is derived by {rule_id!r}, which tests {used}")
         ids = tuple(sorted(set(involved)))
         first = min((by_id[i] for i in ids), key=lambda r: ctx.order[r.id])
-        extra = f" (the cycle group also holds: {', '.join(f for f in group if f not in {e[0] for e in edges})})" \
+        extra = f" (the cycle group also holds: {elide([f for f in group if f not in {e[0] for e in edges}], ', ')})" \
             if len(group) > len(edges) else ""
-        yield check("A401").at(first.location, "derived facts depend on each other in a cycle: "
-                               + "; ".join(steps) + f"; so {start} depends on itself" + extra, rules=ids,
-                               related=tuple(by_id[i].location for i in ids if by_id[i] is not first))
+        found = check("A401").at(first.location, "derived facts depend on each other in a cycle: "
+                                 + elide(steps, "; ") + f"; so {start} depends on itself" + extra, rules=ids,
+                                 related=tuple(by_id[i].location for i in ids if by_id[i] is not first))
+        # a long cycle is summarised in the message; --format json lists every step
+        yield replace(found, steps=tuple(steps)) if len(steps) > 7 else found
