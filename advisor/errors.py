@@ -84,6 +84,7 @@ ERROR_CODES: dict[str, str] = {
     "E307": "derived facts depend on each other in a cycle",
     "E308": "a condition expands into too many alternatives",
     "E309": "rule uses a derived fact that no rule derives",
+    "E310": "rule quotes words its cited section does not hold",
     "E400": "knowledge catalog is malformed",
     "E401": "no rule files found",
     "E500": "option or argument is not valid",

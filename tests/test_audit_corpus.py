@@ -45,10 +45,16 @@ CASES = {
     "A801-section-uncited": [("A801", "knowledge/sources.yaml", 18)],
     "A802-catalog-unused": [("A802", "knowledge/channels.yaml", 17)],
     "A803-cites-non-actionable": [("A803", "rules/cites.yaml", 10)],
+    "A811-citation-without-quote": [("A811", "rules/unquoted.yaml", 11)],
+    "A812-basis-unstated": [("A812", "rules/unstated.yaml", 5)],
+    "A813-veto-quote-prescribes": [("A813", "rules/veto.yaml", 5)],
     "A901-suppression-without-reason": [("A901", "rules/reason.yaml", 12)],
     "A902-suppression-unused": [("A902", "rules/unused.yaml", 12)],
     "A903-suppression-of-error": [("A201", "rules/error.yaml", 9), ("A903", "rules/error.yaml", 15)],
 }
+
+
+GROUNDS = {"A811", "A812"}
 
 
 def audit_case(case: str, tmp_path: Path):
@@ -83,6 +89,10 @@ def audit_case(case: str, tmp_path: Path):
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_each_defect_gives_exactly_its_findings(case, tmp_path):
     rows, findings = audit_case(case, tmp_path)
+    # The cases hold their defect only; the notes that their rules quote nothing and state no basis
+    # (A811, A812) are expected of the older cases and checked by the cases of their own.
+    rows = [row for row in rows if row[0] not in GROUNDS or case.startswith(row[0])]
+    findings = [f for f in findings if f.code not in GROUNDS or case.startswith(f.code)]
     assert sorted((code, path, line) for code, path, line, reason in rows if reason is None) == sorted(CASES[case])
     assert all(reason is None for *_, reason in rows)
     for f in findings:
@@ -96,6 +106,8 @@ def test_the_clean_base_gives_no_finding(tmp_path):
 
 def test_a_suppression_with_a_reason_silences_the_finding_and_is_listed(tmp_path):
     rows, findings = audit_case("suppressed-with-reason", tmp_path)
+    rows = [row for row in rows if row[0] not in GROUNDS]
+    findings = [f for f in findings if f.code not in GROUNDS]
     assert rows == [("A502", "rules/suppressed.yaml", 4,
                      "Kept apart so the consumer passage stays cited next to the advice.")]
     assert findings[0].rules == ("seo-for-cheap-consumer-goods", "seo-for-cheap-goods")
@@ -132,6 +144,7 @@ def test_conflict_examples_are_profiles_that_fire_both_rules(tmp_path):
     kb = load_knowledge_base(tmp_path / "knowledge", rules=[CORPUS / "clean" / "rules", CORPUS / "A601-item-conflict" /
                                                              "rules"], use_cache=False)
     evaluator = ReferenceEvaluator(kb.rules)
+    findings = [f for f in findings if f.code == "A601"]
     for f in findings:
         fired = set(evaluator.run(f.example).fired)
         assert set(f.rules) <= fired

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from conftest import KNOWLEDGE, RULES
 
-from advisor.api import advise
+from advisor.api import advise, load_knowledge_base
 from advisor.kb.loader import rule_files
 from advisor.kb.model import All, Any_, Not
 from advisor.kb.model import Test as ConditionTest
@@ -460,26 +460,40 @@ def test_guidance_names_only_real_rules_and_items_anywhere(kb):
 # --------------------------------------------------------------------------- quotes and basis
 
 
-def _check_quotes_module():
-    import importlib.util
-
-    path = Path(__file__).resolve().parent.parent / "tools" / "check_quotes.py"
-    spec = importlib.util.spec_from_file_location("check_quotes", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_every_citation_quotes_its_section_and_every_rule_states_its_basis():
-    """tools/check_quotes.py: each quote lies in its section's lines; basis, and judgement when not source."""
-    check = _check_quotes_module()
-    root = Path(__file__).resolve().parent.parent
-    passages = check.load_sections(root)
+    """The loader checked every quote against its section; here: every citation has one, short, and
+    every rule says its basis, with a judgement exactly when it is the advisor's reading or assumption."""
+    from advisor.kb.model import BASES
+
+    kb = load_knowledge_base(use_cache=False)
     problems = []
-    for path in rule_files([RULES]):
-        for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
-            problems += check.check_rule(rule, path.name, passages)
+    for rule in kb.rules.rules:
+        for citation in rule.sources:
+            if not citation.quotes:
+                problems.append(f"{rule.id}: {citation.key()} quotes nothing")
+            problems += [f"{rule.id}: a quote of {len(q)} characters (at most 300)" for q in citation.quotes
+                         if len(q) > 300]
+        if rule.basis not in BASES:
+            problems.append(f"{rule.id}: basis {rule.basis!r}")
+        if bool(rule.judgement) != (rule.basis != "source"):
+            problems.append(f"{rule.id}: basis {rule.basis} with{'' if rule.judgement else 'out'} a judgement")
     assert not problems, "\n".join(problems)
+
+
+def test_a_quote_its_section_does_not_hold_is_refused(tmp_path):
+    """E310, at the quote, naming the document and section."""
+    from advisor.errors import RuleFileError
+
+    text = (RULES / "customers.yaml").read_text(encoding="utf-8")
+    first = re.search(r"quote: >-\n(\s+)(\S[^\n]*)", text)
+    assert first, "customers.yaml has a folded quote to spoil"
+    spoiled = text.replace(first.group(2), "Customers are always right and never wrong at all " + first.group(2), 1)
+    (tmp_path / "customers.yaml").write_text(spoiled, encoding="utf-8")
+    with pytest.raises(RuleFileError) as caught:
+        load_knowledge_base(rules=[tmp_path], use_cache=False)
+    message = caught.value.render()
+    assert "[E310]" in message and "does not hold the words quoted: 'Customers are always right" in message
+    assert message.startswith(str(tmp_path / "customers.yaml") + ":")
 
 
 def test_guidance_gives_the_judgement_of_every_reading_and_assumption():

@@ -32,17 +32,17 @@ def _plain(value: str, **_style: Any) -> str:
 
 
 def render(findings: Sequence[Finding], fmt: str, *, files: Sequence[str] = (), rule_count: int = 0,
-           paint: Paint | None = None) -> str:
+           paint: Paint | None = None, bases: dict[str, int] | None = None) -> str:
     """The findings in format ``fmt`` (one of :data:`FORMATS`).
 
     ``paint(text, fg=..., bold=...)`` colours the text format (the command line
     hands down ``click.style`` on a terminal); without it the text is plain.
     """
     if fmt == "json":
-        return as_json(findings, files=files, rule_count=rule_count)
+        return as_json(findings, files=files, rule_count=rule_count, bases=bases)
     if fmt == "sarif":
         return sarif(findings)
-    return text(findings, files=files, rule_count=rule_count, paint=paint)
+    return text(findings, files=files, rule_count=rule_count, paint=paint, bases=bases)
 
 
 def _path(location: Location) -> str:
@@ -65,7 +65,7 @@ def _counts(findings: Sequence[Finding]) -> dict[str, int]:
 
 
 def text(findings: Sequence[Finding], *, files: Sequence[str] = (), rule_count: int = 0,
-         paint: Paint | None = None) -> str:
+         paint: Paint | None = None, bases: dict[str, int] | None = None) -> str:
     """One finding per line (``file:line:col: severity CODE message``) with its fix below, then the
     suppressed findings and their reasons, then a summary line."""
     paint = paint or _plain
@@ -94,7 +94,19 @@ def text(findings: Sequence[Finding], *, files: Sequence[str] = (), rule_count: 
     tally = ", ".join(_plural(counts[k], k) for k in ("error", "warning", "info"))
     tail = f" ({counts['suppressed']} suppressed)" if counts["suppressed"] else ""
     lines.append(f"audited {what}: {tally}{tail}")
+    if bases and any(bases.values()):
+        lines.append(_bases_line(bases))
     return "\n".join(lines) + "\n"
+
+
+def _bases_line(bases: dict[str, int]) -> str:
+    """How the rules stand to the text, in words."""
+    parts = [f"{bases.get('source', 0)} on the text's word (source)",
+             f"{_plural(bases.get('reading', 0), 'reading')} and {_plural(bases.get('assumption', 0), 'assumption')} "
+             "(the advisor's judgement)"]
+    if bases.get(""):
+        parts.append(f"{bases['']} not saying (A812)")
+    return "basis of the rules: " + "; ".join(parts)
 
 
 def _plural(n: int, word: str) -> str:
@@ -130,13 +142,15 @@ def _finding_dict(f: Finding) -> dict[str, Any]:
     return entry
 
 
-def as_json(findings: Sequence[Finding], *, files: Sequence[str] = (), rule_count: int = 0) -> str:
+def as_json(findings: Sequence[Finding], *, files: Sequence[str] = (), rule_count: int = 0,
+            bases: dict[str, int] | None = None) -> str:
     """``{"summary": {...}, "findings": [...], "suppressed": [...]}``, stable keys, sorted findings."""
     data = {
         "tool": "advisor audit",
         "version": __version__,
         "files": [str(p).replace("\\", "/") for p in files],
         "rules": rule_count,
+        "bases": {("unstated" if k == "" else k): v for k, v in (bases or {}).items()},
         "summary": _counts(findings),
         "findings": [_finding_dict(f) for f in findings if not f.suppressed],
         "suppressed": [_finding_dict(f) for f in findings if f.suppressed],

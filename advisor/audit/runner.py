@@ -107,8 +107,10 @@ def _run(paths: Sequence[Path | str], knowledge: Path | str | None, gap_fields: 
         if hasattr(family, "finalize"):
             findings = family.finalize(ctx, findings)
     unique = {(f.code, f.location, f.message): f for f in findings}
+    bases = {basis: sum(1 for r in loaded.rules.rules if r.basis == basis) for basis in ("source", "reading",
+                                                                                     "assumption", "")}
     return AuditResult(sorted(unique.values(), key=Finding.sort_key), files=loaded.rules.files,
-                       rule_count=len(loaded.rules.rules))
+                       rule_count=len(loaded.rules.rules), bases=bases)
 
 
 def _check_gap_fields(names: tuple[str, ...], fieldset) -> None:
@@ -127,12 +129,15 @@ def _check_gap_fields(names: tuple[str, ...], fieldset) -> None:
 
 
 class AuditResult(list):
-    """The sorted findings of one audit, with what was audited (``files``, ``rule_count``)."""
+    """The sorted findings of one audit, with what was audited (``files``, ``rule_count``) and how its
+    rules stand to the text (``bases``: rules per basis, ``""`` for rules that do not say)."""
 
-    def __init__(self, findings: Iterable[Finding] = (), *, files: Sequence[str] = (), rule_count: int = 0) -> None:
+    def __init__(self, findings: Iterable[Finding] = (), *, files: Sequence[str] = (), rule_count: int = 0,
+                 bases: dict[str, int] | None = None) -> None:
         super().__init__(findings)
         self.files = tuple(files)
         self.rule_count = rule_count
+        self.bases = dict(bases or {})
 
 
 def _relative(path: Path, always: bool = False) -> Path:

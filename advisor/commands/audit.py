@@ -94,7 +94,7 @@ def audit(paths: tuple[Path, ...], knowledge: Path | None, fmt: str | None, outp
     shown = [f for f in result
              if (not select or any(f.code.startswith(s) for s in select))
              and not any(f.code.startswith(i) for i in ignore)]
-    text = render(shown, fmt, files=result.files, rule_count=result.rule_count,
+    text = render(shown, fmt, files=result.files, rule_count=result.rule_count, bases=result.bases,
                   paint=click.style if use_color(color) and not output and fmt == "text" else None)
     write_output(text, output)
     if output:

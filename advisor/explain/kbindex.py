@@ -105,7 +105,8 @@ def conditions_in_words(literals: Iterable[Literal]) -> dict[str, tuple[str, boo
 class RuleInfo:
     """A rule as the reasoning shows it, apart from any run."""
 
-    __slots__ = ("rule", "node", "attrs", "head", "because", "about", "cites", "citing", "alternatives", "conclusions")
+    __slots__ = ("rule", "node", "attrs", "head", "because", "about", "cites", "citing", "alternatives", "conclusions",
+                 "quotes", "basis")
 
     def __init__(self, rule: Rule, alternatives: list[Alternative], cites: tuple[str, ...],
                  sources: dict[str, dict[str, Any]]) -> None:
@@ -115,7 +116,12 @@ class RuleInfo:
         self.head = f"rule {rule.id}: {rule.title} (priority {rule.priority})"
         self.because = ("because", rule.because)
         self.attrs = dict(kind="rule", rule=rule.id, label=rule.title, title=rule.title, because=rule.because,
-                          priority=rule.priority, area=rule.area)
+                          priority=rule.priority, area=rule.area, basis=rule.basis, judgement=rule.judgement)
+        # each cited section -> the sentences the rule quotes from it
+        self.quotes = {source_id(c.doc, c.section): c.quotes for c in rule.sources if c.quotes}
+        # ("basis", words) for the advisor's own judgement; None when the text says it
+        self.basis = (("basis", f"{rule.basis}, the advisor's judgement, not the text's words: {rule.judgement}")
+                      if rule.basis in ("reading", "assumption") else None)
         self.about = f"{rule.title} {rule.because}"  # what a quoted passage should bear on
         self.cites = cites  # source nodes, sorted
         # (source node, ("source", the citation in words), document, first line, last line) of each cited section

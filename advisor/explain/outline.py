@@ -69,11 +69,18 @@ class Outline:
                 if edge["note"]:
                     details.append(("note", edge["note"]))
         details.append(info.because)
+        if info.basis is not None:
+            details.append(info.basis)
         passages, quoted = self.passages, self.quoted
         for src, cited, doc, first, last in info.citing:
             details.append(cited)
-            if passages is not None and src not in quoted:
-                quoted.add(src)
+            if passages is None or src in quoted:  # each section is quoted once per outline
+                continue
+            quoted.add(src)
+            own = info.quotes.get(src)
+            if own:  # the sentences the rule rests on, as it quotes them
+                details.extend(("quote", quote) for quote in own)
+            else:  # a rule without quotes: the passage's sentences nearest the rule
                 quote = passages.quote(doc, first, last, info.about)
                 if quote:
                     details.append(("quote", quote))

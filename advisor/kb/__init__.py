@@ -24,7 +24,7 @@ EXPORTS = {
     "knowledge_base": ["KnowledgeBase", "default_paths", "load_knowledge_base", "record_types"],
     "levels": ["dependency_levels"],
     "loader": ["LoadResult", "gc_paused", "load_rule_base"],
-    "model": ["All", "Any_", "Citation", "Conclusion", "Condition", "Firing", "Match", "Not", "Rule", "RuleBase",
+    "model": ["BASES", "All", "Any_", "Citation", "Conclusion", "Condition", "Firing", "Match", "Not", "Rule", "RuleBase",
               "SEVERITIES", "STRENGTHS", "Test", "iter_tests"],
     "passages": ["Passages", "passages_for"],
 }

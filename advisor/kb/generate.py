@@ -90,6 +90,7 @@ def generate_rules(fields: FieldSet, catalog: Catalog, n: int, seed: int = 0,
         "kpi": catalog.ids("kpi"),
     }
     sections = [s for s in catalog.sections() if s.actionable]
+    quotes = _quotes(catalog, sections)
     rules = []
     for index in range(n):
         tier = rng.randrange(TIERS)
@@ -122,7 +123,8 @@ def generate_rules(fields: FieldSet, catalog: Catalog, n: int, seed: int = 0,
             "when": when,
             "then": then,
             "because": "A generated rule for scale tests; it carries no advice.",
-            "source": {"doc": section.doc, "section": section.id},
+            "source": {"doc": section.doc, "section": section.id, "quote": quotes[section.key()]},
+            **_GENERATED,
         })
     # Derived facts used but never derived would be refused: add one deriver for each.
     derived = {c["derive"] for r in rules for c in r["then"] if "derive" in c}
@@ -137,9 +139,25 @@ def generate_rules(fields: FieldSet, catalog: Catalog, n: int, seed: int = 0,
             "when": _field_test(usable[len(rules) % len(usable)], rng),
             "then": [{"derive": fact}],
             "because": "A generated rule for scale tests; it carries no advice.",
-            "source": {"doc": section.doc, "section": section.id},
+            "source": {"doc": section.doc, "section": section.id, "quote": quotes[section.key()]},
+            **_GENERATED,
         })
     return rules
+
+
+#: generated rules say that they are no reading of the sources
+_GENERATED = {"basis": "assumption", "judgement": "A generated rule: its condition and conclusion are random."}
+
+
+def _quotes(catalog: Catalog, sections: list) -> dict[str, str]:
+    """Each section's first few words, as generated rules quote them (a quote the loader accepts)."""
+    from .passages import collapse, passages_for
+
+    out = {}
+    for section in sections:
+        text = collapse(" ".join(passages_for(catalog.root).text(section.doc, *section.lines).split("\n")))
+        out[section.key()] = " ".join(text.split()[:8]) or section.title
+    return out
 
 
 def _collect_facts(condition: Any, into: set[str]) -> None:

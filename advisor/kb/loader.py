@@ -27,6 +27,7 @@ from advisor.errors import AdvisorError, Location, RuleFileError, did_you_mean, 
 from advisor.io import Marks, load_yaml_file
 
 from .catalog import Catalog
+from .citations import CitationCheck, parse_citations
 from .conditions import (
     MAX_ALTERNATIVES,
     MAX_TESTS_PER_ALTERNATIVE,
@@ -36,7 +37,7 @@ from .conditions import (
 )
 from .fields import FieldSet
 from .levels import dependency_levels, find_cycle
-from .model import Citation, Conclusion, Rule, RuleBase
+from .model import Conclusion, Rule, RuleBase
 
 __all__ = ["LoadResult", "load_rule_base", "gc_paused", "rule_files", "parse_condition", "dependency_levels", "MAX_ALTERNATIVES"]
 
@@ -136,7 +137,7 @@ def _load_rule_base(paths: Iterable[Path | str], fields: FieldSet, catalog: Cata
     marks_by_file: dict[str, Marks] = {}
     rule_paths: dict[tuple, tuple[Marks, tuple]] = {}
     declarations: dict[str, list[Location]] = {}
-    citations = _CitationCheck(catalog)
+    citations = CitationCheck(catalog)
     for path in files:
         try:
             data, marks = load_yaml_file(path, error=RuleFileError)
@@ -170,22 +171,8 @@ def _problem_key(error: RuleFileError) -> tuple:
     return (loc.path or "", loc.line or 0, loc.column or 0, error.code)
 
 
-class _CitationCheck:
-    """:meth:`Catalog.check_citation`, asked once per distinct citation of a load."""
-
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
-        self.seen: dict[tuple, str | None] = {}
-
-    def __call__(self, citation: Citation) -> str | None:
-        key = (citation.doc, citation.section)
-        if key not in self.seen:
-            self.seen[key] = self.catalog.check_citation(citation)
-        return self.seen[key]
-
-
 def _parse_file(data: Any, marks: Marks, fields: FieldSet, catalog: Catalog, collector: _Collector,
-                citations: _CitationCheck) -> tuple[list[tuple[Rule, int]], dict[str, str]]:
+                citations: CitationCheck) -> tuple[list[tuple[Rule, int]], dict[str, str]]:
     """The file's rules (each with its index in ``rules``) and declared facts."""
     bad_rules: set[int] = set()
     for problem in schemas.problems(data, "rule"):
@@ -243,7 +230,7 @@ def _breadcrumb(data: Any, path: tuple) -> str | None:
 
 
 def _parse_rule(raw: dict, path: tuple, area: str, marks: Marks, fields: FieldSet, catalog: Catalog,
-                collector: _Collector, check_citation: _CitationCheck) -> Rule | None:
+                collector: _Collector, check_citation: CitationCheck) -> Rule | None:
     rule_id = raw["id"]
     loc = marks.location(path, node=raw)
     ok = True
@@ -274,16 +261,7 @@ def _parse_rule(raw: dict, path: tuple, area: str, marks: Marks, fields: FieldSe
             ok = False
         else:
             conclusions.append(conclusion)
-    cites_raw = raw["sources"] if "sources" in raw else [raw["source"]]
-    cites_key = "sources" if "sources" in raw else "source"
-    citations = []
-    for c_index, cite in enumerate(cites_raw):
-        sub = (cites_key, c_index) if cites_key == "sources" else (cites_key,)
-        citation = Citation(str(cite["doc"]), cite["section"], marks.location(path + sub, node=cite))
-        problem = check_citation(citation)
-        if problem:
-            report(problem, "E303", sub)
-        citations.append(citation)
+    citations = parse_citations(raw, marks, path, check_citation, report)
     if not ok:
         return None
     # Only well-formed suppressions count; the schema problems of the others were reported above.
@@ -299,7 +277,10 @@ def _parse_rule(raw: dict, path: tuple, area: str, marks: Marks, fields: FieldSe
         area=area,
         suppress=suppress,
         location=loc,
+        basis=raw.get("basis", ""),
+        judgement=" ".join(raw["judgement"].split()) if isinstance(raw.get("judgement"), str) else "",
     )
+
 
 
 def _valid_suppressions(raw: Any) -> list[dict]:

@@ -26,6 +26,7 @@ from typing import Any, Iterator, Union
 from advisor.errors import Location
 
 __all__ = [
+    "BASES",
     "OPERATORS",
     "FIELD_ONLY_OPERATORS",
     "Test",
@@ -44,6 +45,9 @@ __all__ = [
     "SEVERITIES",
     "ROLES",
 ]
+
+#: how a rule stands to its sources, strongest first; "reading" and "assumption" are the advisor's judgement
+BASES = ("source", "reading", "assumption")
 
 #: Operators of a test, as written in rule files.
 OPERATORS = (
@@ -149,11 +153,16 @@ def iter_tests(condition: Condition | None) -> Iterator[Test]:
 
 @dataclass(frozen=True, order=True)
 class Citation:
-    """A document id and a section id of ``knowledge/sources.yaml``."""
+    """A document id and a section id of ``knowledge/sources.yaml``, and the words quoted from it.
+
+    ``quotes`` are the sentences of the section that carry the rule, as the
+    document writes them (the loader checks that the section holds each).
+    """
 
     doc: str
     section: str
     location: Location | None = field(default=None, compare=False)
+    quotes: tuple[str, ...] = ()
 
     def key(self) -> str:
         return f"{self.doc}#{self.section}"
@@ -192,6 +201,11 @@ class Rule:
     area: str = ""
     suppress: tuple[tuple[str, str], ...] = ()
     location: Location | None = field(default=None, compare=False)
+    #: ``source`` (the text says it), ``reading`` (our interpretation of the text) or
+    #: ``assumption`` (a threshold or default the text does not give); "" when the file does not say
+    basis: str = ""
+    #: for a reading or an assumption: what the text says and what the advisor adds
+    judgement: str = ""
 
     def tests(self) -> list[Test]:
         return list(iter_tests(self.when))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-__all__ = ["Passages", "pick_sentences", "passages_for", "clean"]
+__all__ = ["Passages", "pick_sentences", "passages_for", "clean", "collapse"]
 
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+(?=\S)")
 _WORD = re.compile(r"[a-z][a-z'-]+")
@@ -104,6 +104,7 @@ class Passages:
         self.folder = Path(root) / "documents"
         self._lines: dict[str, list[str]] = {}
         self._quotes: dict[tuple[str, int, int, str, int], str] = {}
+        self._flat: dict[tuple[str, int, int], tuple[str, str]] = {}
 
     def _document(self, doc: str) -> list[str]:
         lines = self._lines.get(doc)
@@ -114,6 +115,17 @@ class Passages:
                 lines = []  # a missing document leaves the citation without its text, not the explanation
             self._lines[doc] = lines
         return lines
+
+    def holds(self, doc: str, first: int, last: int, quote: str) -> bool:
+        """Whether lines ``first``..``last`` of ``doc`` hold ``quote`` (whitespace collapsed), as written
+        or with the scraped markup left out (:func:`clean`)."""
+        key = (doc, first, last)
+        flat = self._flat.get(key)
+        if flat is None:
+            raw = collapse("\n".join(self._document(doc)[max(first, 1) - 1:max(last, 0)]))
+            flat = self._flat[key] = (raw, collapse(self.text(doc, first, last)))
+        wanted = collapse(quote)
+        return wanted in flat[0] or wanted in flat[1]
 
     def text(self, doc: str, first: int, last: int) -> str:
         """Lines ``first``..``last`` (1-based, inclusive) of document ``doc``, blank lines dropped."""
@@ -127,6 +139,11 @@ class Passages:
         if found is None:
             found = self._quotes[key] = pick_sentences(self.text(doc, first, last), about, limit)
         return found
+
+
+def collapse(text: str) -> str:
+    """Every run of whitespace as one space (how quotes are compared with the documents)."""
+    return " ".join(text.split())
 
 
 def passages_for(root: str | Path) -> Passages:

@@ -134,6 +134,13 @@ def _article(entry: dict[str, Any], css: str, run: Any, pictures: dict[str, str]
     if entry.get("conflict"):
         out.append(f'<p class="small"><b>Decided:</b> {_e(entry["conflict"]["reason"])}</p>')
     sources = "; ".join(f"{s['doc']} {s['title'] or s['section']}" for s in entry["sources"])
+    said = entry.get("quote", "")
+    if said:
+        out.append(f"<blockquote>{_e(said)}</blockquote>")
+    if entry.get("basis") in ("reading", "assumption"):
+        judgement = entry["judgements"][0]
+        out.append(f'<p class="small judgement"><b>The advisor\'s judgement</b> ({_e(judgement["basis"])}, not the '
+                   f"text's words): {_e(judgement['judgement'])}</p>")
     out.append(f'<p class="small muted">Rules: {_e(", ".join(entry["because"]))}. Sources: {_e(sources)}.</p>')
     if explanation is not None:
         out.append("<details><summary>How this was concluded</summary>")

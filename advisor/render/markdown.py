@@ -23,6 +23,16 @@ def _esc(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def _grounds(lines: list[str], entry: dict[str, Any]) -> None:
+    """The first sentence quoted from the sources, and the advisor's judgement where the text is silent."""
+    said = entry.get("quote", "")
+    if said:
+        lines.append(f"- *The text says:* \u201c{said}\u201d")
+    if entry.get("basis") in ("reading", "assumption"):
+        judgement = entry["judgements"][0]
+        lines.append(f"- *The advisor's judgement ({judgement['basis']}):* {judgement['judgement']}")
+
+
 def _sources(entry: dict[str, Any]) -> str:
     return "; ".join(f"{s['doc']} {s['title'] or s['section']}" for s in entry["sources"])
 
@@ -94,6 +104,7 @@ def render(report: dict[str, Any], *, graph: Any = None, **_: object) -> str:
             for note in e["notes"]:
                 lines.append(f"- {note}")
             _because(lines, graph, e)
+            _grounds(lines, e)
             lines.append(f"- *Ranked* {e['rank_reason']}")
             if e.get("conflict"):
                 lines.append(f"- *Decided:* {e['conflict']['reason']}")

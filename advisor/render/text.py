@@ -47,6 +47,13 @@ def _why(out: _Out, entry: dict[str, Any], indent: int) -> None:
     for note in entry.get("notes", []):
         out.wrap(note, indent + 2, first=" " * indent + "- ")
     out.wrap(f"rules: {', '.join(entry['because'])}; sources: {_sources(entry)}", indent)
+    said = entry.get("quote", "")
+    if said:
+        out.wrap(f'the text: "{said}"', indent)
+    if entry.get("basis") in ("reading", "assumption"):
+        judgement = entry["judgements"][0]
+        out.wrap(f"the advisor's judgement ({judgement['basis']}, not the text's words): {judgement['judgement']}",
+                 indent)
     if entry.get("conflict"):
         out.wrap(f"decided: {entry['conflict']['reason']}", indent)
 

@@ -12,7 +12,7 @@ import lazy_loader as _lazy
 #: submodule -> the names other stages import from this stage
 EXPORTS = {
     "batch": ["numbered_lines", "run_lines"],
-    "build": ["advise", "build_report"],
+    "build": ["REPORT_VERSION", "advise", "build_report"],
     "ranking": ["PHASES", "explain_rank", "plain_key", "recommendation_key", "severity_of", "step_key", "strength_of", "warning_key"],
 }
 SUBMODULES = []

@@ -13,27 +13,42 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from advisor.inference import Inference, Profile, Support, as_profile, conclude, infer
-from advisor.kb import Citation, KnowledgeBase, Rule
+from advisor.kb import BASES, Citation, KnowledgeBase, Rule
 from advisor.version import __version__
 
 from .ranking import explain_rank, plain_key, recommendation_key, severity_of, step_key, strength_of, warning_key
 
 __all__ = ["REPORT_VERSION", "advise", "build_report", "unanswered_fields"]
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2
 
 
-def _sources(kb: KnowledgeBase, rules: list[Rule]) -> list[dict[str, str]]:
+def _sources(kb: KnowledgeBase, rules: list[Rule]) -> list[dict[str, Any]]:
+    """The sections the rules cite, each with the sentences quoted from it (in rule order, once each)."""
     seen: dict[str, Citation] = {}
+    quotes: dict[str, dict[str, None]] = {}
     for rule in rules:
         for citation in rule.sources:
             seen.setdefault(citation.key(), citation)
+            quotes.setdefault(citation.key(), {}).update(dict.fromkeys(citation.quotes))
     out = []
     for key in sorted(seen):
         citation = seen[key]
         section = kb.catalog.section(citation.doc, citation.section)
-        out.append({"doc": citation.doc, "section": citation.section, "title": section.title if section else ""})
+        said = list(quotes[key])
+        said = [q for q in said if not any(q != other and q in other for other in said)]  # a part of another: once
+        out.append({"doc": citation.doc, "section": citation.section, "title": section.title if section else "",
+                    "quotes": said})
     return out
+
+
+def _basis(rules: list[Rule]) -> tuple[str, list[dict[str, str]]]:
+    """The strongest basis among the rules behind an item, and the judgement of each that is no source."""
+    marked = [r.basis for r in rules if r.basis in BASES]
+    basis = min(marked, key=BASES.index) if marked else ""
+    judgements = [{"rule": r.id, "basis": r.basis, "judgement": r.judgement} for r in rules
+                  if r.basis in ("reading", "assumption")]
+    return basis, judgements
 
 
 def _ordered_supports(supports: list[Support]) -> list[Support]:
@@ -53,6 +68,7 @@ def _item_base(kb: KnowledgeBase, item_id: str, supports: list[Support]) -> dict
     ordered = _ordered_supports(supports)
     rules = [kb.rule(s.rule_id) for s in ordered]
     rule_ids = list(dict.fromkeys(s.rule_id for s in ordered))
+    basis, judgements = _basis(list({r.id: r for r in rules if r is not None}.values()))
     return {
         "id": item_id,
         "kind": entry.kind if entry else "",
@@ -64,6 +80,9 @@ def _item_base(kb: KnowledgeBase, item_id: str, supports: list[Support]) -> dict
         "priority": max(s.priority for s in supports),
         "support": len(rule_ids),
         "sources": _sources(kb, [r for r in rules if r is not None]),
+        "quote": next((q for r in rules if r is not None for c in r.sources for q in c.quotes), ""),
+        "basis": basis,
+        "judgements": judgements,
     }
 
 
@@ -158,6 +177,7 @@ def build_report(kb: KnowledgeBase, profile: Profile, inference: Inference) -> d
             "area": rule.area if rule else "",
             "level": firing.level,
             "priority": rule.priority if rule else 0,
+            "basis": rule.basis if rule else "",
             "matched": firing.fact_keys(),
         })
 
