@@ -11,6 +11,7 @@ import io
 import json
 import os
 import re
+import signal
 import sys
 
 import pytest
@@ -22,6 +23,12 @@ pexpect = pytest.importorskip("pexpect")
 PROMPT = "\r\n> "
 
 
+def _interruptible() -> None:
+    """Ctrl-C reaches the child even when the suite runs as a background job (which starts with SIGINT
+    ignored, and a child inherits that: the interrupt test would then time out)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture
 def spawn(tmp_path):
     knowledge, rules = write_kb(tmp_path / "kb")
@@ -31,7 +38,8 @@ def spawn(tmp_path):
     def start(*args: str):
         child = pexpect.spawn(sys.executable, ["-m", "advisor", "ask", *args, "--knowledge", str(knowledge),
                                                "--rules", str(rules), "--no-cache"],
-                              cwd=str(tmp_path), env=env, encoding="utf-8", timeout=30, dimensions=(40, 100))
+                              cwd=str(tmp_path), env=env, encoding="utf-8", timeout=30, dimensions=(40, 100),
+                              preexec_fn=_interruptible)
         child.logfile_read = io.StringIO()  # the whole screen output, for checks on what was (not) asked
         children.append(child)
         return child
@@ -168,7 +176,7 @@ def test_an_irrelevant_question_is_not_asked_and_a_relevant_one_is(spawn):
 def test_shipped_interview_starts_and_quits_cleanly(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT), TERM="dumb", NO_COLOR="1")
     child = pexpect.spawn(sys.executable, ["-m", "advisor", "ask"], cwd=str(tmp_path), env=env,
-                          encoding="utf-8", timeout=30, dimensions=(40, 100))
+                          encoding="utf-8", timeout=30, dimensions=(40, 100), preexec_fn=_interruptible)
     child.expect_exact("what is your business called?")
     child.sendline("Tea")
     child.expect(r"Question 1 of about (\d+)")

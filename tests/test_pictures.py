@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import shutil
@@ -19,7 +20,10 @@ from advisor.render.view import full_view
 
 EXAMPLE = str(EXAMPLES / "tea-shop.json")
 SVG = "{http://www.w3.org/2000/svg}svg"
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed (.ci/run installs it)")
+from advisor.render.graphviz import have_graphviz  # noqa: E402
+
+needs_dot = pytest.mark.skipif(not have_graphviz(), reason="neither pygraphviz nor Graphviz's dot is installed "
+                                                           "(pip install pygraphviz)")
 
 
 def _xhtml(text: str) -> ET.Element:
@@ -57,10 +61,10 @@ def test_html_page_is_well_formed_with_pictures_and_explanations(run_cli, tmp_pa
 
 
 def test_html_page_without_graphviz_says_so_and_stays_well_formed(kb, monkeypatch):
-    import advisor.render.dot as dot
+    import advisor.render.graphviz as graphviz
     from advisor.explain.analysis import analyse
 
-    monkeypatch.setattr(dot.shutil, "which", lambda name: None)
+    monkeypatch.setattr(graphviz, "drawer", lambda: None)
     run = analyse(kb, json.loads((EXAMPLES / "tea-shop.json").read_text()))
     page = render(run.report, "html", analysis=run)
     root = _xhtml(page)
@@ -109,10 +113,11 @@ def test_graph_command_exports_parse(run_cli, tmp_path):
     path.write_text(outputs["graphml"])
     back = nx.read_graphml(path)
     assert set(back.nodes) == set(G.nodes) and set(back.edges) == set(G.edges)
-    canon = subprocess.run(["dot", "-Tcanon"], input=outputs["dot"].encode(), capture_output=True, check=False)
-    assert canon.returncode == 0 and not canon.stderr
+    from advisor.render.graphviz import draw
+
+    canon = draw([outputs["dot"]], "canon")[0].decode()  # Graphviz reads the DOT back
     drawn = full_view(G)  # sources folded into the rules by default
-    assert all(f'"{node}"' in canon.stdout.decode() for node in drawn)
+    assert all(f'"{node}"' in canon for node in drawn)
     assert ET.fromstring(outputs["svg"]).tag == SVG
     assert outputs["mermaid"].startswith("flowchart LR\n")
 
@@ -142,3 +147,78 @@ def test_html_and_markdown_are_byte_stable(run_cli):
         first = run_cli(["advise", EXAMPLE, "--format", fmt]).stdout
         second = run_cli(["advise", EXAMPLE, "--format", fmt]).stdout
         assert first == second and first
+
+
+def _without_system_dot() -> dict:
+    """The environment of a process whose PATH holds no `dot` program (only this Python's folder)."""
+    import os
+    import sys
+
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable))
+    env.pop("ADVISOR_GRAPHVIZ", None)
+    return env
+
+
+@pytest.mark.skipif(importlib.util.find_spec("pygraphviz") is None, reason="pygraphviz is not installed")
+def test_pictures_need_no_system_graphviz(tmp_path):
+    """pip install alone draws: with no `dot` on the PATH the page has its pictures and graph writes SVG."""
+    import sys
+
+    env = _without_system_dot()
+    page, picture = tmp_path / "r.html", tmp_path / "g.svg"
+    for args in (["advise", EXAMPLE, "-o", str(page)], ["graph", EXAMPLE, "-o", str(picture)]):
+        done = subprocess.run([sys.executable, "-m", "advisor", *args], env=env, capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert "Graphviz is not installed" not in done.stderr and "Fontconfig" not in done.stderr
+    root = _xhtml(page.read_text(encoding="utf-8"))
+    assert len(root.findall(f".//{SVG}")) > 10
+    assert ET.fromstring(picture.read_text(encoding="utf-8")).tag == SVG
+
+
+def test_no_graphviz_at_all_is_one_clear_line(tmp_path):
+    import sys
+
+    env = dict(_without_system_dot(), ADVISOR_GRAPHVIZ="system")  # the bundled one set aside, no dot either
+    done = subprocess.run([sys.executable, "-m", "advisor", "graph", EXAMPLE, "-o", str(tmp_path / "g.svg")],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "no Graphviz to draw the picture with" in done.stderr
+    assert "pip install pygraphviz" in done.stderr and "[E503]" in done.stderr
+    assert not (tmp_path / "g.svg").exists()
+    page = subprocess.run([sys.executable, "-m", "advisor", "advise", EXAMPLE, "-o", str(tmp_path / "r.html")],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert page.returncode == 0 and "Graphviz is not installed, so the page has no pictures" in page.stderr
+
+
+@needs_dot
+@pytest.mark.parametrize("suffix, magic", [(".png", b"\x89PNG\r\n\x1a\n"), (".pdf", b"%PDF-")])
+def test_graph_writes_real_png_and_pdf(run_cli, tmp_path, suffix, magic):
+    out = tmp_path / f"g{suffix}"
+    result = run_cli(["graph", EXAMPLE, "--overview", "--top", "5", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert out.read_bytes().startswith(magic)
+
+
+@needs_dot
+def test_the_system_dot_and_the_bundled_graphviz_draw_alike(kb):
+    """Where both are installed, they lay out the same nodes (the system one is the fallback)."""
+    import os
+
+    from advisor.explain.analysis import analyse
+    from advisor.render.dot import to_dot
+    from advisor.render.graphviz import svg
+    from advisor.render.view import overview
+
+    if shutil.which("dot") is None or importlib.util.find_spec("pygraphviz") is None:
+        pytest.skip("needs both the system dot and pygraphviz")
+    text = to_dot(overview(analyse(kb, json.loads((EXAMPLES / "tea-shop.json").read_text())).graph, top=5))
+    bundled = svg(text)
+    os.environ["ADVISOR_GRAPHVIZ"] = "system"
+    try:
+        system = svg(text)
+    finally:
+        del os.environ["ADVISOR_GRAPHVIZ"]
+    titles = [sorted("".join(t.itertext()) for t in ET.fromstring(s).iter("{http://www.w3.org/2000/svg}title"))
+              for s in (bundled, system)]
+    assert titles[0] == titles[1] and len(titles[0]) > 10

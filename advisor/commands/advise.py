@@ -57,7 +57,7 @@ def advise(profile: str, fmt: str | None, output: str | None, width: int | None,
 
             if not have_graphviz():
                 click.echo("advisor: note: Graphviz is not installed, so the page has no pictures "
-                           "(apt-get install graphviz)", err=True)
+                           "(pip install pygraphviz, or apt-get install graphviz)", err=True)
     else:
         report = run_advice(kb, checked)
     if width is None:

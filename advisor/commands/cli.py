@@ -33,7 +33,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "batch": ("advisor.commands.batch", "batch", "Advise every profile of a JSON-lines file, one report per line."),
     "explain": ("advisor.commands.explain", "explain_cmd", "Explain why an item was, or was not, suggested."),
     "fields": ("advisor.commands.fields", "fields_cmd", "List the profile fields, their choices and questions."),
-    "graph": ("advisor.commands.graph", "graph_cmd", "Export or draw the reasoning graph (DOT, Mermaid, GraphML, JSON, SVG)."),
+    "graph": ("advisor.commands.graph", "graph_cmd", "Export or draw the reasoning graph (DOT, Mermaid, GraphML, JSON, SVG, PNG, PDF)."),
     "schema": ("advisor.commands.fields", "schema_cmd", "Print the JSON Schema of profiles or rule files."),
     "whatif": ("advisor.commands.whatif", "whatif_cmd", "Show what changes in the advice if answers change."),
 }

@@ -23,7 +23,7 @@ REPORT_SUFFIXES = {".txt": "text", ".text": "text", ".json": "json", ".md": "mar
 #: What to do instead when a suffix asks for a format no command writes.
 INSTEAD = {
     ".pdf": "write HTML (-o report.html) and print it to PDF from any browser: the page has a print stylesheet",
-    ".png": "write SVG (advisor graph PROFILE -o reasoning.svg), which any browser shows and converts",
+    ".png": "advisor graph PROFILE -o reasoning.png draws the reasoning as a picture",
 }
 
 
@@ -103,8 +103,10 @@ def _no_color() -> bool:
     return bool(os.environ.get("NO_COLOR"))
 
 
-def write_output(text: str, output: str | None) -> None:
-    """Write to ``output`` (a file, atomically) or to standard output when it is None or ``-``."""
+def write_output(text: str | bytes, output: str | None) -> None:
+    """Write to ``output`` (a file, atomically) or to standard output when it is None or ``-``.
+
+    Bytes (a picture) are written as they are."""
     if output and output != "-":
         from advisor.io import write_atomic
 

@@ -6,6 +6,7 @@ Stage: commands.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -13,15 +14,15 @@ import click
 from .common import knowledge_options, load_kb, pick_format, write_output
 from .completion import PROFILE, complete_items
 
-FORMATS = ("dot", "mermaid", "graphml", "json", "svg")
+FORMATS = ("dot", "mermaid", "graphml", "json", "svg", "png", "pdf")
 _SUFFIXES = {".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".mermaid": "mermaid", ".graphml": "graphml",
-             ".json": "json", ".svg": "svg"}
+             ".json": "json", ".svg": "svg", ".png": "png", ".pdf": "pdf"}
 
 
 @click.command("graph", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("profile", metavar="PROFILE", type=PROFILE)
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="dot, mermaid or svg draw it; graphml and json export the data (default: from -o's suffix, "
+              help="dot, mermaid, svg, png or pdf draw it; graphml and json export the data (default: from -o's suffix, "
                    "else dot).")
 @click.option("--item", "item", metavar="ID", default=None, shell_complete=complete_items,
               help="Only the reasoning behind one item (or derived fact or rule).")
@@ -53,6 +54,9 @@ def graph_cmd(profile: str, fmt: str | None, item: str | None, overview: bool, t
     from advisor.render import view
 
     chosen = pick_format(fmt, output, _SUFFIXES, default="dot")
+    if chosen in ("png", "pdf") and (not output or output == "-") and sys.stdout.isatty():
+        raise InputError(f"a {chosen.upper()} picture is not for a terminal", code="E150", where="graph",
+                         expected=f"-o reasoning.{chosen}, or a pipe")
     if overview and item:
         raise InputError("--overview and --item draw different pictures", code="E500", where="graph",
                          expected="one of them")
@@ -79,11 +83,13 @@ def graph_cmd(profile: str, fmt: str | None, item: str | None, overview: bool, t
 
             text = to_mermaid(V) + "\n"
         else:
-            from advisor.render import svg, to_dot
+            from advisor.render import draw, svg, to_dot
 
             text = to_dot(V, name=checked.name or "reasoning")
             if chosen == "svg":
                 text = svg(text) + "\n"
+            elif chosen in ("png", "pdf"):
+                text = draw([text], chosen)[0]
     write_output(text, output)
     if output and output != "-":
         click.echo(f"wrote {chosen} graph to {Path(output)}", err=True)

@@ -34,7 +34,7 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .limits import Path_
 
@@ -50,28 +50,31 @@ class Unwritable(OSError):
 
 
 class AtomicFile:
-    """A text file written whole or not at all; see the module notes for what each kind of path gets.
+    """A file written whole or not at all; see the module notes for what each kind of path gets.
+
+    Text by default (UTF-8); ``binary=True`` takes bytes (a picture).
 
     Use as a context manager: the text is committed when the block ends normally and
     discarded (the temporary file removed) when it raises, including on Ctrl-C or SIGTERM.
     """
 
-    def __init__(self, path: Path_) -> None:
+    def __init__(self, path: Path_, *, binary: bool = False) -> None:
         self.path = Path(path)
         self.tmp: Path | None = None
-        self.handle: IO[str] | None = None
+        self.handle: IO[Any] | None = None
+        self.binary = binary
         final, direct = destination(self.path)
         if direct:
             # appended to, never truncated: a device or a FIFO has nothing to truncate, and through
             # /dev/stdout a file the shell opened (`>> log`) keeps what it held
-            self.handle = _open(final, "a")
+            self.handle = _open(final, "a", binary)
             return
         clean_stale(final)
         self.final = final
         self.tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
-        self.handle = _open(self.tmp, "w")
+        self.handle = _open(self.tmp, "w", binary)
 
-    def write(self, text: str) -> None:
+    def write(self, text: str | bytes) -> None:
         if self.handle is None:
             raise ValueError(f"{self.path}: written after commit or discard")
         self.handle.write(text)
@@ -124,13 +127,13 @@ class AtomicFile:
             self.discard()
 
 
-def write_atomic(path: Path_, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all (see :class:`AtomicFile`).
+def write_atomic(path: Path_, text: str | bytes) -> None:
+    """Write ``text`` (or bytes) to ``path`` whole or not at all (see :class:`AtomicFile`).
 
     Raises :class:`OSError` (:class:`Unwritable` for a socket, a block device or a folder)
     when it cannot, with the path as it was.
     """
-    with AtomicFile(path) as out:
+    with AtomicFile(path, binary=isinstance(text, bytes)) as out:
         out.write(text)
 
 
@@ -180,7 +183,9 @@ def _through_descriptor(path: Path) -> bool:
     return False
 
 
-def _open(path: Path, mode: str) -> IO[str]:
+def _open(path: Path, mode: str, binary: bool = False) -> IO[Any]:
+    if binary:
+        return open(path, mode + "b")
     return open(path, mode, encoding="utf-8", errors=ENCODING_ERRORS, newline="\n")
 
 

@@ -10,7 +10,8 @@ import lazy_loader as _lazy
 
 #: submodule -> the names other stages import from this stage
 EXPORTS = {
-    "dot": ["have_graphviz", "svg", "to_dot"],
+    "dot": ["to_dot"],
+    "graphviz": ["FORMATS", "GraphvizMissing", "draw", "have_graphviz", "svg", "svgs"],
     "explanation": ["render_comparison", "render_text"],
     "formats": ["render"],
     "graphml": ["to_graphml"],

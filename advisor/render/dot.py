@@ -1,12 +1,10 @@
-"""Views of the recommendation graph as Graphviz DOT, and DOT drawn as SVG by Graphviz's ``dot``.
+"""Views of the recommendation graph as Graphviz DOT text (drawn by :mod:`advisor.render.graphviz`).
 
 DOT is written here rather than through a Python binding: node ids are
 namespaced with a colon (``answer:price_level``), which networkx's pydot and
 pygraphviz writers refuse and the ``graphviz`` package reads as a port in
 edges, while the quoting DOT needs is one rule (a double-quoted string with
-``"`` and ``\\`` escaped). Drawing runs the ``dot`` program of Graphviz
-(``apt-get install graphviz``); :func:`svg` raises
-:class:`GraphvizMissing` when it is not installed.
+``"`` and ``\\`` escaped).
 
 Layout: left to right, answers in the first column and advice in the last
 (``rank=source`` / ``rank=sink``), so reasoning reads like a sentence.
@@ -16,19 +14,14 @@ Stage: render.
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
-from typing import TYPE_CHECKING, Any, Iterable
-
-from advisor.errors import InputError
+from typing import TYPE_CHECKING, Any
 
 from .view import OUTCOME_ORDER, STYLES
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-__all__ = ["quote", "to_dot", "svg", "svgs", "GraphvizMissing", "have_graphviz"]
+__all__ = ["quote", "to_dot"]
 
 _EDGE_STYLES = {
     "condition": 'color="#3d6fb0"',
@@ -38,10 +31,6 @@ _EDGE_STYLES = {
     "overrides": 'color="#c62828", style=bold, fontcolor="#c62828", fontsize=9, constraint=false',
     "cites": 'color="#b0b0b0", style=dotted, arrowhead=none',
 }
-
-
-class GraphvizMissing(InputError):
-    """Graphviz's ``dot`` program is not installed, so pictures cannot be drawn."""
 
 
 def quote(text: Any) -> str:
@@ -126,43 +115,3 @@ def _node_line(data: dict[str, Any], node: str, element_id: str) -> str:
     if data.get("href"):
         attrs.append(f"href={quote(data['href'])}")
     return f"{quote(node)} [{', '.join(attrs)}];"
-
-
-def have_graphviz() -> bool:
-    """Whether Graphviz's ``dot`` program is on the PATH."""
-    return shutil.which("dot") is not None
-
-
-_XML_HEAD = re.compile(r"^.*?(?=<svg\b)", re.S)
-
-
-def svgs(sources: Iterable[str]) -> list[str]:
-    """Draw several DOT texts with one run of ``dot``; the SVG of each, ready to inline in HTML.
-
-    Raises :class:`GraphvizMissing` when ``dot`` is not installed.
-    """
-    texts = list(sources)
-    if not texts:
-        return []
-    program = shutil.which("dot")
-    if program is None:
-        raise GraphvizMissing("Graphviz's `dot` program is not installed, so the picture cannot be drawn",
-                              code="E503", expected="`apt-get install graphviz` (or brew/choco install graphviz)")
-    result = subprocess.run([program, "-Tsvg"], input="\n".join(texts).encode("utf-8"), capture_output=True,
-                            check=False, timeout=120)
-    if result.returncode != 0:
-        from advisor.errors import InternalError
-
-        raise InternalError(f"Graphviz could not draw the picture: {result.stderr.decode('utf-8', 'replace')[:300]}",
-                            code="E500")
-    output = result.stdout.decode("utf-8")
-    # one SVG document per graph, each after its own XML declaration and doctype
-    parts = [part for part in re.split(r"(?=<\?xml )", output) if part.strip()]
-    cleaned = [_XML_HEAD.sub("", part, count=1).strip() for part in parts]
-    # graphviz writes a comment with the graph's title; keep SVGs free of <!-- --> noise
-    return [re.sub(r"<!--.*?-->\s*", "", part, flags=re.S) for part in cleaned]
-
-
-def svg(dot_text: str) -> str:
-    """One DOT text drawn as an SVG document (see :func:`svgs`)."""
-    return svgs([dot_text])[0]

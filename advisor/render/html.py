@@ -1,8 +1,11 @@
 """The report as one self-contained HTML page: the advice, its explanations and the reasoning drawn.
 
 The page needs nothing but a browser: styles are inline, pictures are inline
-SVG drawn by Graphviz (:mod:`advisor.render.dot`), details fold with
-``<details>`` and no script runs. It is written as polyglot XHTML (every
+SVG drawn by Graphviz (:mod:`advisor.render.graphviz`), details fold with
+``<details>`` and no script runs. A print stylesheet makes it print cleanly to
+PDF from any browser (no navigation, no item split across pages, pictures
+fitted to the page, and - where the browser allows - explanations unfolded);
+below 600 pixels the margins shrink for a phone. It is written as polyglot XHTML (every
 element closed, no named entities but XML's), so XML tools parse it too.
 
 Pictures stay legible however many rules fire: one overview (answers ->
@@ -56,6 +59,12 @@ font-size:.92em}
 font-size:.85em}
 table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
 footer{margin-top:3em;color:#888;font-size:.85em}
+@media (max-width:600px){main{padding:16px 14px 32px}h1{font-size:1.4em}article{padding:10px 12px}
+table{display:block;overflow-x:auto}}
+@media print{body{background:#fff;font-size:10.5pt}main{max-width:none;padding:0}nav,.legend{display:none}
+article{break-inside:avoid}h2,h3{break-after:avoid}.picture{overflow:visible;border:none;background:none}
+.picture svg,.overview svg{max-width:100%;height:auto}details::details-content{content-visibility:visible}
+summary{display:none}a{color:inherit;text-decoration:none}footer{break-before:avoid}}
 """
 
 _LEGEND = (("answer", "your answer"), ("fact", "derived fact"), ("rule", "rule"), ("recommended", "recommended"),
@@ -154,7 +163,8 @@ def _article(entry: dict[str, Any], css: str, run: Any, pictures: dict[str, str]
 
 def _draw(run: Any, items: list[str]) -> tuple[str, dict[str, str], str]:
     """The overview SVG, one SVG per item, and a note when pictures could not be drawn."""
-    from .dot import GraphvizMissing, svgs, to_dot
+    from .dot import to_dot
+    from .graphviz import GraphvizMissing, svgs
     from .view import OVERVIEW_TOP, focus_view, overview
 
     G = run.graph
@@ -164,8 +174,8 @@ def _draw(run: Any, items: list[str]) -> tuple[str, dict[str, str], str]:
     try:
         images = svgs(texts)
     except GraphvizMissing:
-        return "", {}, ("The reasoning pictures need Graphviz (apt-get install graphviz); "
-                        "the explanations below say the same in words.")
+        return "", {}, ("The reasoning pictures need Graphviz (pip install pygraphviz, or the dot program: "
+                        "apt-get install graphviz); the explanations below say the same in words.")
     return images[0], dict(zip(drawn, images[1:])), ""
 
 
