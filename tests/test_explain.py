@@ -304,7 +304,8 @@ def test_a_warning_that_overrules_a_recommendation_is_shown_from_both_sides(targ
     kb = targeted_kb(60, 70)
     run = analyse(kb, {"storefront": "own_site", "counts_on_viral": True})
     seo = explain(run, "seo")
-    assert seo.status == "overruled"
+    # not advised, as the report lists it (it was "overruled" here, and so left out of the overview picture)
+    assert seo.status == "not_advised"
     assert [s.node for s in seo.overruled] == ["rule:seo-always"]
     assert [s.node for s in seo.reasons] == ["rule:viral-hope"]  # why it was overruled
     assert seo.misses == ()  # every rule that could recommend it fired; the disagreement says the rest
@@ -313,7 +314,8 @@ def test_a_warning_that_overrules_a_recommendation_is_shown_from_both_sides(targ
     assert [c.settings for c in seo.changes] == [(("counts_on_viral", False),)]
     assert seo.changes[0].lost == ("warnings:viral-for-everyone",)
     text = render_text(seo)
-    assert "overruled in a disagreement" in text and "against it:  viral-hope (priority 70, warn viral-for-everyone)" in text
+    assert "is not advised: 1 rule advised against it" in text
+    assert "against it:  viral-hope (priority 70, warn viral-for-everyone)" in text
     warning = explain(run, "viral-for-everyone")
     assert warning.status == "warning" and warning.decision["outcome"] == "not advised"
     assert warning.decision["item"] == "seo"
