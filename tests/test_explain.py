@@ -324,6 +324,19 @@ def test_a_warning_that_overrules_a_recommendation_is_shown_from_both_sides(targ
     assert [s.node for s in warning.overruled] == ["rule:seo-always"]
 
 
+def test_an_item_not_advised_only_because_a_warning_targets_it_is_drawn_as_not_advised(targeted_kb):
+    """Regression: its graph node said "overruled", so the overview picture (which draws recommended,
+    warned and not-advised items) left out an item the report lists as not advised."""
+    from advisor.render.view import overview
+
+    kb = targeted_kb(60, 70)
+    run = analyse(kb, {"storefront": "own_site", "counts_on_viral": True})
+    assert [e["id"] for e in run.report["not_advised"]] == ["seo"]
+    assert run.graph.nodes["item:seo"]["outcome"] == "not_advised"
+    V = overview(run.graph)
+    assert "item:seo" in V and V.nodes["item:seo"]["style"] == "not_advised"
+
+
 def test_a_recommendation_that_overrules_a_warning(targeted_kb):
     kb = targeted_kb(80, 70)
     run = analyse(kb, {"storefront": "own_site", "counts_on_viral": True})

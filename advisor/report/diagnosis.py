@@ -15,15 +15,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .moves import Plan
+from .moves import Plan, goal_words
 
 __all__ = ["diagnosis", "item_start", "goal_words"]
 
-#: a stated goal (promotion_goals choice) as the object of "it wants ..."
-_GOAL_WORDS = {"awareness": "people to know and understand its products", "registrations": "registrations on its site",
-               "phone_calls": "calls from buyers", "online_purchases": "online sales",
-               "store_visits": "buyers in its shop or showroom", "repeat_purchases": "customers who buy again",
-               "financing": "investors' attention"}
 
 _STAGE = {"launch": "newly launched", "growth": "growing", "mature": "mature"}
 _MODEL = {"B2C": "business selling to consumers", "B2B": "business selling to other businesses",
@@ -121,15 +116,6 @@ def _situation(kb: Any, report: dict[str, Any], plan: Plan, answers: dict[str, A
     else:
         sentences.append("None of the mistakes the sources warn about shows in the answers.")
     return sentences
-
-
-def goal_words(kb: Any, goal: str) -> str:
-    """A stated goal in words that follow "it wants" ("online sales", "customers who buy again")."""
-    if goal in _GOAL_WORDS:
-        return _GOAL_WORDS[goal]
-    f = kb.fields.get("promotion_goals")
-    label = f.label_of(goal) if f is not None else goal
-    return label[:1].lower() + label[1:]
 
 
 def _join(words: list[str]) -> str:

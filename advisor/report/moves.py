@@ -51,7 +51,7 @@ from typing import Any
 
 from advisor.kb import COSTS, EFFORTS, SEVERITIES, STRENGTHS
 
-__all__ = ["MOVES", "STAGE_PHASE", "Placement", "Plan", "plan_moves", "phase_of_business"]
+__all__ = ["MOVES", "STAGE_PHASE", "Placement", "Plan", "plan_moves", "phase_of_business", "goal_words"]
 
 #: capacity level -> how many moves to start at once (the advisor's judgement, docs/report.md)
 MOVES = {"thin": 3, "standard": 4, "large": 5}
@@ -369,14 +369,27 @@ def _why_move(cat: _Catalog, item: str, entry: dict[str, Any], place: Placement,
     if needing:
         why.append(_titles(kb, needing) + " needs it first")
     if place.goals:
-        labels = [_goal_label(kb, g) for g in place.goals]
-        why.append("it serves your goal" + ("s" if len(labels) > 1 else "") + ": " + "; ".join(labels))
+        labels = [goal_words(kb, g) for g in place.goals]
+        why.append("it serves your goal" + ("s" if len(labels) > 1 else "") + ": " + " and ".join(labels))
     if not quiet and not (place.fixes or entry.get("strength") == "essential" or needing):
-        why.append("of what fits your stage and means now, it is the strongest advice for your goals")
+        why.append("of what fits your stage and means now, it is the strongest advice"
+                   + (" for your goals" if place.goals else ""))
     return why
 
 
-def _goal_label(kb: Any, goal: str) -> str:
+#: a stated goal (promotion_goals choice) as the object of "it wants ..."
+_GOAL_WORDS = {"awareness": "people to know and understand its products", "registrations": "registrations on its site",
+               "phone_calls": "calls from buyers", "online_purchases": "online sales",
+               "store_visits": "buyers in its shop or showroom", "repeat_purchases": "customers who buy again",
+               "financing": "investors' attention"}
+
+
+def goal_words(kb: Any, goal: str) -> str:
+    """A stated goal in words that follow "it wants" ("online sales", "customers who buy again")."""
+    if goal in _GOAL_WORDS:
+        return _GOAL_WORDS[goal]
     f = kb.fields.get("promotion_goals")
     label = f.label_of(goal) if f is not None else goal
     return label[:1].lower() + label[1:]
+
+
