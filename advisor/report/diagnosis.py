@@ -170,5 +170,32 @@ def _starting(kb: Any, report: dict[str, Any], answers: dict[str, Any]) -> list[
     for practice in kb.fields.practices:
         if practice.id in groups:
             out.append({"practice": practice.id, "label": practice.label, "intended": practice.id in planned,
-                        "items": groups[practice.id]})
+                        "items": _in_order(kb, groups[practice.id])})
+    return out
+
+
+_PHASE_ORDER = {"prepare": 0, "launch": 1, "operate": 2, "mature": 3, "evaluate": 4}
+
+
+def _in_order(kb: Any, items: list[str]) -> list[str]:
+    """``items`` in the order they are done: earlier phase of the staged plan first, and each after the
+    items of the list it comes ``after`` (report order otherwise)."""
+    def phase(item: str) -> int:
+        entry = kb.catalog.item(item)
+        return _PHASE_ORDER.get(entry.get("phase", "") if entry is not None else "", 1)
+
+    ranked = sorted(items, key=lambda i: (phase(i), items.index(i)))
+    out: list[str] = []
+
+    def place(item: str, seen: frozenset) -> None:
+        if item in out or item in seen:
+            return
+        entry = kb.catalog.item(item)
+        for first in (entry.get("after", ()) if entry is not None else ()):
+            if first in ranked:
+                place(first, seen | {item})
+        out.append(item)
+
+    for item in ranked:
+        place(item, frozenset())
     return out
