@@ -16,7 +16,8 @@ EXPORTS = {
     "batch": ["numbered_lines", "run_lines"],
     "build": ["REPORT_VERSION", "advise", "build_report"],
     "diagnosis": ["diagnosis", "item_start"],
-    "moves": ["MOVES", "Plan", "goal_words", "phase_of_business", "plan_moves"],
+    "moves": ["MOVES", "Plan", "phase_of_business", "plan_moves"],
+    "words": ["goal_words"],
     "ranking": ["PHASES", "explain_rank", "plain_key", "recommendation_key", "severity_of", "step_key", "strength_of", "warning_key"],
 }
 SUBMODULES = []

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .moves import Plan, goal_words
+from .moves import Plan
+from .words import goal_words
 
 __all__ = ["diagnosis", "item_start", "goal_words"]
 

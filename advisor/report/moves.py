@@ -21,18 +21,20 @@ goals it states, its stage and its capacity (the facts ``thin_capacity`` and
    work.
 3. **Urgency**, first key first: *tier* (0: fixes the most serious mistake
    found; 1: essential, or fixes another high-severity mistake; 2: fixes a
-   medium one; 3: the rest), strength (a plan step counts as strong in the
+   medium one, or starts what the business says it is about to start
+   (``plans_to_start``); 3: the rest), strength (a plan step counts as strong in the
    business's own phase, moderate otherwise), the work of the business's own
    stage before work for any stage before catching up on earlier stages, how
    many of the stated goals it serves, lighter effort and cost, priority, id.
 4. **Choosing.** Candidates are taken in urgency order, one at a time; a
-   mistake a chosen move already fixes no longer lifts the others that fix it
+   mistake a chosen move already fixes no longer lifts the others that fix it,
+   nor a practice a chosen move already starts the others that start it
    (each move should bring something new). A prerequisite that can start now
    is pulled in just before the item that needs it; an item whose
-   prerequisites do not fit in the moves left waits for them. While the slots
-   left are no more than the stated goals no move serves yet, only an item
-   serving one of them is taken, so every goal that something advised can
-   serve gets a move. The moves are listed prerequisites first, then in the
+   prerequisites do not fit in the moves left waits for them. An item not of
+   tier 0 is taken only if it serves a stated goal no move serves yet, or the
+   moves left after it (and its prerequisites) are still enough for those
+   goals, so every goal that something advised can serve gets a move. The moves are listed prerequisites first, then in the
    order taken.
 5. **Later** lists, at most twice as many as the moves: what follows a move
    directly (it comes ``after`` one, or waits for a mistake a move fixes); then
@@ -50,6 +52,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.kb import COSTS, EFFORTS, SEVERITIES, STRENGTHS
+
+from .words import goal_words
 
 __all__ = ["MOVES", "STAGE_PHASE", "Placement", "Plan", "plan_moves", "phase_of_business", "goal_words"]
 
@@ -77,6 +81,7 @@ class Placement:
     goals: list[str] = field(default_factory=list)  # the stated goals it serves
     fixes: list[str] = field(default_factory=list)  # the warned mistakes it fixes
     deferred_by: list[str] = field(default_factory=list)  # warned mistakes it waits for
+    starts: str = ""  # the practice it starts that the business says it is about to start
 
     def to_dict(self) -> dict[str, Any]:
         return {"place": self.place, "order": self.order or None, "why": list(self.why)}
@@ -154,6 +159,8 @@ def plan_moves(kb: Any, report: dict[str, Any], answers: dict[str, Any], derived
         place.goals = [g for g in stated if cat.serves.get(g, set()) & set(cat.attr(item, "goals", ()))]
         place.fixes = sorted(fixes.get(item, ()), key=lambda m: (-SEVERITIES[warned[m]["severity"]], warned[m]["rank"]))
         place.deferred_by = sorted(deferred.get(item, ()), key=lambda m: warned[m]["rank"])
+        if entry.get("start") in (answers.get("plans_to_start") or ()):
+            place.starts = entry["start"]
         placements[item] = place
         keys[item] = _urgency(cat, item, entry, place, warned, phase)
 
@@ -194,21 +201,30 @@ def plan_moves(kb: Any, report: dict[str, Any], answers: dict[str, Any], derived
                                              if i not in chosen)}
 
     def current(item: str) -> tuple:
-        """The item's urgency now: a mistake a chosen move already fixes no longer lifts it."""
+        """The item's urgency now: a mistake a chosen move already fixes, or a practice a chosen move
+        already starts, no longer lifts it."""
+        place = placements[item]
         handled = {m for c in chosen for m in placements[c].fixes}
-        left = [m for m in placements[item].fixes if m not in handled]
-        if len(left) == len(placements[item].fixes):
+        begun = {placements[c].starts for c in chosen}
+        left = [m for m in place.fixes if m not in handled]
+        if len(left) == len(place.fixes) and place.starts not in begun:
             return keys[item]
-        return (_tier(left, warned, advised[item].get("strength") == "essential"),) + keys[item][1:]
+        intended = bool(place.starts) and place.starts not in begun
+        return (_tier(left, warned, advised[item].get("strength") == "essential", intended),) + keys[item][1:]
+
+    def fits(item: str, needed: set[str]) -> bool:
+        """Its batch (prerequisites and itself) fits; unless it fixes the most serious mistake (tier 0), it
+        also serves a goal no move serves yet or leaves a move for each of them."""
+        batch = [j for j in with_prerequisites(item) if j not in chosen]
+        room = size - len(chosen)
+        if len(batch) > room:
+            return False
+        served = {g for j in batch for g in placements[j].goals}
+        return current(item)[0] == 0 or len(batch) + len(needed - served) <= room or bool(served & needed)
 
     while len(chosen) < size:
         needed = uncovered()
-        pool = [i for i in order if i not in chosen and can_start(i)]
-        if needed and size - len(chosen) <= len(needed):
-            pool = [i for i in pool if set(placements[i].goals) & needed]
-        if not pool:
-            break
-        fitting = [i for i in pool if len([j for j in with_prerequisites(i) if j not in chosen]) <= size - len(chosen)]
+        fitting = [i for i in order if i not in chosen and can_start(i) and fits(i, needed)]
         if not fitting:
             break
         item = min(fitting, key=current)
@@ -268,19 +284,23 @@ def plan_moves(kb: Any, report: dict[str, Any], answers: dict[str, Any], derived
     return Plan(capacity, size, phase, stated, moves, later, placements)
 
 
+def _practice_label(kb: Any, practice: str) -> str:
+    return next((p.label for p in kb.fields.practices if p.id == practice), practice)
+
+
 _CAPACITY_WORDS = {"thin": "one person with little money", "standard": "a small team or a steady budget",
                    "large": "a team and a large budget"}
 
 
-def _tier(fixes: list[str], warned: dict[str, Any], essential: bool) -> int:
+def _tier(fixes: list[str], warned: dict[str, Any], essential: bool, intended: bool = False) -> int:
     """0: fixes the most serious problem found; 1: essential, or fixes another high-severity one;
-    2: fixes a medium one; 3: the rest."""
+    2: fixes a medium one, or starts what the business is about to start; 3: the rest."""
     severity = max((SEVERITIES[warned[m]["severity"]] for m in fixes), default=0)
     if any(warned[m]["rank"] == 1 for m in fixes):
         return 0
     if essential or severity >= SEVERITIES["high"]:
         return 1
-    return 2 if severity >= SEVERITIES["medium"] else 3
+    return 2 if severity >= SEVERITIES["medium"] or intended else 3
 
 
 def _urgency(cat: _Catalog, item: str, entry: dict[str, Any], place: Placement, warned: dict[str, Any],
@@ -289,7 +309,7 @@ def _urgency(cat: _Catalog, item: str, entry: dict[str, Any], place: Placement, 
     if strength is None:  # a plan step: strong in the business's own phase (evaluation is never a phase's own work)
         own = phase is not None and entry.get("phase") == phase
         strength = "strong" if own else "moderate"
-    tier = _tier(place.fixes, warned, entry.get("strength") == "essential")
+    tier = _tier(place.fixes, warned, entry.get("strength") == "essential", bool(place.starts))
     item_phase = cat.attr(item, "phase") or entry.get("phase")
     if phase is None or item_phase not in _PHASE_INDEX:
         stage = 1  # any stage
@@ -314,7 +334,7 @@ def _own_wait(cat: _Catalog, item: str, place: Placement, answers: dict[str, Any
     if phase is not None and item_phase in _PHASE_INDEX and _PHASE_INDEX[item_phase] > _PHASE_INDEX[phase]:
         stage = {"launch": "initial promotion", "operate": "operation", "mature": "maturity"}.get(
             item_phase if item_phase != "evaluate" else "operate", item_phase)
-        return "stage", f"a step of the {stage} stage of the sources' staged plan, after the one you are in"
+        return "stage", f"work of the {stage} stage, which comes after yours in the sources' staged plan"
     budget = answers.get("marketing_budget")
     cost = cat.attr(item, "cost", "low")
     if budget in _BUDGET_COST and COSTS.index(cost) > COSTS.index(_BUDGET_COST[budget]):
@@ -365,31 +385,15 @@ def _why_move(cat: _Catalog, item: str, entry: dict[str, Any], place: Placement,
                    f"{mistake['title']} ({mistake['severity']})")
     if entry.get("strength") == "essential":
         why.append("the sources make it essential for a business like yours")
+    if place.starts and not quiet:
+        why.append("you are about to start " + _practice_label(kb, place.starts) + ", and this is how it starts well")
     needing = [m for m in moves if item in cat.attr(m, "after", ())]
     if needing:
         why.append(_titles(kb, needing) + " needs it first")
     if place.goals:
         labels = [goal_words(kb, g) for g in place.goals]
         why.append("it serves your goal" + ("s" if len(labels) > 1 else "") + ": " + " and ".join(labels))
-    if not quiet and not (place.fixes or entry.get("strength") == "essential" or needing):
+    if not quiet and not (place.fixes or entry.get("strength") == "essential" or needing or place.starts):
         why.append("of what fits your stage and means now, it is the strongest advice"
                    + (" for your goals" if place.goals else ""))
     return why
-
-
-#: a stated goal (promotion_goals choice) as the object of "it wants ..."
-_GOAL_WORDS = {"awareness": "people to know and understand its products", "registrations": "registrations on its site",
-               "phone_calls": "calls from buyers", "online_purchases": "online sales",
-               "store_visits": "buyers in its shop or showroom", "repeat_purchases": "customers who buy again",
-               "financing": "investors' attention"}
-
-
-def goal_words(kb: Any, goal: str) -> str:
-    """A stated goal in words that follow "it wants" ("online sales", "customers who buy again")."""
-    if goal in _GOAL_WORDS:
-        return _GOAL_WORDS[goal]
-    f = kb.fields.get("promotion_goals")
-    label = f.label_of(goal) if f is not None else goal
-    return label[:1].lower() + label[1:]
-
-
