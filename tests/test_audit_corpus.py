@@ -48,6 +48,7 @@ CASES = {
     "A811-citation-without-quote": [("A811", "rules/unquoted.yaml", 11)],
     "A812-basis-unstated": [("A812", "rules/unstated.yaml", 5)],
     "A813-veto-quote-prescribes": [("A813", "rules/veto.yaml", 5)],
+    "A821-presupposed-practice": [("A821", "rules/presupposes.yaml", 9)],
     "A901-suppression-without-reason": [("A901", "rules/reason.yaml", 12)],
     "A902-suppression-unused": [("A902", "rules/unused.yaml", 12)],
     "A903-suppression-of-error": [("A201", "rules/error.yaml", 9), ("A903", "rules/error.yaml", 15)],

@@ -18,8 +18,13 @@ def test_text_report(run_cli):
     result = run_cli(["advise", EXAMPLE, "--format", "text"])
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("Marketing advice for Lotus Leaf Tea")
-    assert "RECOMMENDED" in result.stdout and "WARNINGS" in result.stdout
+    text = result.stdout
+    # the owner's report: the diagnosis first, then everything else in short
+    assert text.index("WHERE YOU STAND") < text.index("START NOW") < text.index("EVERYTHING ELSE THAT APPLIES")
+    assert "Warnings (" in text and "Also advised (" in text
     assert "\033[" not in result.stdout  # no colour unless asked
+    detail = run_cli(["advise", EXAMPLE, "--format", "text", "--detail"]).stdout
+    assert detail.index("START NOW") < detail.index("RECOMMENDED") < detail.index("WARNINGS")
 
 
 def test_json_report_follows_the_contract(run_cli):

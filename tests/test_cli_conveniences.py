@@ -26,7 +26,7 @@ def test_ask_resume_alone_continues_the_default_save_file(run_cli, tmp_path, mon
 
 def test_the_text_report_shows_ids_and_numbers_that_explain_accepts(run_cli):
     report = run_cli(["advise", EXAMPLE, "-f", "json"]).json()
-    text = run_cli(["advise", EXAMPLE, "-f", "text", "--top", "0"]).stdout
+    text = run_cli(["advise", EXAMPLE, "-f", "text", "--detail", "--top", "0"]).stdout  # ids are for --detail
     third = report["recommendations"][2]
     assert f"  3. {third['title']}  [{third['id']}: " in text
     first_warning = report["warnings"][0]
@@ -36,6 +36,21 @@ def test_the_text_report_shows_ids_and_numbers_that_explain_accepts(run_cli):
     assert by_number.exit_code == 0 and by_number.stdout == by_id.stdout
     by_warning = run_cli(["explain", EXAMPLE, "w1", "--max-runs", "0"])
     assert by_warning.stdout == run_cli(["explain", EXAMPLE, first_warning["id"], "--max-runs", "0"]).stdout
+
+
+def test_the_moves_are_numbered_m1_m2_for_explain(run_cli):
+    """The owner's report numbers the moves to start now; `explain PROFILE m1` explains the first."""
+    report = run_cli(["advise", EXAMPLE, "-f", "json"]).json()
+    text = run_cli(["advise", EXAMPLE, "-f", "text", "--width", "200"]).stdout
+    first = report["next_moves"][0]
+    title = next(e["title"] for e in report["recommendations"] + report["plan"] if e["id"] == first)
+    assert f"  1. {title}\n" in text
+    assert "a move (m1)" in text
+    by_move = run_cli(["explain", EXAMPLE, "m1", "--max-runs", "0"])
+    assert by_move.exit_code == 0 and by_move.stdout == run_cli(["explain", EXAMPLE, first, "--max-runs", "0"]).stdout
+    assert "Next move 1 of" in by_move.stdout
+    too_far = run_cli(["explain", EXAMPLE, f"m{len(report['next_moves']) + 1}", "--max-runs", "0"])
+    assert too_far.exit_code == 2 and "E501" in too_far.stderr and "no move" in too_far.stderr
 
 
 @pytest.mark.parametrize("target, expected", [

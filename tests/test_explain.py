@@ -304,7 +304,8 @@ def test_a_warning_that_overrules_a_recommendation_is_shown_from_both_sides(targ
     kb = targeted_kb(60, 70)
     run = analyse(kb, {"storefront": "own_site", "counts_on_viral": True})
     seo = explain(run, "seo")
-    assert seo.status == "overruled"
+    # not advised, as the report lists it (it was "overruled" here, and so left out of the overview picture)
+    assert seo.status == "not_advised"
     assert [s.node for s in seo.overruled] == ["rule:seo-always"]
     assert [s.node for s in seo.reasons] == ["rule:viral-hope"]  # why it was overruled
     assert seo.misses == ()  # every rule that could recommend it fired; the disagreement says the rest
@@ -313,13 +314,27 @@ def test_a_warning_that_overrules_a_recommendation_is_shown_from_both_sides(targ
     assert [c.settings for c in seo.changes] == [(("counts_on_viral", False),)]
     assert seo.changes[0].lost == ("warnings:viral-for-everyone",)
     text = render_text(seo)
-    assert "overruled in a disagreement" in text and "against it:  viral-hope (priority 70, warn viral-for-everyone)" in text
+    assert "is not advised: 1 rule advised against it" in text
+    assert "against it:  viral-hope (priority 70, warn viral-for-everyone)" in text
     warning = explain(run, "viral-for-everyone")
     assert warning.status == "warning" and warning.decision["outcome"] == "not advised"
     assert warning.decision["item"] == "seo"
     assert "about:       recommending seo" in render_text(warning)
     assert [s.node for s in warning.reasons] == ["rule:viral-hope"]
     assert [s.node for s in warning.overruled] == ["rule:seo-always"]
+
+
+def test_an_item_not_advised_only_because_a_warning_targets_it_is_drawn_as_not_advised(targeted_kb):
+    """Regression: its graph node said "overruled", so the overview picture (which draws recommended,
+    warned and not-advised items) left out an item the report lists as not advised."""
+    from advisor.render.view import overview
+
+    kb = targeted_kb(60, 70)
+    run = analyse(kb, {"storefront": "own_site", "counts_on_viral": True})
+    assert [e["id"] for e in run.report["not_advised"]] == ["seo"]
+    assert run.graph.nodes["item:seo"]["outcome"] == "not_advised"
+    V = overview(run.graph)
+    assert "item:seo" in V and V.nodes["item:seo"]["style"] == "not_advised"
 
 
 def test_a_recommendation_that_overrules_a_warning(targeted_kb):

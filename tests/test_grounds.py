@@ -31,7 +31,7 @@ def test_every_item_quotes_the_text_and_states_its_basis(report):
 def test_the_text_report_marks_the_advisors_judgement(run_cli, report):
     judged = [e for e in report["recommendations"][:10] if e["basis"] != "source"]
     assert judged, "the example's first ten recommendations hold a reading or an assumption"
-    text = run_cli(["advise", EXAMPLE, "-f", "text", "--width", "400"]).stdout
+    text = run_cli(["advise", EXAMPLE, "-f", "text", "--width", "400", "--detail"]).stdout
     for entry in judged:
         first = entry["judgements"][0]
         assert f"the advisor's judgement ({first['basis']}, not the text's words): {first['judgement']}" in text

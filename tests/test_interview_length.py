@@ -37,7 +37,7 @@ SMALL_SHOP: dict[str, Any] = dict(
     marketing_practices=["know_customers"], customer_database="orders", customer_count=300,
     repeat_customer_share=10, customer_service=["instant_messaging"], customer_care=False,
     wechat_purpose="none", wechat_account="none", wechat_months=0, wechat_practices=[],
-    complementary_partners=False,
+    complementary_partners=False, plans_to_start=[],
 )
 
 #: Why each of these does not apply to the small shop (the gates of knowledge/fields.yaml).

@@ -307,7 +307,56 @@ def test_disagreements_are_decided_by_distinct_priorities(kb):
                     con[target].append(rule)
     ties = [(item, a.id, b.id) for item in pro for a in pro[item] for b in con.get(item, ()) if a.priority == b.priority]
     assert not ties, ties
-    assert len([item for item in pro if item in con]) >= 8, "the knowledge base decides at least eight conflicts"
+    # a mistake's `defers` sequences an item instead of vetoing it ("first fix X, then Y")
+    deferred = {target for m in kb.catalog.items_of("mistake") for target in m.get("defers", ())}
+    decided = {item for item in pro if item in con} | (deferred & set(pro))
+    assert len(decided) >= 8, "the knowledge base decides at least eight disagreements (vetoes or sequences)"
+
+
+def test_a_mistake_either_vetoes_or_sequences_an_item_never_both(kb):
+    """`targets` forbids an item for the business that makes the mistake; `defers` lets it wait for the fix."""
+    for mistake in kb.catalog.items_of("mistake"):
+        assert not set(mistake.get("targets", ())) & set(mistake.get("defers", ())), mistake.id
+
+
+# --------------------------------------------------------------------------- ordering attributes
+
+
+@pytest.mark.parametrize("kind", ["channel", "tactic", "step"])
+def test_every_channel_tactic_and_step_says_what_it_serves_and_costs(kb, kind):
+    """The next moves are chosen by these (docs/report.md): none may be missing."""
+    missing = [f"{item.id}: {key}" for item in kb.catalog.items_of(kind) for key in ("goals", "effort", "cost")
+               if not item.get(key)]
+    assert not missing, missing
+
+
+def test_every_ordering_attribute_is_cited_or_marked_as_judgement(kb):
+    """An attribute no `grounds` entry cites from the sources is the advisor's judgement, and says so."""
+    from advisor.kb.catalog import ORDERING_KEYS
+
+    problems = []
+    for item in kb.catalog.items:
+        ours = [key for key in ORDERING_KEYS if item.get(key) and not item.grounds_of(key)
+                and not (key == "phase" and item.kind == "step")]
+        if ours and not item.get("judgement"):
+            problems.append(f"{item.id}: {', '.join(ours)} rest on no quote and no judgement says so")
+    assert not problems, "\n".join(problems)
+
+
+def test_what_the_texts_say_about_order_is_cited_not_assumed(kb):
+    """The three orderings the sources state in so many words are grounded in their sentences."""
+    said = {("community-promotion", "cost"): "most economical",
+            ("search-bidding", "cost"): "paying a high price may be very rewarding",
+            ("write-wechat-plan", "after"): "1-2 months first",
+            ("seo", "after"): "Do a good job of website experience"}
+    for (item, key), words in said.items():
+        quotes = [q for g in kb.catalog.item(item).grounds_of(key) for q in g.citation.quotes]
+        assert any(words in q for q in quotes), (item, key, quotes)
+
+
+def test_every_mistake_names_what_fixes_it_or_what_waits_for_it(kb):
+    for mistake in kb.catalog.items_of("mistake"):
+        assert mistake.get("fixed_by") or mistake.get("defers"), mistake.id
 
 
 def test_warnings_with_targets_outrank_every_recommendation_of_them(kb):
@@ -342,6 +391,14 @@ def test_derived_facts_never_take_two_values(kb):
 
 #: Minimal profiles for rules the bundled examples do not trigger.
 EXTRA_PROFILES = {
+    "about-to-sell-in-more-channels": {"plans_to_start": ["multichannel"], "offline_channels": ["physical_stores"],
+                                       "storefront": "none"},
+    "one-member-base-for-new-channels": {"plans_to_start": ["multichannel"], "storefront": "own_site",
+                                         "offline_channels": []},
+    "known-brand-keeps-its-voice": {"brand_awareness": "famous", "wechat_purpose": "promotion",
+                                    "wechat_account": "none"},
+    "stores-join-big-sales": {"price_level": "luxury", "product_type": "physical_goods",
+                              "offline_channels": ["physical_stores"]},
     "audience-on-sns": {"audience_hangouts": ["sns"]},
     "b2c-builds-own-mall": {"business_model": "B2C", "business_stage": "planning", "product_type": "physical_goods"},
     "both-purposes-add-subscription": {"wechat_purpose": "both", "wechat_account": "service"},
@@ -453,7 +510,7 @@ def test_guidance_names_only_real_rules_and_items_anywhere(kb):
     ids = {rule.id for rule in kb.rules.rules} | {item.id for item in kb.catalog.items}
     areas = {rule.area for rule in kb.rules.rules}
     tokens = set(re.findall(r"`([a-z0-9][a-z0-9-]*)`", GUIDANCE.read_text(encoding="utf-8")))
-    unknown = tokens - ids - areas - {"conflicts"}
+    unknown = tokens - ids - areas - {"conflicts", "sequences", "defers"}  # report and catalog keys
     assert not unknown, f"docs/guidance.md names unknown ids: {sorted(unknown)}"
 
 

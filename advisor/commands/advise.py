@@ -9,7 +9,16 @@ from pathlib import Path
 
 import click
 
-from .common import REPORT_SUFFIXES, color_option, knowledge_options, load_kb, pick_format, use_color, write_output
+from .common import (
+    REPORT_SUFFIXES,
+    color_option,
+    knowledge_options,
+    load_kb,
+    page_if_long,
+    pick_format,
+    use_color,
+    write_output,
+)
 from .completion import PROFILE
 
 FORMATS = ("text", "json", "markdown", "html")
@@ -22,13 +31,19 @@ FORMATS = ("text", "json", "markdown", "html")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to this file instead of standard output.")
 @click.option("--width", type=click.IntRange(50, 400), default=None, help="Text width (default: the terminal's).")
+@click.option("--detail", is_flag=True,
+              help="Everything in full: each item with its rules, sources and quotes, ranks, rule counts "
+                   "(text, Markdown, HTML; JSON always holds it all).")
 @click.option("--top", type=click.IntRange(0, None), default=10, show_default=True,
-              help="In text, explain this many recommendations in full and list the rest on one line each "
-                   "(0: all in full).")
+              help="With --detail, in text: explain this many recommendations in full and list the rest on one "
+                   "line each (0: all in full).")
+@click.option("--pager/--no-pager", default=True, show_default=True,
+              help="On a terminal, page a text report longer than the screen through $PAGER (as git does); "
+                   "never in a pipe or with -o.")
 @color_option
 @knowledge_options
-def advise(profile: str, fmt: str | None, output: str | None, width: int | None, top: int, color: str,
-           kb_options: dict) -> None:
+def advise(profile: str, fmt: str | None, output: str | None, width: int | None, detail: bool, top: int,
+           pager: bool, color: str, kb_options: dict) -> None:
     """Advise a business described by a JSON profile (a file, or - for standard input).
 
     \b
@@ -37,6 +52,7 @@ def advise(profile: str, fmt: str | None, output: str | None, width: int | None,
       advisor advise examples/tea-shop.json --format json -o report.json
       cat profile.json | advisor advise - --format markdown
       advisor advise examples/tea-shop.json -o advice.html   (a page with pictures)
+      advisor advise examples/tea-shop.json --detail         (every item in full, with its rules)
     """
     from advisor.api import advise as run_advice
     from advisor.inference import read_profile_source
@@ -64,8 +80,10 @@ def advise(profile: str, fmt: str | None, output: str | None, width: int | None,
         import shutil
 
         width = min(100, shutil.get_terminal_size((88, 24)).columns) if not output else 88
-    text = render(report, chosen, width=width, color=use_color(color) and not output and chosen == "text", top=top,
-                  **extra)
+    colored = use_color(color) and not output and chosen == "text"
+    text = render(report, chosen, width=width, color=colored, top=top, detail=detail, **extra)
+    if pager and chosen == "text" and page_if_long(text, output, colored):
+        return None
     write_output(text, output)
     if output:
         click.echo(f"wrote {chosen} report to {Path(output)}", err=True)

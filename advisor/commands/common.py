@@ -119,6 +119,32 @@ def write_output(text: str | bytes, output: str | None) -> None:
         click.echo(text, nl=False, color=True)
 
 
+def page_if_long(text: str, output: str | None, colored: bool) -> bool:
+    """Show ``text`` through the pager ($PAGER, else less or more, as click finds them) when standard
+    output is a terminal, no ``-o`` file is named and the text is longer than the screen; True if it did.
+
+    Colour reaches ``less`` only with -R: click sets ``LESS=-R`` when the person has not chosen
+    ``LESS`` flags of their own (and strips the colour when those flags leave -R out).
+    """
+    if (output and output != "-") or not _stdout_is_terminal():
+        return False
+    import shutil
+
+    rows = shutil.get_terminal_size((80, 24)).lines
+    if text.count("\n") < rows:
+        return False
+    click.echo_via_pager(text, color=None if colored else False)
+    return True
+
+
+def _stdout_is_terminal() -> bool:
+    stream = sys.stdout
+    try:
+        return bool(stream is not None and stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
 def color_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
                         help="Colour the text output.")(func)

@@ -31,7 +31,8 @@ def explain_cmd(profile: str, item: str, fmt: str | None, output: str | None, wi
     """Explain why ITEM was, or was not, suggested for the business in PROFILE.
 
     ITEM is a channel, tactic, mistake, plan step or KPI id (as in the report),
-    its number in the text report (3, w1), its title, or a derived fact or rule
+    its number in the text report (m1 a move to start now, 3 a recommendation,
+    w1 a warning), its title, or a derived fact or rule
     id. For an item that was concluded: the chain of rules down to your
     answers, with the source passages. For one that was not:
     the rules that could conclude it, which of their conditions fail, and the
@@ -42,6 +43,7 @@ def explain_cmd(profile: str, item: str, fmt: str | None, output: str | None, wi
       advisor explain examples/tea-shop.json seo
       advisor explain examples/tea-shop.json personal-closing
       advisor explain examples/tea-shop.json high_value_product --format json
+      advisor explain examples/tea-shop.json m1           (the first move to start now)
       advisor explain examples/tea-shop.json 3            (the third recommendation)
       advisor explain examples/tea-shop.json w1           (the first warning)
       advisor explain examples/tea-shop.json "opinion leaders"   (a title)
@@ -52,7 +54,8 @@ def explain_cmd(profile: str, item: str, fmt: str | None, output: str | None, wi
     from advisor.render import render_text
 
     kb = load_kb(kb_options)
-    numbered = item.strip().lower().lstrip("w").isdigit()
+    text = item.strip().lower()
+    numbered = text[1:].isdigit() if text[:1] in ("w", "m") else text.isdigit()
     if not numbered:
         item = resolve(kb, item)  # an unknown id fails before the profile is run
     checked = read_profile_source(profile, kb.fields)
@@ -61,11 +64,11 @@ def explain_cmd(profile: str, item: str, fmt: str | None, output: str | None, wi
         item = resolve(kb, item, run.report)
     result = explain(run, item, search=max_runs > 0, max_runs=max_runs, passages=passages)
     if fmt == "json":
-        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        out = json.dumps(result.to_dict(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     else:
         if width is None:
             import shutil
 
             width = min(100, shutil.get_terminal_size((88, 24)).columns) if not output else 88
-        text = render_text(result, width=width)
-    write_output(text, output)
+        out = render_text(result, width=width)
+    write_output(out, output)

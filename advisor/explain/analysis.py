@@ -29,12 +29,15 @@ def status_of(conclusions: Conclusions, item: str) -> str:
     """Where ``item`` ended up: an outcome of :data:`OUTCOMES`, ``overruled`` or ``absent``.
 
     ``overruled`` means rules concluded the item but a conflict removed every
-    such conclusion (a warning overruled by a recommendation, or a
-    recommendation overruled by a warning of a mistake that targets it).
+    such conclusion (a warning overruled by a recommendation). A recommendation
+    that lost to a warning of a mistake targeting it is ``not_advised``, as the
+    report lists it.
     """
     for kind, outcome in OUTCOMES.items():
         if item in getattr(conclusions, kind):
             return outcome
+    if any(d.item == item and d.winner == "avoid" for d in conclusions.decisions):
+        return "not_advised"
     if any(key.split(":", 1)[1] == item for key in conclusions.overruled):
         return "overruled"
     return "absent"

@@ -33,6 +33,7 @@ from advisor.kb import KnowledgeBase, passages_for
 from .analysis import Analysis
 from .changes import Change, search_changes
 from .kbindex import rule_id
+from .ordering import order_lines
 from .outline import Outline, Step
 from .standing import SECTION_OF
 from .whynot import GOAL_KIND, Misses, NearMiss, rules_concluding
@@ -87,6 +88,8 @@ class Explanation:
     misses: tuple[Miss, ...] = ()
     changes: tuple[Change, ...] = ()
     searched: int = 0
+    #: its place among the next moves, and what its ordering rests on (:mod:`advisor.explain.ordering`)
+    ordering: tuple[str, ...] = ()
 
     @property
     def concluded(self) -> bool:
@@ -98,7 +101,8 @@ class Explanation:
             "catalog": self.catalog, "description": self.description, "status": self.status,
             "headline": self.headline, "reasons": [s.to_dict() for s in self.reasons],
             "overruled": [s.to_dict() for s in self.overruled], "decision": self.decision,
-            "ranking": list(self.ranking), "goal": self.goal, "misses": [m.to_dict() for m in self.misses],
+            "ranking": list(self.ranking), "ordering": list(self.ordering), "goal": self.goal,
+            "misses": [m.to_dict() for m in self.misses],
             "changes": [{"set": {k: v for k, v in c.settings}, "also_adds": list(c.gained),
                          "removes": list(c.lost)} for c in self.changes],
             "profiles_tried": self.searched,
@@ -114,8 +118,8 @@ def resolve(kb: KnowledgeBase, target: str, report: dict[str, Any] | None = None
     A target is an id (``seo`` -> ``item:seo``, a derived fact, a rule, or any
     of them with its ``item:``/``fact:``/``rule:`` prefix), an item's title or a
     close match of one, or - given the ``report`` - an item's number there:
-    ``3`` is the third recommendation and ``w2`` the second warning, as the
-    text report and ``advisor ask`` number them.
+    ``3`` is the third recommendation, ``w2`` the second warning and ``m1`` the
+    first move to start now, as the text report and ``advisor ask`` number them.
 
     >>> from advisor.kb.knowledge_base import load_knowledge_base
     >>> kb = load_knowledge_base()
@@ -156,6 +160,13 @@ def resolve(kb: KnowledgeBase, target: str, report: dict[str, Any] | None = None
 def _numbered(report: dict[str, Any] | None, target: str) -> str | None:
     """The id of the item numbered ``target`` in the report (``3``, ``w1``), if any."""
     text = target.strip().lower()
+    if text[:1] == "m" and text[1:].isdigit() and report is not None:
+        moves = report.get("next_moves", [])
+        index = int(text[1:])
+        if not 1 <= index <= len(moves):
+            raise InputError(f"the report has no move {target!r}", code="E501", where="explain",
+                             expected=f"m1 to m{len(moves)}" if moves else "an item's id or title (no moves)")
+        return moves[index - 1]
     section, digits = ("warnings", text[1:]) if text.startswith("w") else ("recommendations", text)
     if not digits.isdigit():
         return None
@@ -292,17 +303,18 @@ def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 
         winners, losers = ((disputed.supporters, disputed.opposers) if disputed.winner == "recommend"
                            else (disputed.opposers, disputed.supporters))
         own = set(effective) | set(losing)
-        if status == "overruled":  # the reasons are the other side's
+        if status == "overruled" or (status == "not_advised" and not effective):  # the reasons are the other side's
             effective = [rule_id(s.rule_id) for s in winners if rule_id(s.rule_id) not in own]
         losing += [rule_id(s.rule_id) for s in losers if rule_id(s.rule_id) not in own]
     reasons = tuple(outline.rule(u, node, set()) for u in _by_priority(index, effective))
     overruled = tuple(outline.rule(u, node, set()) for u in _by_priority(index, losing))
     ranking = index.standing.lines(name)
+    ordering = order_lines(run, name)
     n = len(set(effective))
     if status in SECTION_OF and status != "not_advised":
         headline = f"{entry.title} is {_STATUS_WORDS[status]}: {n} rule{'s' if n != 1 else ''} concluded it."
         return Explanation(node, kind, name, entry.title, entry.catalog, entry.description, status, headline,
-                           reasons, overruled, decision, ranking)
+                           reasons, overruled, decision, ranking, ordering=ordering)
     goal_word = GOALS[goal_kind]
     candidates = rules_concluding(kb, name, [goal_kind])
     opposers = _opposers(run, name) if goal_kind == "recommend" else []
@@ -318,7 +330,7 @@ def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 
     else:
         headline = found.headline
     return Explanation(**{**found.__dict__, "status": status, "headline": headline, "reasons": reasons,
-                          "overruled": overruled, "decision": decision, "ranking": ranking})
+                          "overruled": overruled, "decision": decision, "ranking": ranking, "ordering": ordering})
 
 
 def _by_priority(index: Any, rules: list[str]) -> list[str]:

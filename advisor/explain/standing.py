@@ -53,6 +53,7 @@ class Standing:
         self._ranked: dict[str, list[str]] = {}
         self._attrs: dict[str, dict[str, Any]] = {}
         self._versus: dict[tuple[str, str], str] = {}
+        self._against: dict[str, list[Support]] | None = None
 
     def status(self, name: str) -> str:
         """Where item ``name`` ended up (:func:`advisor.explain.analysis.status_of`), from a table made once."""
@@ -62,10 +63,24 @@ class Standing:
             for key in found.overruled:
                 table[key.split(":", 1)[1]] = "overruled"
             for kind, outcome in reversed(OUTCOMES.items()):  # the first list holding an item names it
-                for item in getattr(found, kind):
+                for item in self._table(kind):
                     table[item] = outcome
             self._status = table
         return self._status.get(name, "absent")
+
+    def _table(self, kind: str) -> dict[str, list[Support]]:
+        """The conclusions of ``kind``; for ``avoid`` also the recommendations a warning of a mistake
+        targeting them overruled, with the warnings as supports (the report lists both as not advised)."""
+        table = getattr(self.conclusions, kind)
+        if kind != "avoid":
+            return table
+        if self._against is None:
+            against = dict(table)
+            for decision in self.conclusions.decisions:
+                if decision.winner == "avoid" and decision.item not in against:
+                    against[decision.item] = list(decision.opposers)
+            self._against = against
+        return self._against
 
     def decision(self, name: str) -> Decision | None:
         """The (first) disagreement decided about item ``name``."""
@@ -96,7 +111,7 @@ class Standing:
             entry = self.tables.item(name)
             outcome = self.status(name)
             kind = KIND_OF.get(outcome)
-            supports: list[Support] = getattr(self.conclusions, kind).get(name, []) if kind else []
+            supports: list[Support] = self._table(kind).get(name, []) if kind else []
             strength = strength_of(supports) if outcome == "recommended" else ""
             severity = severity_of(supports, entry.severity) if outcome == "warning" else ""
             rank, reason = self._rank(name, kind, strength, severity)
@@ -114,7 +129,7 @@ class Standing:
         """The items whose outcome is ``outcome``, in report order (their ``rank``)."""
         found = self._ranked.get(outcome)
         if found is None:
-            pool = [item for item in getattr(self.conclusions, KIND_OF[outcome]) if self.status(item) == outcome]
+            pool = [item for item in self._table(KIND_OF[outcome]) if self.status(item) == outcome]
             found = self._ranked[outcome] = sorted(pool, key=lambda item: (self._rank_of(item), item))
         return found
 
@@ -122,7 +137,7 @@ class Standing:
         """Item -> rank within the conclusions of ``kind``, ordered as docs/report.md says."""
         found = self._orders.get(kind)
         if found is None:
-            table = getattr(self.conclusions, kind)
+            table = self._table(kind)
             item = self.tables.item
             if kind == "recommend":
                 order = sorted(table.items(), key=lambda kv: recommendation_key(*kv))
@@ -138,7 +153,7 @@ class Standing:
     def _rank_of(self, name: str) -> int:
         # the last list holding the item gives its rank (an item is in one list unless rules misuse kinds)
         if self._rank_kind is None:
-            self._rank_kind = {item: kind for kind in _RANK_TABLES for item in getattr(self.conclusions, kind)}
+            self._rank_kind = {item: kind for kind in _RANK_TABLES for item in self._table(kind)}
         kind = self._rank_kind.get(name)
         return self._order(kind)[name] if kind else 0
 
@@ -149,7 +164,7 @@ class Standing:
         if not rank:
             return 0, ""
         ranking = self._rank_kind[name]  # type: ignore[index]
-        supports = getattr(self.conclusions, ranking)[name]
+        supports = self._table(ranking)[name]
         if ranking == "recommend":
             return rank, explain_rank(rank, supports, strength=strength if kind == ranking else strength_of(supports))
         if ranking == "warn":

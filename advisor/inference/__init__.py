@@ -18,7 +18,7 @@ EXPORTS = {
     "engine": ["Derivation", "Engine", "Inference"],
     "outcomes": ["ADVICE_KINDS", "Item", "OutcomeModel"],
     "profile": ["Profile", "load_profile", "read_profile_source", "text_problem", "validate_answers"],
-    "reference": ["ReferenceEvaluator", "test_holds"],
+    "reference": ["ReferenceEvaluator", "evaluate3", "test_holds"],
     "run": ["as_profile", "engine_for", "infer"],
 }
 SUBMODULES = []

@@ -16,11 +16,11 @@ import lazy_loader as _lazy
 
 #: submodule -> the names other stages import from this stage
 EXPORTS = {
-    "catalog": ["Catalog", "load_catalog"],
+    "catalog": ["COSTS", "Catalog", "EFFORTS", "Ground", "ORDERING_KEYS", "check_ordering", "load_catalog"],
     "compiler": ["CompiledBase"],
     "conditions": ["dnf", "parse_condition", "raw_dnf"],
     "facts": ["answer_facts", "derived_prop", "fact_texts", "retract_text"],
-    "fields": ["Field", "FieldSet", "META_KEYS", "load_fields", "profile_schema"],
+    "fields": ["Field", "FieldSet", "Goal", "META_KEYS", "Practice", "load_fields", "profile_schema"],
     "knowledge_base": ["KnowledgeBase", "default_paths", "load_knowledge_base", "record_types"],
     "levels": ["dependency_levels"],
     "loader": ["LoadResult", "gc_paused", "load_rule_base"],

@@ -20,7 +20,7 @@ from advisor.io import load_yaml_file
 
 from .catalog import Catalog
 
-__all__ = ["Choice", "Field", "Group", "FieldSet", "load_fields", "profile_schema", "META_KEYS"]
+__all__ = ["Choice", "Field", "Group", "Goal", "Practice", "FieldSet", "load_fields", "profile_schema", "META_KEYS"]
 
 #: Keys a profile may hold besides fields. ``skipped`` lists the questions a
 #: person answered "don't know" in `advisor ask`, so a resumed interview does
@@ -33,12 +33,37 @@ class Choice:
     id: str
     label: str
     help: str = ""
+    #: for a goal a profile states (``promotion_goals``): the catalog goals an item must serve to serve it
+    serves: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Group:
     id: str
     label: str
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A goal catalog items serve (``goals:`` of a channel, tactic or plan step)."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Practice:
+    """Something a business runs or not - its own site, a WeChat account, paid promotion.
+
+    A catalog item ``presupposes`` a practice when advising it means continuing or
+    tuning that practice; a rule conclusion starts one (``start:``) when its note
+    advises starting it. ``runs`` is the raw condition (rule syntax) under which the
+    answers say the business runs it; the knowledge base parses it.
+    """
+
+    id: str
+    label: str
+    runs: Any = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -98,6 +123,8 @@ class FieldSet:
     fields: tuple[Field, ...]
     groups: tuple[Group, ...]
     path: str = ""
+    goals: tuple[Goal, ...] = ()
+    practices: tuple[Practice, ...] = ()
 
     def get(self, name: str) -> Field | None:
         return self._index().get(name)
@@ -107,6 +134,12 @@ class FieldSet:
 
     def names(self) -> list[str]:
         return [f.id for f in self.fields]
+
+    def goal(self, goal_id: str) -> Goal | None:
+        return next((g for g in self.goals if g.id == goal_id), None)
+
+    def practice(self, practice_id: str) -> Practice | None:
+        return next((p for p in self.practices if p.id == practice_id), None)
 
     def _index(self) -> dict[str, Field]:
         cached = self.__dict__.get("_by_id")
@@ -140,7 +173,8 @@ def load_fields(path: Path | str, catalog: Catalog) -> FieldSet:
             raise fail(f"unknown group {raw['group']!r}", ("group",))
         choices: tuple[Choice, ...] = ()
         if "choices" in raw:
-            choices = tuple(Choice(c["id"], c["label"], c.get("help", "")) for c in raw["choices"])
+            choices = tuple(Choice(c["id"], c["label"], c.get("help", ""), tuple(c.get("serves", ())))
+                            for c in raw["choices"])
             ids = [c.id for c in choices]
             if len(set(ids)) != len(ids):
                 raise fail("repeats a choice id", ("choices",))
@@ -165,7 +199,19 @@ def load_fields(path: Path | str, catalog: Catalog) -> FieldSet:
             if problem:
                 raise fail(f"default {result.default!r}: {problem}", ("default",))
         fields.append(result)
-    return FieldSet(tuple(fields), groups, str(path))
+    goals = tuple(Goal(g["id"], g["label"]) for g in data.get("goals", ()))
+    goal_ids = {g.id for g in goals}
+    for index, f in enumerate(fields):
+        for c_index, choice in enumerate(f.choices):
+            unknown = [g for g in choice.serves if g not in goal_ids]
+            if unknown:
+                raise KnowledgeError(f"field {f.id!r} choice {choice.id!r}: unknown goal {unknown[0]!r}", code="E400",
+                                     location=marks.location(("fields", index, "choices", c_index, "serves")),
+                                     expected="one of the goals listed under goals: " + ", ".join(sorted(goal_ids)))
+    practices = tuple(Practice(p["id"], p["label"], p["runs"]) for p in data.get("practices", ()))
+    if len({p.id for p in practices}) != len(practices):
+        raise KnowledgeError("a practice is listed twice", code="E400", location=marks.location(("practices",)))
+    return FieldSet(tuple(fields), groups, str(path), goals, practices)
 
 
 def check_value(f: Field, value: Any) -> str | None:

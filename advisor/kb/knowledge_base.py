@@ -21,7 +21,7 @@ from advisor.io import Marks
 from advisor.version import __version__
 
 from . import cache
-from .catalog import Catalog, load_catalog
+from .catalog import Catalog, check_ordering, load_catalog
 from .compiler import CompiledBase, compile_rules
 from .fields import FieldSet, load_fields
 from .loader import gc_paused, load_rule_base, parse_condition, rule_files
@@ -38,6 +38,8 @@ class KnowledgeBase:
     compiled: CompiledBase
     ask_if: dict[str, Condition] = field(default_factory=dict)
     fingerprint: str = ""
+    #: practice id -> the condition under which the answers say the business runs it (fields.yaml ``practices``)
+    practices: dict[str, Condition] = field(default_factory=dict)
 
     def rule(self, rule_id: str):
         index = self.__dict__.get("_rules_by_id")
@@ -54,7 +56,7 @@ def record_types() -> dict[str, type]:
     classes = [
         model.Test, model.All, model.Any_, model.Not, model.Citation, model.Conclusion, model.Rule,
         model.RuleBase, catalog.Section, catalog.Document, catalog.Item, catalog.Catalog,
-        fields.Choice, fields.Group, fields.Field, fields.FieldSet, compiler.Shard, compiler.CompiledBase,
+        fields.Choice, fields.Group, fields.Goal, fields.Practice, fields.Field, fields.FieldSet, catalog.Ground, compiler.Shard, compiler.CompiledBase,
         KnowledgeBase,
     ]
     return {cls.__name__: cls for cls in classes}
@@ -110,13 +112,30 @@ def load_knowledge_base(
     if not fields_path.is_file():
         raise KnowledgeError("knowledge folder has no fields.yaml", code="E400", location=Location(str(knowledge_dir)))
     fieldset = load_fields(fields_path, catalog)
+    practices = _practices(fieldset)
+    check_ordering(catalog, fieldset)
     with gc_paused():  # see loader.gc_paused: a third of a big cold load otherwise
         result = load_rule_base(rule_paths, fieldset, catalog, strict=True)
         compiled = compile_rules(result.rules, fieldset, prefix="kb")
-        kb = KnowledgeBase(fieldset, catalog, result.rules, compiled, _ask_if(fieldset), key)
+        kb = KnowledgeBase(fieldset, catalog, result.rules, compiled, _ask_if(fieldset), key, practices)
         if use_cache:
             cache.store(key, kb)
     return kb
+
+
+def _condition(fieldset: FieldSet, raw: object, where: tuple, what: str) -> Condition | None:
+    """A condition written in fields.yaml (an ``ask_if``, a practice's ``runs``), parsed; E400 on a problem."""
+    marks = Marks(fieldset.path)
+
+    def report(message: str, code: str, rel: tuple, **kw: object) -> None:
+        raise KnowledgeError(f"{what}: {message}", code="E400",
+                             location=Location(fieldset.path), expected=kw.get("expected"),  # type: ignore[arg-type]
+                             suggestion=kw.get("suggestion"))  # type: ignore[arg-type]
+
+    problem = schemas.first_problem(raw, "rule", "condition")
+    if problem is not None:
+        report(problem.message, "E400", problem.path, expected=problem.expected, suggestion=problem.suggestion)
+    return parse_condition(raw, where, marks, fieldset, report_at=report)
 
 
 def _ask_if(fieldset: FieldSet) -> dict[str, Condition]:
@@ -124,17 +143,17 @@ def _ask_if(fieldset: FieldSet) -> dict[str, Condition]:
     for index, f in enumerate(fieldset.fields):
         if f.ask_if is None:
             continue
-        marks = Marks(fieldset.path)
-
-        def report(message: str, code: str, rel: tuple, **kw: object) -> None:
-            raise KnowledgeError(f"field {f.id!r} > ask_if: {message}", code="E400",
-                                 location=Location(fieldset.path), expected=kw.get("expected"),  # type: ignore[arg-type]
-                                 suggestion=kw.get("suggestion"))  # type: ignore[arg-type]
-
-        problem = schemas.first_problem(f.ask_if, "rule", "condition")
-        if problem is not None:
-            report(problem.message, "E400", problem.path, expected=problem.expected, suggestion=problem.suggestion)
-        condition = parse_condition(f.ask_if, ("fields", index, "ask_if"), marks, fieldset, report_at=report)
+        condition = _condition(fieldset, f.ask_if, ("fields", index, "ask_if"), f"field {f.id!r} > ask_if")
         if condition is not None:
             out[f.id] = condition
+    return out
+
+
+def _practices(fieldset: FieldSet) -> dict[str, Condition]:
+    out: dict[str, Condition] = {}
+    for index, practice in enumerate(fieldset.practices):
+        condition = _condition(fieldset, practice.runs, ("practices", index, "runs"),
+                               f"practice {practice.id!r} > runs")
+        if condition is not None:
+            out[practice.id] = condition
     return out

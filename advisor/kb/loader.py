@@ -256,7 +256,8 @@ def _parse_rule(raw: dict, path: tuple, area: str, marks: Marks, fields: FieldSe
                    expected="fewer tests per rule; move shared tests into a derived fact")
     conclusions = []
     for c_index, raw_c in enumerate(raw["then"]):
-        conclusion = _parse_conclusion(raw_c, path + ("then", c_index), marks, catalog, report, ("then", c_index))
+        conclusion = _parse_conclusion(raw_c, path + ("then", c_index), marks, catalog, report, ("then", c_index),
+                                       fields)
         if conclusion is None:
             ok = False
         else:
@@ -293,7 +294,8 @@ def _valid_suppressions(raw: Any) -> list[dict]:
             and len(s["reason"].strip()) >= 10]
 
 
-def _parse_conclusion(raw: dict, path: tuple, marks: Marks, catalog: Catalog, report: Any, rel: tuple) -> Conclusion | None:
+def _parse_conclusion(raw: dict, path: tuple, marks: Marks, catalog: Catalog, report: Any, rel: tuple,
+                      fields: FieldSet | None = None) -> Conclusion | None:
     kind = next(k for k in _CONCLUSION_KINDS if k in raw)
     target = raw[kind]
     loc = marks.location(path, node=raw)
@@ -311,6 +313,13 @@ def _parse_conclusion(raw: dict, path: tuple, marks: Marks, catalog: Catalog, re
         report(message, "E302", rel + (kind,), expected=f"an id from the {what} catalog",
                suggestion=did_you_mean(target, candidates))
         return None
+    start = raw.get("start")
+    if start is not None and fields is not None and fields.practice(start) is None:
+        known = [p.id for p in fields.practices]
+        report(f"starts unknown practice {start!r}", "E311", rel + ("start",),
+               expected="a practice of knowledge/fields.yaml: " + (", ".join(known) or "none is declared"),
+               suggestion=did_you_mean(start, known))
+        return None
     return Conclusion(
         kind, target,
         role=raw.get("role"),
@@ -319,6 +328,7 @@ def _parse_conclusion(raw: dict, path: tuple, marks: Marks, catalog: Catalog, re
         note=" ".join(raw["note"].split()) if raw.get("note") else None,
         kpi_target=raw.get("target"),
         location=loc,
+        start=start,
     )
 
 

@@ -185,6 +185,8 @@ class Conclusion:
     note: str | None = None
     kpi_target: str | None = None  # kpi
     location: Location | None = field(default=None, compare=False)
+    #: recommend/step: the practice (fields.yaml ``practices``) this advice starts - its note says so
+    start: str | None = None
 
 
 @dataclass(frozen=True)

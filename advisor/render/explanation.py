@@ -61,6 +61,10 @@ def render_text(explanation: Any, *, width: int = 88) -> str:
     out += _wrap(e.headline, width, "", "")
     if e.description and e.kind != "rule":
         out += _wrap(e.description, width, "", "")
+    if getattr(e, "ordering", ()):
+        _section(out, "Next moves")
+        for line in e.ordering:
+            out += _wrap(line, width, "  ", "    ")
     if e.ranking:
         _section(out, "Rank" if e.kind == "item" else "Decided")
         for line in e.ranking:

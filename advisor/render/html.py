@@ -117,14 +117,17 @@ def _chips(graph: Any, item: str) -> str:
     return f'<p class="small">Because you answered: {"".join(chips)}</p>' if chips else ""
 
 
-def _article(entry: dict[str, Any], css: str, run: Any, pictures: dict[str, str], explanations: dict[str, Any]) -> str:
+def _article(entry: dict[str, Any], css: str, run: Any, pictures: dict[str, str], explanations: dict[str, Any],
+             detail: bool = False) -> str:
     item = entry["id"]
     tags = [entry["kind"]]
     tags += [entry[k] for k in ("strength", "severity", "phase") if entry.get(k)]
     tags += entry.get("roles", [])
     rank = f'<span class="rank">{entry["rank"]}</span>' if entry.get("rank") else ""
-    out = [f'<article class="item {css}" id="item-{_e(item)}">',
-           f'<h3>{rank}{_e(entry["title"])}<span class="tags">{_e(" / ".join(tags))}</span></h3>']
+    # folded: the page opens on the diagnosis, and the full advice is a click away (--detail unfolds it)
+    opened = ' open="open"' if detail else ""
+    out = [f'<article class="item {css}" id="item-{_e(item)}">', f"<details{opened}>",
+           f'<summary><h3>{rank}{_e(entry["title"])}<span class="tags">{_e(" / ".join(tags))}</span></h3></summary>']
     if css in ("warning", "plan", "kpi") and entry.get("description"):
         out.append(f"<p>{_e(entry['description'])}</p>")
     if entry.get("fix"):
@@ -136,10 +139,16 @@ def _article(entry: dict[str, Any], css: str, run: Any, pictures: dict[str, str]
         out.append(f"<p class=\"small\"><b>Target:</b> {_e('; '.join(entry['targets']))}</p>")
     out.append(_chips(run.graph if run else None, item))
     explanation = explanations.get(item)
-    if explanation is not None and explanation.ranking:
+    if detail and explanation is not None and explanation.ranking:
         out.append('<p class="small muted">' + "<br/>".join(_e(line) for line in explanation.ranking) + "</p>")
-    elif entry.get("rank_reason"):
+    elif detail and entry.get("rank_reason"):
         out.append(f'<p class="small muted">Ranked {_e(entry["rank_reason"])}</p>')
+    if entry.get("next", {}).get("place") in ("move", "later"):
+        place = entry["next"]
+        where = f"Move {place['order']} to start now" if place["place"] == "move" else "Later"
+        out.append(f'<p class="small"><b>{_e(where)}:</b> {_e("; ".join(place["why"]))}.</p>')
+    if entry.get("waits_for"):
+        out.append(f'<p class="small"><b>First fix:</b> {_e(", ".join(entry["waits_for"]))}, then this.</p>')
     if entry.get("conflict"):
         out.append(f'<p class="small"><b>Decided:</b> {_e(entry["conflict"]["reason"])}</p>')
     sources = "; ".join(f"{s['doc']} {s['title'] or s['section']}" for s in entry["sources"])
@@ -150,13 +159,15 @@ def _article(entry: dict[str, Any], css: str, run: Any, pictures: dict[str, str]
         judgement = entry["judgements"][0]
         out.append(f'<p class="small judgement"><b>The advisor\'s judgement</b> ({_e(judgement["basis"])}, not the '
                    f"text's words): {_e(judgement['judgement'])}</p>")
-    out.append(f'<p class="small muted">Rules: {_e(", ".join(entry["because"]))}. Sources: {_e(sources)}.</p>')
+    rules = f'Rules: {", ".join(entry["because"])}. ' if detail else ""
+    out.append(f'<p class="small muted">{_e(rules)}Sources: {_e(sources)}.</p>')
     if explanation is not None:
         out.append("<details><summary>How this was concluded</summary>")
         if item in pictures:
             out.append(f'<div class="picture">{pictures[item]}</div>')
         out.append(_explanation(explanation))
         out.append("</details>")
+    out.append("</details>")
     out.append("</article>")
     return "\n".join(part for part in out if part)
 
@@ -179,9 +190,12 @@ def _draw(run: Any, items: list[str]) -> tuple[str, dict[str, str], str]:
     return images[0], dict(zip(drawn, images[1:])), ""
 
 
-def render(report: dict[str, Any], *, analysis: Any = None, **_: object) -> str:
+def render(report: dict[str, Any], *, analysis: Any = None, detail: bool = False, **_: object) -> str:
     """The report as a self-contained HTML page; ``analysis`` (an :class:`advisor.explain.analysis.Analysis`)
-    adds the explanations and pictures."""
+    adds the explanations and pictures; ``detail`` adds rules, ranks and counts to every item."""
+    from .diagnosis_html import CSS as DIAGNOSIS_CSS
+    from .diagnosis_html import section
+
     run = analysis
     business = report["business"]
     name = business.get("name") or "your business"
@@ -199,26 +213,43 @@ def render(report: dict[str, Any], *, analysis: Any = None, **_: object) -> str:
         overview_svg, pictures, note = _draw(run, drawn)
     out = ["<!DOCTYPE html>", '<html xmlns="http://www.w3.org/1999/xhtml" lang="en">', "<head>",
            '<meta charset="utf-8" />', '<meta name="viewport" content="width=device-width, initial-scale=1" />',
-           f"<title>Marketing advice for {_e(name)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>", "<main>",
-           f"<h1>Marketing advice for {_e(name)}</h1>"]
+           f"<title>Marketing advice for {_e(name)}</title>", f"<style>{_CSS}{DIAGNOSIS_CSS}</style>", "</head>",
+           "<body>", "<main>", f"<h1>Marketing advice for {_e(name)}</h1>"]
     if business.get("highlights"):
         out.append(f'<p class="muted">{_e(" | ".join(business["highlights"]))}</p>')
-    summary = report["summary"]
-    out.append(f'<p class="small muted">{summary["fields_answered"]} of {summary["fields_total"]} questions answered; '
-               f'{summary["rules_fired"]} of {summary["rules_total"]} rules applied.</p>')
-    links = [f'<a href="#{key}">{title} ({len(report[key])})</a>' for key, title, _ in sections if report[key]]
+    if detail:
+        summary = report["summary"]
+        out.append(f'<p class="small muted">{summary["fields_answered"]} of {summary["fields_total"]} questions '
+                   f'answered; {summary["rules_fired"]} of {summary["rules_total"]} rules applied.</p>')
+    out.append(section(report))
+    links = ['<a href="#moves">Start now</a>']
+    links += [f'<a href="#{key}">{title} ({len(report[key])})</a>' for key, title, _ in sections if report[key]]
     if run is not None:
-        links.insert(0, '<a href="#overview">At a glance</a>')
+        links.append('<a href="#overview">How the advice was reached</a>')
     if report["unanswered"]:
         links.append('<a href="#questions">Questions</a>')
     out.append("<nav>" + "".join(links) + "</nav>")
+    for key, title, css in sections:
+        out.append(f'<h2 id="{key}">{title}</h2>')
+        if not report[key]:
+            empty = {"recommendations": "No channel or tactic can be recommended from these answers yet.",
+                     "warnings": "None of the mistakes the sources warn about shows in these answers."}
+            out.append(f'<p class="muted">{empty.get(key, "None.")}</p>')
+        for entry in report[key]:
+            out.append(_article(entry, css, run, pictures, explanations, detail))
+    if report["conflicts"] or report.get("sequences"):
+        out.append('<h2 id="conflicts">Disagreements decided</h2><ul>')
+        out += [f"<li><code>{_e(c['item'])}</code>: {_e(c['reason'])}</li>" for c in report["conflicts"]]
+        out += [f"<li><code>{_e(q['item'])}</code>: sequenced, not vetoed: {_e(q['reason'])}</li>"
+                for q in report.get("sequences", ())]
+        out.append("</ul>")
     if run is not None:
-        out.append('<h2 id="overview">At a glance</h2>')
+        out.append('<h2 id="overview">How the advice was reached</h2>')
         from .view import OVERVIEW_TOP
 
         shown = min(len(report["recommendations"]), OVERVIEW_TOP)
         more = (f" It draws the first {shown} of the {len(report['recommendations'])} recommendations, every "
-                "warning and what is not advised; each item below has a picture of its own."
+                "warning and what is not advised; each item above has a picture of its own."
                 if len(report["recommendations"]) > shown else "")
         out.append('<p class="small">Your answers (left) lead through derived facts (yellow) to the advice (right), '
                    "in the order of this report. Hover a box or a line for details; click advice to jump to it."
@@ -234,26 +265,19 @@ def render(report: dict[str, Any], *, analysis: Any = None, **_: object) -> str:
             out.append(f'<div class="picture overview">{overview_svg}</div>')
         elif note:
             out.append(f'<p class="fix">{_e(note)}</p>')
-    for key, title, css in sections:
-        out.append(f'<h2 id="{key}">{title}</h2>')
-        if not report[key]:
-            empty = {"recommendations": "No channel or tactic can be recommended from these answers yet.",
-                     "warnings": "None of the mistakes the sources warn about shows in these answers."}
-            out.append(f'<p class="muted">{empty.get(key, "None.")}</p>')
-        for entry in report[key]:
-            out.append(_article(entry, css, run, pictures, explanations))
-    if report["conflicts"]:
-        out.append('<h2 id="conflicts">Disagreements decided</h2><ul>')
-        out += [f"<li><code>{_e(c['item'])}</code>: {_e(c['reason'])}</li>" for c in report["conflicts"]]
-        out.append("</ul>")
     if report["unanswered"]:
         out.append('<h2 id="questions">Answer these for more advice</h2><table>')
-        out.append("<tr><th>Question</th><th>Field</th><th>Rules it could apply</th></tr>")
-        out += [f"<tr><td>{_e(e['question'])}</td><td><code>{_e(e['field'])}</code></td><td>{e['unlocks']}</td></tr>"
-                for e in report["unanswered"]]
+        if detail:
+            out.append("<tr><th>Question</th><th>Field</th><th>Rules it could apply</th></tr>")
+            out += [f"<tr><td>{_e(e['question'])}</td><td><code>{_e(e['field'])}</code></td><td>{e['unlocks']}</td></tr>"
+                    for e in report["unanswered"]]
+        else:
+            out.append("<tr><th>Question</th><th>Field</th></tr>")
+            out += [f"<tr><td>{_e(e['question'])}</td><td><code>{_e(e['field'])}</code></td></tr>"
+                    for e in report["unanswered"]]
         out.append("</table>")
-    out.append(f'<footer>Written by marketing-advisor {_e(__version__)}. Every piece of advice names the rules that '
-               "concluded it and the passages of the source articles they cite (knowledge/documents). "
+    out.append(f'<footer>Written by marketing-advisor {_e(__version__)}. Every piece of advice names the '
+               "passages of the source articles it rests on (knowledge/documents). "
                "Ask about any item: <code>advisor explain PROFILE ITEM</code>; try a change: "
                "<code>advisor whatif PROFILE --set FIELD=VALUE</code>.</footer>")
     out += ["</main>", "</body>", "</html>"]

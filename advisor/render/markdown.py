@@ -1,10 +1,14 @@
 """The report as Markdown, for sharing or pasting into a document.
 
-Given the run's recommendation graph (``graph=``), each item also says which
-answers it rests on, and a section draws the reasoning as Mermaid diagrams
-(rendered by GitHub, GitLab and most Markdown viewers): an overview of
-answers -> derived facts -> advice, and one small diagram per top
-recommendation and warning, folded in ``<details>``.
+It opens with the diagnosis (where the business stands, the moves to start
+now, its goals, what comes later); the full advice follows, each
+recommendation's explanation folded in ``<details>``. Given the run's
+recommendation graph (``graph=``), each item also says which answers it rests
+on, and a section draws the reasoning as Mermaid diagrams (rendered by
+GitHub, GitLab and most Markdown viewers): an overview of answers -> derived
+facts -> advice, and with ``detail`` one small diagram per top recommendation
+and warning, folded in ``<details>``. Rules, ranks and counts appear only
+with ``detail``.
 
 Stage: render.
 """
@@ -50,7 +54,7 @@ def _because(lines: list[str], graph: Any, entry: dict[str, Any]) -> None:
         lines.append(f"- *Because you answered:* {_esc(answers)}")
 
 
-def _diagrams(lines: list[str], report: dict[str, Any], graph: Any) -> None:
+def _diagrams(lines: list[str], report: dict[str, Any], graph: Any, detail: bool = False) -> None:
     from .mermaid import to_mermaid
     from .view import OVERVIEW_TOP, focus_view, overview
 
@@ -66,6 +70,8 @@ def _diagrams(lines: list[str], report: dict[str, Any], graph: Any) -> None:
         lines.append("")
     if len(V):
         lines += ["```mermaid", to_mermaid(V), "```", ""]
+    if not detail:  # the pictures of single items name the rules: they are for --detail
+        return
     for entry in report["recommendations"][:TOP] + report["warnings"][:TOP]:
         node = f"item:{entry['id']}"
         if node not in graph:
@@ -77,8 +83,73 @@ def _diagrams(lines: list[str], report: dict[str, Any], graph: Any) -> None:
         lines.append("")
 
 
-def render(report: dict[str, Any], *, graph: Any = None, **_: object) -> str:
-    """The report as Markdown; ``graph`` (from :mod:`advisor.explain.graph`) adds answers and diagrams."""
+def _diagnosis(lines: list[str], report: dict[str, Any]) -> None:
+    """Where the business stands, the moves to start now, its goals, what it is about to start, what comes later."""
+    d = report["diagnosis"]
+    titles = {e["id"]: e["title"] for key in ("recommendations", "plan") for e in report[key]}
+    entries = {e["id"]: e for e in report["recommendations"] + report["plan"]}
+    starting = {g["practice"]: g["label"] for g in d.get("starting", ())}
+    goal_words = {g["goal"]: g["words"] for g in d["goals"]}
+    lines += ["## Where you stand", "", " ".join(d["situation"]), ""]
+    lines += ["## Start now", "", f"*{len(d['moves'])} moves at a time for {d['capacity']['words']}.*", ""]
+    if not d["moves"]:
+        lines += ["Nothing can be advised from these answers yet; answer the questions below.", ""]
+    for number, move in enumerate(d["moves"], 1):
+        facts = []
+        if move["goals"]:
+            facts.append("for " + " and ".join(goal_words.get(g, g) for g in move["goals"]))
+        facts.append(f"effort {move['effort']}, cost {move['cost']}")
+        if move.get("start"):
+            facts.append("you would be starting " + starting.get(move["start"], move["start"]))
+        lines.append(f"{number}. **{_esc(move['title'])}** - {'; '.join(facts)}.")
+        lines.append(f"   *Why now:* {_esc('; '.join(move['why']))}.")
+        notes = entries.get(move["id"], {}).get("notes", [])
+        if notes:
+            lines.append(f"   {_esc(notes[0])}")
+    lines.append("")
+    if d["goals"]:
+        lines += ["## Your goals", ""]
+        for goal in d["goals"]:
+            parts = []
+            if goal["moves"]:
+                parts.append("moves: " + "; ".join(titles.get(i, i) for i in goal["moves"]))
+            if goal["moves"] and goal["later"]:
+                parts.append("later: " + "; ".join(titles.get(i, i) for i in goal["later"][:3]))
+            if not goal["moves"] and goal["reason"]:
+                parts.append("not yet - " + goal["reason"])
+            lines.append(f"- **{_esc(goal['words'][:1].upper() + goal['words'][1:])}** - {_esc('; '.join(parts) or '-')}")
+        lines.append("")
+    for group in d.get("starting", ()):
+        if group["intended"]:
+            lines += [f"## When you start {group['label']}", ""]
+            lines += [f"- {_esc(titles.get(i, i))}" for i in group["items"]]
+            lines.append("")
+    if d["later"]:
+        lines += ["## Then", "", "*As the moves get under way, in this order:*", ""]
+        lines += [f"- **{_esc(e['title'])}** - {_esc(e['why'][0])}" for e in d["later"]]
+        lines.append("")
+
+
+def _item_lines(lines: list[str], graph: Any, e: dict[str, Any], detail: bool) -> None:
+    lines.append(f"**{e['rank']}. {e['title']}.** {e['rationale']}")
+    for note in e["notes"]:
+        lines.append(f"- {note}")
+    if e.get("start"):
+        lines.append(f"- *Starts:* {e['start'].replace('_', ' ')}")
+    if e.get("waits_for"):
+        lines.append(f"- *After fixing:* {', '.join(e['waits_for'])}")
+    _because(lines, graph, e)
+    _grounds(lines, e)
+    if detail:
+        lines.append(f"- *Ranked* {e['rank_reason']}")
+        if e.get("conflict"):
+            lines.append(f"- *Decided:* {e['conflict']['reason']}")
+    lines.append("")
+
+
+def render(report: dict[str, Any], *, graph: Any = None, detail: bool = False, **_: object) -> str:
+    """The report as Markdown; ``graph`` (from :mod:`advisor.explain.graph`) adds answers and diagrams;
+    ``detail`` adds rules, ranks and counts (the owner's version leaves them out)."""
     lines: list[str] = []
     business = report["business"]
     lines.append(f"# Marketing advice for {business.get('name') or 'your business'}")
@@ -86,29 +157,32 @@ def render(report: dict[str, Any], *, graph: Any = None, **_: object) -> str:
     if business.get("highlights"):
         lines.append(" | ".join(business["highlights"]))
         lines.append("")
-    summary = report["summary"]
-    lines.append(f"*{summary['fields_answered']} of {summary['fields_total']} questions answered; "
-                 f"{summary['rules_fired']} of {summary['rules_total']} rules applied.*")
-    lines.append("")
+    if detail:
+        summary = report["summary"]
+        lines.append(f"*{summary['fields_answered']} of {summary['fields_total']} questions answered; "
+                     f"{summary['rules_fired']} of {summary['rules_total']} rules applied.*")
+        lines.append("")
+    _diagnosis(lines, report)
     lines.append("## Recommended")
     lines.append("")
     if report["recommendations"]:
-        lines.append("| # | Channel or tactic | Kind | Strength | Role | Rules | Sources |")
-        lines.append("|---|---|---|---|---|---|---|")
+        if detail:
+            lines.append("| # | Channel or tactic | Kind | Strength | Role | Rules | Sources |")
+            lines.append("|---|---|---|---|---|---|---|")
+        else:
+            lines.append("| # | Channel or tactic | Kind | Strength | Role | Sources |")
+            lines.append("|---|---|---|---|---|---|")
         for e in report["recommendations"]:
+            rules = f" {', '.join(e['because'])} |" if detail else ""
             lines.append(f"| {e['rank']} | **{_esc(e['title'])}** | {e['kind']} | {e['strength']} | "
-                         f"{', '.join(e['roles'])} | {', '.join(e['because'])} | {_esc(_sources(e))} |")
+                         f"{', '.join(e['roles'])} |{rules} {_esc(_sources(e))} |")
         lines.append("")
+        if not detail:
+            lines += ["<details><summary>Why each is recommended</summary>", ""]
         for e in report["recommendations"]:
-            lines.append(f"**{e['rank']}. {e['title']}.** {e['rationale']}")
-            for note in e["notes"]:
-                lines.append(f"- {note}")
-            _because(lines, graph, e)
-            _grounds(lines, e)
-            lines.append(f"- *Ranked* {e['rank_reason']}")
-            if e.get("conflict"):
-                lines.append(f"- *Decided:* {e['conflict']['reason']}")
-            lines.append("")
+            _item_lines(lines, graph, e, detail)
+        if not detail:
+            lines += ["</details>", ""]
     else:
         lines.append("No channel or tactic can be recommended from these answers yet.")
         lines.append("")
@@ -125,7 +199,8 @@ def render(report: dict[str, Any], *, graph: Any = None, **_: object) -> str:
         if e.get("fix"):
             lines.append(f"**Instead:** {e['fix']}")
             lines.append("")
-        lines.append(f"*Why:* {e['rationale']} (rules: {', '.join(e['because'])}; sources: {_sources(e)})")
+        rules = f"rules: {', '.join(e['because'])}; " if detail else ""
+        lines.append(f"*Why:* {e['rationale']} ({rules}sources: {_sources(e)})")
         answers = _answers(graph, e["id"])
         if answers:
             lines.append("")
@@ -135,9 +210,9 @@ def render(report: dict[str, Any], *, graph: Any = None, **_: object) -> str:
         lines.append("## Not advised")
         lines.append("")
         for e in report["not_advised"]:
-            lines.append(f"- **{e['title']}**: {e['rationale']} (rules: {', '.join(e['because'])}; "
-                         f"sources: {_sources(e)})")
-            if e.get("conflict"):
+            rules = f"rules: {', '.join(e['because'])}; " if detail else ""
+            lines.append(f"- **{e['title']}**: {e['rationale']} ({rules}sources: {_sources(e)})")
+            if e.get("conflict") and detail:
                 lines.append(f"  *Decided:* {e['conflict']['reason']}")
         lines.append("")
     if report["plan"]:
@@ -153,18 +228,27 @@ def render(report: dict[str, Any], *, graph: Any = None, **_: object) -> str:
             target = f" Target: {'; '.join(e['targets'])}." if e["targets"] else ""
             lines.append(f"- **{e['title']}** ({e['unit']}): {e['description']}{target}")
         lines.append("")
-    if report["conflicts"]:
-        lines.append("## Conflicts decided")
+    if detail and (report["conflicts"] or report.get("sequences")):
+        lines.append("## Disagreements decided")
         lines.append("")
         for c in report["conflicts"]:
             lines.append(f"- `{c['item']}`: {c['reason']}")
+        for q in report.get("sequences", ()):
+            lines.append(f"- `{q['item']}`: sequenced, not vetoed: {q['reason']}")
+        lines.append("")
+    elif report.get("sequences"):
+        lines.append("## First this, then that")
+        lines.append("")
+        for q in report["sequences"]:
+            lines.append(f"- {_esc(q['reason'][:1].upper() + q['reason'][1:])}")
         lines.append("")
     if report["unanswered"]:
         lines.append("## Answer these for more advice")
         lines.append("")
         for e in report["unanswered"]:
-            lines.append(f"- {e['question']} (`{e['field']}`, could apply {e['unlocks']} more rules)")
+            more = f" (`{e['field']}`, could apply {e['unlocks']} more rules)" if detail else ""
+            lines.append(f"- {e['question']}{more}")
         lines.append("")
     if graph is not None and (report["recommendations"] or report["warnings"] or report["not_advised"]):
-        _diagrams(lines, report, graph)
+        _diagrams(lines, report, graph, detail)
     return "\n".join(lines).rstrip() + "\n"

@@ -1,5 +1,13 @@
 """The report as plain text for a terminal: sections, wrapped at ``width``, ASCII only.
 
+Two audiences, one report (docs/report.md, "Renderings"). By default the text speaks
+to the owner: the diagnosis (where the business stands, the moves to start now with
+why each comes first, its goals, what comes later, what to do when it starts
+something new), then everything else that applies, one line an item, with no rule
+ids, priorities or rule counts. ``detail=True`` adds, after the diagnosis, the full
+report of before: every item explained with its rules, sources and quotes, ranks,
+disagreements and the rules each question could apply.
+
 Stage: render.
 """
 
@@ -7,6 +15,8 @@ from __future__ import annotations
 
 import textwrap
 from typing import Any
+
+__all__ = ["render"]
 
 _STYLES = {"title": "\033[1m", "head": "\033[1;36m", "warn": "\033[1;33m", "bad": "\033[1;31m",
            "dim": "\033[2m", "good": "\033[1;32m"}
@@ -25,16 +35,144 @@ class _Out:
     def line(self, text: str = "") -> None:
         self.lines.append(text)
 
-    def wrap(self, text: str, indent: int, first: str | None = None) -> None:
+    def wrap(self, text: str, indent: int, first: str | None = None, style: str | None = None) -> None:
         prefix = " " * indent
         wrapped = textwrap.wrap(text, width=self.width - indent, break_on_hyphens=False) or [""]
         for i, part in enumerate(wrapped):
-            self.lines.append((first if first is not None and i == 0 else prefix) + part)
+            lead = first if first is not None and i == 0 else prefix
+            self.lines.append(lead + (self.style(part, style) if style else part))
 
-    def head(self, text: str, count: int | None = None) -> None:
+    def head(self, text: str, count: int | None = None, note: str = "") -> None:
         self.line()
         label = text.upper() + (f" ({count})" if count is not None else "")
-        self.line(self.style(label, "head"))
+        self.line(self.style(label, "head") + (self.style(f"  {note}", "dim") if note else ""))
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# --------------------------------------------------------------------------- the diagnosis
+
+
+def _titles(report: dict[str, Any]) -> dict[str, str]:
+    return {e["id"]: e["title"] for key in ("recommendations", "plan", "warnings", "not_advised") for e in report[key]}
+
+
+def _start_words(report: dict[str, Any], practice: str | None) -> str:
+    for group in report["diagnosis"].get("starting", ()):
+        if group["practice"] == practice:
+            return group["label"]
+    return practice or ""
+
+
+def _diagnosis(out: _Out, report: dict[str, Any]) -> None:
+    d = report["diagnosis"]
+    titles = _titles(report)
+    entries = {e["id"]: e for e in report["recommendations"] + report["plan"]}
+    out.head("Where you stand")
+    out.wrap(" ".join(d["situation"]), 2, first="  ")
+
+    capacity = d["capacity"]
+    out.head("Start now", note=f"{len(d['moves'])} moves at a time for {capacity['words']}")
+    if not d["moves"]:
+        out.line("  Nothing can be advised from these answers yet; answer the questions below.")
+    goal_words = {g["goal"]: g["words"] for g in d["goals"]}
+    for number, move in enumerate(d["moves"], 1):
+        out.wrap(move["title"], 5, first=f"  {number}. ", style="good")
+        facts = []
+        if move["goals"]:
+            facts.append("for " + " and ".join(goal_words.get(g, g) for g in move["goals"]))
+        facts.append(f"effort {move['effort']}, cost {move['cost']}")
+        if move.get("start"):
+            facts.append("you would be starting " + _start_words(report, move["start"]))
+        out.wrap(_cap(" | ".join(facts)), 5, style="dim")
+        why = [w for w in move["why"] if not w.startswith("it serves your goal")]
+        if why:
+            out.wrap("Why now: " + "; ".join(why) + ".", 5)
+        notes = entries.get(move["id"], {}).get("notes", [])
+        if notes:
+            out.wrap(notes[0], 7, first="     - ")
+
+    if d["goals"]:
+        out.head("Your goals")
+        for goal in d["goals"]:
+            parts = []
+            if goal["moves"]:
+                ids = [x["id"] for x in d["moves"]]
+                numbers = [str(ids.index(m) + 1) for m in ids if m in goal["moves"]]
+                parts.append(("move " if len(numbers) == 1 else "moves ") + ", ".join(numbers))
+            if goal["moves"] and goal["later"]:
+                parts.append("later: " + "; ".join(titles.get(i, i) for i in goal["later"][:2]))
+            if not goal["moves"] and goal["reason"]:
+                parts.append("not yet - " + goal["reason"])
+            out.wrap(f"{_cap(goal['words'])}: " + ("; ".join(parts) or "-"), 4, first="  * ")
+
+    for group in d.get("starting", ()):
+        if not group["intended"]:
+            continue
+        out.head(f"When you start {group['label']}")
+        for item in group["items"]:
+            out.wrap(titles.get(item, item), 4, first="  * ")
+
+    if d["later"]:
+        out.head("Then", note="as the moves get under way, in this order")
+        for entry in d["later"]:
+            out.wrap(f"{entry['title']} - {entry['why'][0]}", 4, first="  - ")
+
+
+# --------------------------------------------------------------------------- everything else, in short
+
+
+def _short_lists(out: _Out, report: dict[str, Any]) -> None:
+    d = report["diagnosis"]
+    shown = {m["id"] for m in d["moves"]} | {m["id"] for m in d["later"]}
+    out.head("Everything else that applies")
+    out.line(out.style("  one line each; --detail explains every item with the sources' own words", "dim"))
+    if report["warnings"]:
+        out.line()
+        out.line(out.style(f"  Warnings ({len(report['warnings'])})", "warn"))
+        for number, entry in enumerate(report["warnings"], 1):
+            out.wrap(f"{entry['title']} ({entry['severity']}). Instead: {entry['fix']}", 5, first=f"  w{number} ")
+    rest = [e for e in report["recommendations"] if e["id"] not in shown]
+    if rest:
+        out.line()
+        out.line(out.style(f"  Also advised ({len(rest)} more)", "good"))
+        for entry in rest:
+            extra = []
+            if entry.get("start"):
+                extra.append("start " + _start_words(report, entry["start"]))
+            if entry.get("waits_for"):
+                extra.append("after fixing: " + ", ".join(_titles(report).get(m, m) for m in entry["waits_for"]))
+            tail = f" ({'; '.join(extra)})" if extra else ""
+            out.wrap(entry["title"] + tail, 7, first=f"  {entry['rank']:>3}. ")
+    if report["not_advised"]:
+        out.line()
+        out.line(out.style(f"  Not advised ({len(report['not_advised'])})", "bad"))
+        for entry in report["not_advised"]:
+            first = entry["rationale"].split(". ")[0].rstrip(".")
+            out.wrap(f"{entry['title']}: {first}.", 6, first="    x ")
+    plan = [e for e in report["plan"] if e["id"] not in shown]
+    if plan:
+        out.line()
+        out.line(out.style(f"  Plan steps ({len(plan)} more)", "head"))
+        for entry in plan:
+            out.wrap(entry["title"], 16, first=f"    {entry['phase']:<10}  ")
+    if report["kpis"]:
+        out.line()
+        out.line(out.style(f"  Measure ({len(report['kpis'])})", "head"))
+        for entry in report["kpis"]:
+            out.wrap(f"{entry['title']} [{entry['unit']}]", 6, first="    * ")
+    if report["unanswered"]:
+        out.line()
+        out.line(out.style("  Answer these for more advice", "head"))
+        for entry in report["unanswered"][:8]:
+            out.wrap(entry["question"], 6, first="    ? ")
+        if len(report["unanswered"]) > 8:
+            out.line(f"      ...and {len(report['unanswered']) - 8} more (--detail)")
+
+
+# --------------------------------------------------------------------------- the full report (--detail)
 
 
 def _sources(entry: dict[str, Any]) -> str:
@@ -56,20 +194,16 @@ def _why(out: _Out, entry: dict[str, Any], indent: int) -> None:
                  indent)
     if entry.get("conflict"):
         out.wrap(f"decided: {entry['conflict']['reason']}", indent)
+    if entry.get("waits_for"):
+        out.wrap(f"sequenced: after fixing {', '.join(entry['waits_for'])}", indent)
 
 
-def render(report: dict[str, Any], *, width: int = 88, color: bool = False, top: int = 10, **_: object) -> str:
-    """The report as text; recommendations after the first ``top`` get one line each (0: all in full)."""
-    out = _Out(width, color)
-    business = report["business"]
-    name = business.get("name") or "your business"
-    out.line(out.style(f"Marketing advice for {name}", "title"))
-    if business.get("highlights"):
-        out.wrap(" | ".join(business["highlights"]), 0)
+def _detail(out: _Out, report: dict[str, Any], top: int) -> None:
     summary = report["summary"]
+    out.line()
     out.line(out.style(f"{summary['fields_answered']} of {summary['fields_total']} questions answered, "
-                       f"{summary['rules_fired']} of {summary['rules_total']} rules applied", "dim"))
-
+                       f"{summary['rules_fired']} of {summary['rules_total']} rules applied; next moves: "
+                       f"{', '.join(report['next_moves']) or 'none'}", "dim"))
     total = len(report["recommendations"])
     if 0 < top < total:
         out.line()
@@ -93,38 +227,34 @@ def render(report: dict[str, Any], *, width: int = 88, color: bool = False, top:
         if entry.get("fix"):
             out.wrap("Instead: " + entry["fix"], 5)
         _why(out, entry, 5)
-
     if len(shown) < len(recommendations):
         out.head("Also worth doing", len(recommendations) - len(shown))
         out.line(out.style("  once the advice above is under way (--top 0 explains them in full):", "dim"))
         for entry in recommendations[len(shown):]:
             out.wrap(f"{entry['title']}  [{entry['id']}: {entry['kind']} / {entry['strength']}]",
                      7, first=f"{entry['rank']:>4}. ")
-
     if report["not_advised"]:
         out.head("Not advised", len(report["not_advised"]))
         for entry in report["not_advised"]:
             out.line("  x " + out.style(entry["title"], "bad") + out.style(f"  [{entry['id']}: {entry['kind']}]", "dim"))
             _why(out, entry, 5)
-
     if report["plan"]:
         out.head("Plan", len(report["plan"]))
         for entry in report["plan"]:
             out.wrap(f"{entry['title']}: {entry['description']}", 14, first=f"  {entry['phase']:<10}  ")
             for note in entry.get("notes", []):
                 out.wrap(note, 16, first=" " * 14 + "- ")
-
     if report["kpis"]:
         out.head("Measure", len(report["kpis"]))
         for entry in report["kpis"]:
             target = f" (target: {'; '.join(entry['targets'])})" if entry["targets"] else ""
             out.wrap(f"{entry['title']} [{entry['unit']}]{target}: {entry['description']}", 4, first="  * ")
-
-    if report["conflicts"]:
-        out.head("Conflicts decided", len(report["conflicts"]))
+    if report["conflicts"] or report.get("sequences"):
+        out.head("Disagreements decided", len(report["conflicts"]) + len(report.get("sequences", ())))
         for conflict in report["conflicts"]:
             out.wrap(f"{conflict['item']}: {conflict['reason']}", 4, first="  * ")
-
+        for sequence in report.get("sequences", ()):
+            out.wrap(f"{sequence['item']}: sequenced, not vetoed: {sequence['reason']}", 4, first="  * ")
     if report["unanswered"]:
         out.head("Answer these for more advice")
         for entry in report["unanswered"][:8]:
@@ -133,8 +263,29 @@ def render(report: dict[str, Any], *, width: int = 88, color: bool = False, top:
                      4, first="  ? ")
         if len(report["unanswered"]) > 8:
             out.line(f"    ...and {len(report['unanswered']) - 8} more (see --format json)")
+
+
+def render(report: dict[str, Any], *, width: int = 88, color: bool = False, top: int = 10, detail: bool = False,
+           **_: object) -> str:
+    """The report as text: the diagnosis, then the rest in short (``detail``: in full; recommendations after
+    the first ``top`` get one line each there, 0: all in full)."""
+    out = _Out(width, color)
+    business = report["business"]
+    name = business.get("name") or "your business"
+    out.line(out.style(f"Marketing advice for {name}", "title"))
+    if business.get("highlights"):
+        out.wrap(" | ".join(business["highlights"]), 0, style="dim")
+    _diagnosis(out, report)
+    if detail:
+        _detail(out, report, top)
+    else:
+        _short_lists(out, report)
     out.line()
-    out.line(out.style("Why any of this? advisor explain PROFILE ID (or a number above: 3, w1; or a title)", "dim"))
-    out.line(out.style("Ask why: advisor explain PROFILE ITEM   Try a change: advisor whatif PROFILE --set FIELD=VALUE",
-                       "dim"))
+    out.line(out.style("Why? advisor explain PROFILE ITEM - a move (m1), a recommendation (5), a warning (w1), or a "
+                       "title.", "dim"))
+    if not detail:
+        out.line(out.style("Every item in full, with its sources: --detail.   Try a change: advisor whatif PROFILE "
+                           "--set FIELD=VALUE", "dim"))
+    else:
+        out.line(out.style("Try a change: advisor whatif PROFILE --set FIELD=VALUE", "dim"))
     return "\n".join(out.lines) + "\n"

@@ -2,7 +2,9 @@
 
 Takes in: a knowledge base, a profile and its :class:`~advisor.inference.Inference`.
 Gives out: the report, the stable JSON contract every renderer reads
-(``build``, docs/report.md), ordered by the documented ranking (``ranking``);
+(``build``, docs/report.md), ordered by the documented ranking (``ranking``),
+with the diagnosis and next moves at its top (``moves``: which few to start now,
+``diagnosis``: the words);
 :func:`advise` does profile -> report in one call, and ``batch`` runs it over
 many profiles, in order.
 """
@@ -13,6 +15,9 @@ import lazy_loader as _lazy
 EXPORTS = {
     "batch": ["numbered_lines", "run_lines"],
     "build": ["REPORT_VERSION", "advise", "build_report"],
+    "diagnosis": ["diagnosis", "item_start"],
+    "moves": ["MOVES", "Plan", "phase_of_business", "plan_moves"],
+    "words": ["goal_words"],
     "ranking": ["PHASES", "explain_rank", "plain_key", "recommendation_key", "severity_of", "step_key", "strength_of", "warning_key"],
 }
 SUBMODULES = []

@@ -16,11 +16,13 @@ from advisor.inference import Inference, Profile, Support, as_profile, conclude,
 from advisor.kb import BASES, Citation, KnowledgeBase, Rule
 from advisor.version import __version__
 
+from .diagnosis import diagnosis, item_start
+from .moves import plan_moves
 from .ranking import explain_rank, plain_key, recommendation_key, severity_of, step_key, strength_of, warning_key
 
 __all__ = ["REPORT_VERSION", "advise", "build_report", "unanswered_fields"]
 
-REPORT_VERSION = 2
+REPORT_VERSION = 3
 
 
 def _sources(kb: KnowledgeBase, rules: list[Rule]) -> list[dict[str, Any]]:
@@ -107,6 +109,11 @@ def build_report(kb: KnowledgeBase, profile: Profile, inference: Inference) -> d
     """The report for one profile (see docs/report.md for every key)."""
     found = conclude(kb, inference)
     decisions = {d.item: d for d in found.decisions}
+    answers = profile.as_dict()
+    derived_values = {d.fact: d.value for d in inference.derived}
+
+    def start_of(supports: list[Support]) -> str:
+        return item_start(kb, [s.conclusion.start for s in supports], answers, derived_values)
 
     recommendations = []
     for rank, (item, supports) in enumerate(sorted(found.recommend.items(), key=lambda kv: recommendation_key(*kv)), 1):
@@ -119,6 +126,7 @@ def build_report(kb: KnowledgeBase, profile: Profile, inference: Inference) -> d
             roles=roles,
             rank_reason=explain_rank(rank, supports, strength=strength),
             conflict=_decision_json(decisions[item]) if item in decisions else None,
+            start=start_of(supports) or None,
         )
         recommendations.append(entry)
 
@@ -147,6 +155,7 @@ def build_report(kb: KnowledgeBase, profile: Profile, inference: Inference) -> d
     for item, supports in sorted(found.step.items(), key=lambda kv: step_key(kv[0], kv[1], _phase(kb, kv[0]))):
         entry = _item_base(kb, item, supports)
         entry["phase"] = _phase(kb, item)
+        entry["start"] = start_of(supports) or None
         plan.append(entry)
 
     kpis = []
@@ -181,10 +190,10 @@ def build_report(kb: KnowledgeBase, profile: Profile, inference: Inference) -> d
             "matched": firing.fact_keys(),
         })
 
-    return {
+    report = {
         "report_version": REPORT_VERSION,
         "advisor_version": __version__,
-        "business": {"name": profile.name, "answers": profile.as_dict(), "highlights": _highlights(kb, profile)},
+        "business": {"name": profile.name, "answers": answers, "highlights": _highlights(kb, profile)},
         "summary": {
             "recommendations": len(recommendations),
             "warnings": len(warnings),
@@ -206,6 +215,35 @@ def build_report(kb: KnowledgeBase, profile: Profile, inference: Inference) -> d
         "unanswered": unanswered_fields(kb, profile, inference),
         "fired_rules": fired,
     }
+    return _with_moves(kb, report, answers, derived_values)
+
+
+def _with_moves(kb: KnowledgeBase, report: dict[str, Any], answers: dict[str, Any],
+                derived: dict[str, Any]) -> dict[str, Any]:
+    """The report with its next moves chosen (:mod:`advisor.report.moves`), each item's place among
+    them, the sequences the sources support, and the diagnosis on top."""
+    plan = plan_moves(kb, report, answers, derived)
+    for entry in report["recommendations"] + report["plan"]:
+        place = plan.placements[entry["id"]]
+        entry["waits_for"] = list(place.deferred_by)
+        entry["next"] = place.to_dict()
+    sequences = []
+    warned = {e["id"]: e for e in report["warnings"]}
+    for entry in report["recommendations"]:
+        for mistake in entry["waits_for"]:
+            fixed_by = [i for i in (kb.catalog.item(mistake).get("fixed_by", ()) if kb.catalog.item(mistake) else ())
+                        if i in plan.placements]
+            sequences.append({"item": entry["id"], "after": mistake, "fixed_by": fixed_by,
+                              "reason": f"first fix {warned[mistake]['title'][:1].lower()}"
+                                        f"{warned[mistake]['title'][1:]}, then {entry['title'][:1].lower()}"
+                                        f"{entry['title'][1:]}: {warned[mistake]['fix']}"})
+    report["summary"]["next_moves"] = len(plan.moves)
+    head = {key: report[key] for key in ("report_version", "advisor_version", "business", "summary")}
+    head["diagnosis"] = diagnosis(kb, report, plan, answers)
+    head["next_moves"] = list(plan.moves)
+    rest = {key: value for key, value in report.items() if key not in head}
+    rest["sequences"] = sequences
+    return head | rest
 
 
 _HIGHLIGHTS = ("business_model", "product_type", "price_level", "business_stage", "marketing_budget")
