@@ -98,34 +98,43 @@ def test_nothing_sticks_out_sideways_on_a_phone(browser, page_file):
     page.close()
 
 
-def test_a_collapsed_explanation_opens_on_a_tap(browser, page_file):
+def test_a_folded_item_and_its_explanation_open_on_a_tap(browser, page_file):
     page, _ = _open(browser, page_file)
-    summary = page.locator("article details > summary").first
-    details = page.locator("article details").first
-    assert details.evaluate("d => d.open") is False
-    summary.click()
-    assert details.evaluate("d => d.open") is True
-    assert details.locator("ul.tree").first.is_visible()  # the reasoning shows once open
+    item = page.locator("article.item > details").first
+    assert item.evaluate("d => d.open") is False
+    item.locator(":scope > summary").click()
+    assert item.evaluate("d => d.open") is True
+    inner = item.locator("details").first  # "How this was concluded", folded again inside
+    assert inner.evaluate("d => d.open") is False
+    inner.locator(":scope > summary").click()
+    assert inner.locator("ul.tree").first.is_visible()  # the reasoning shows once open
     page.close()
 
 
-def test_links_to_items_land_on_them(browser, page_file):
+def _lands(page, target: str) -> None:
+    """The element a link points at is on the screen, and visible (its fold opened)."""
+    box = page.evaluate("""id => { const t = document.getElementById(id); const d = t.closest('details');
+        return {top: t.getBoundingClientRect().top, height: innerHeight, open: !d || d.open}; }""", target)
+    assert box["open"] and -2 <= box["top"] < box["height"], (target, box)
+
+
+def test_links_to_items_land_on_them_and_unfold_them(browser, page_file):
     page, _ = _open(browser, page_file, {"width": 1200, "height": 900})
     targets = page.evaluate("""() => [...document.querySelectorAll('a')].map(a => a.getAttribute('href')
         || a.getAttribute('xlink:href')).filter(h => h && h.startsWith('#'))""")
     assert len(targets) > 10
     missing = [t for t in set(targets) if not page.evaluate("id => !!document.getElementById(id)", t[1:])]
     assert missing == []
-    nav = page.locator("nav a").nth(2)
-    href = nav.get_attribute("href")
+    nav = page.locator("nav a").nth(1)
     nav.click()
-    top = page.evaluate("id => document.getElementById(id).getBoundingClientRect().top", href[1:])
-    assert -2 <= top < 900
-    item = next(t for t in targets if t.startswith("#item-"))  # an advice box of the overview picture
-    page.evaluate("() => window.scrollTo(0, 0)")
-    page.locator(f'svg a[*|href="{item}"]').first.click()
-    landed = page.evaluate("id => document.getElementById(id).getBoundingClientRect().top", item[1:])
-    assert -2 <= landed < 900
+    _lands(page, nav.get_attribute("href")[1:])
+    move = page.locator("ol.moves a").first  # the first move of the diagnosis, to its item in full
+    target = move.get_attribute("href")[1:]
+    move.click()
+    _lands(page, target)
+    drawn = next(t for t in targets if t.startswith("#item-") and t != f"#{target}")
+    page.goto(page.url.split("#")[0] + drawn)  # as an advice box of a picture links it
+    _lands(page, drawn[1:])
     page.close()
 
 

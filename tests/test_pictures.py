@@ -41,7 +41,7 @@ def test_html_page_is_well_formed_with_pictures_and_explanations(run_cli, tmp_pa
     drawn = report["recommendations"] + report["warnings"] + report["not_advised"]
     assert len(root.findall(f".//{SVG}")) == 1 + len(drawn)  # the overview and one picture per item
     ns = "{http://www.w3.org/1999/xhtml}"
-    articles = {a.get("id"): a for a in root.iter(f"{ns}article")}
+    articles = {f"item-{a.get('data-item')}": a for a in root.iter(f"{ns}article")}
     for entry in drawn + report["plan"] + report["kpis"]:
         article = articles[f"item-{entry['id']}"]
         text = "".join(article.itertext())

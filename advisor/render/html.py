@@ -59,6 +59,7 @@ font-size:.92em}
 font-size:.85em}
 table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
 footer{margin-top:3em;color:#888;font-size:.85em}
+.target{scroll-margin-top:4em}
 @media (max-width:600px){main{padding:16px 14px 32px}h1{font-size:1.4em}article{padding:10px 12px}
 table{display:block;overflow-x:auto}}
 @media print{body{background:#fff;font-size:10.5pt}main{max-width:none;padding:0}nav,.legend{display:none}
@@ -126,8 +127,11 @@ def _article(entry: dict[str, Any], css: str, run: Any, pictures: dict[str, str]
     rank = f'<span class="rank">{entry["rank"]}</span>' if entry.get("rank") else ""
     # folded: the page opens on the diagnosis, and the full advice is a click away (--detail unfolds it)
     opened = ' open="open"' if detail else ""
-    out = [f'<article class="item {css}" id="item-{_e(item)}">', f"<details{opened}>",
-           f'<summary><h3>{rank}{_e(entry["title"])}<span class="tags">{_e(" / ".join(tags))}</span></h3></summary>']
+    # The links to an item (#item-ID) point into its folded content: a browser opens the fold it lands in
+    # (HTML's "ancestor details revealing" on fragment navigation), so no script is needed to unfold it.
+    out = [f'<article class="item {css}" data-item="{_e(item)}">', f"<details{opened}>",
+           f'<summary><h3>{rank}{_e(entry["title"])}<span class="tags">{_e(" / ".join(tags))}</span></h3></summary>',
+           f'<div class="target" id="item-{_e(item)}"></div>']
     if css in ("warning", "plan", "kpi") and entry.get("description"):
         out.append(f"<p>{_e(entry['description'])}</p>")
     if entry.get("fix"):
