@@ -25,7 +25,7 @@ EXPORTS = {
     "levels": ["dependency_levels"],
     "loader": ["LoadResult", "gc_paused", "load_rule_base"],
     "model": ["All", "Any_", "Citation", "Conclusion", "Condition", "Firing", "Match", "Not", "Rule", "RuleBase",
-              "SEVERITIES", "STRENGTHS", "Test", "iter_tests"],
+              "SEVERITIES", "STRENGTHS", "Test", "iter_tests", "lazy_firing"],
     "passages": ["Passages", "passages_for"],
 }
 SUBMODULES = ["cache", "generate"]
