@@ -114,56 +114,6 @@ def profiles(kb: Any, count: int, seed: int = PROFILE_SEED) -> list[Any]:
 # --------------------------------------------------------------------------- sections
 
 
-def bench_inference(kb: Any, count: int, passes: int, clips: bool = False) -> dict[str, Any]:
-    from advisor import api
-    from advisor.inference.reference import ReferenceEvaluator
-
-    sample = profiles(kb, count)
-    reference = ReferenceEvaluator(kb.rules)
-    answers = [p.as_dict() for p in sample]
-    disagree = 0
-    fired = 0
-    for profile, plain in zip(sample, answers):  # warm-up, and a check that both agree
-        got = api.infer(kb, profile)
-        want = reference.run(plain)
-        fired += len(want.fired)
-        if set(got.fired_ids()) != set(want.fired) or {d.fact: d.value for d in got.derived} != want.derived:
-            disagree += 1
-    engine_times, reference_times = [], []
-    infer, run, clock = api.infer, reference.run, time.perf_counter
-    for _ in range(passes):
-        # profile by profile, engine then reference, so that both meet the same load
-        engine_total = reference_total = 0.0
-        for profile, plain in zip(sample, answers):
-            start = clock()
-            infer(kb, profile)
-            middle = clock()
-            run(plain)
-            reference_total += clock() - middle
-            engine_total += middle - start
-        engine_times.append(engine_total / count)
-        reference_times.append(reference_total / count)
-    row = {
-        "rules": len(kb.rules.rules),
-        "shards": kb.compiled.shard_count(),
-        "levels": kb.compiled.level_count,
-        "fired": fired / count,
-        "engine": statistics.median(engine_times),
-        "reference": statistics.median(reference_times),
-        "ratio": statistics.median(e / r for e, r in zip(engine_times, reference_times)),
-        "disagree": disagree,
-        "clips": None,
-    }
-    if clips:
-        from . import clips_rules as clips_bench
-
-        try:
-            row["clips"] = clips_bench.per_profile(kb, sample, passes)
-        except Exception as exc:  # an optional comparison must not sink the run
-            print(f"  clipspy comparison failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-    return row
-
-
 def bench_load(folder: Path | None, passes: int) -> tuple[float, float]:
     """Cold (no cache) and warm-cache load times of the shipped knowledge with ``folder``'s rules."""
     from advisor.kb.knowledge_base import load_knowledge_base
