@@ -4,7 +4,7 @@ Takes in: a knowledge base, a profile and its :class:`~advisor.inference.Inferen
 Gives out: the report, the stable JSON contract every renderer reads
 (``build``, docs/report.md), ordered by the documented ranking (``ranking``);
 :func:`advise` does profile -> report in one call, and ``batch`` runs it over
-many profiles, in order.
+many profiles, in order (``distributed``: on a Dask cluster, from a JSON-lines file).
 """
 
 import lazy_loader as _lazy
@@ -13,6 +13,7 @@ import lazy_loader as _lazy
 EXPORTS = {
     "batch": ["numbered_lines", "run_lines"],
     "build": ["advise", "build_report"],
+    "distributed": ["advise_jsonl"],
     "ranking": ["PHASES", "explain_rank", "plain_key", "recommendation_key", "severity_of", "step_key", "strength_of", "warning_key"],
 }
 SUBMODULES = []
