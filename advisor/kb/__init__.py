@@ -17,7 +17,7 @@ import lazy_loader as _lazy
 #: submodule -> the names other stages import from this stage
 EXPORTS = {
     "catalog": ["Catalog", "load_catalog"],
-    "compiler": ["CompiledBase"],
+    "compiled": ["CompiledBase"],
     "conditions": ["dnf", "parse_condition", "raw_dnf"],
     "facts": ["answer_facts", "derived_prop", "fact_texts", "retract_text"],
     "fields": ["Field", "FieldSet", "META_KEYS", "load_fields", "profile_schema"],
