@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Mapping
 
-from advisor.audit import run as audit
 from advisor.inference import as_profile, engine_for, infer
 from advisor.kb import load_knowledge_base
 from advisor.report import advise
@@ -23,6 +22,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from advisor.kb import KnowledgeBase
 
 __all__ = ["load_knowledge_base", "engine_for", "infer", "advise", "as_profile", "audit", "explain_text"]
+
+
+def audit(*args: Any, **kwargs: Any) -> Any:
+    """Check a rule base for defects (:func:`advisor.audit.run`; imported on first use, so that
+    advising never loads the audit)."""
+    from advisor.audit import run
+
+    return run(*args, **kwargs)
 
 
 def explain_text(kb: KnowledgeBase, profile: Profile | Mapping[str, Any], item_id: str, *, width: int = 88) -> str:

@@ -12,7 +12,6 @@ Codes are stable and each one is documented in ``docs/errors.md``
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from enum import IntEnum
@@ -216,6 +215,8 @@ def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]
     """Candidates that look like ``word`` (case-insensitive), best first."""
     pool = sorted(set(candidates))
     lowered = {c.lower(): c for c in pool}
+    import difflib  # only when a name is wrong
+
     found = difflib.get_close_matches(str(word).lower(), list(lowered), n=n, cutoff=0.6)
     return [lowered[f] for f in found]
 

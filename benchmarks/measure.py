@@ -114,56 +114,6 @@ def profiles(kb: Any, count: int, seed: int = PROFILE_SEED) -> list[Any]:
 # --------------------------------------------------------------------------- sections
 
 
-def bench_inference(kb: Any, count: int, passes: int, clips: bool = False) -> dict[str, Any]:
-    from advisor import api
-    from advisor.inference.reference import ReferenceEvaluator
-
-    sample = profiles(kb, count)
-    reference = ReferenceEvaluator(kb.rules)
-    answers = [p.as_dict() for p in sample]
-    disagree = 0
-    fired = 0
-    for profile, plain in zip(sample, answers):  # warm-up, and a check that both agree
-        got = api.infer(kb, profile)
-        want = reference.run(plain)
-        fired += len(want.fired)
-        if set(got.fired_ids()) != set(want.fired) or {d.fact: d.value for d in got.derived} != want.derived:
-            disagree += 1
-    engine_times, reference_times = [], []
-    infer, run, clock = api.infer, reference.run, time.perf_counter
-    for _ in range(passes):
-        # profile by profile, engine then reference, so that both meet the same load
-        engine_total = reference_total = 0.0
-        for profile, plain in zip(sample, answers):
-            start = clock()
-            infer(kb, profile)
-            middle = clock()
-            run(plain)
-            reference_total += clock() - middle
-            engine_total += middle - start
-        engine_times.append(engine_total / count)
-        reference_times.append(reference_total / count)
-    row = {
-        "rules": len(kb.rules.rules),
-        "shards": kb.compiled.shard_count(),
-        "levels": kb.compiled.level_count,
-        "fired": fired / count,
-        "engine": statistics.median(engine_times),
-        "reference": statistics.median(reference_times),
-        "ratio": statistics.median(e / r for e, r in zip(engine_times, reference_times)),
-        "disagree": disagree,
-        "clips": None,
-    }
-    if clips:
-        from . import clips_rules as clips_bench
-
-        try:
-            row["clips"] = clips_bench.per_profile(kb, sample, passes)
-        except Exception as exc:  # an optional comparison must not sink the run
-            print(f"  clipspy comparison failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-    return row
-
-
 def bench_load(folder: Path | None, passes: int) -> tuple[float, float]:
     """Cold (no cache) and warm-cache load times of the shipped knowledge with ``folder``'s rules."""
     from advisor.kb.knowledge_base import load_knowledge_base
@@ -175,33 +125,48 @@ def bench_load(folder: Path | None, passes: int) -> tuple[float, float]:
     return cold, warm
 
 
-def bench_advise(passes: int) -> dict[str, float]:
-    """Wall time of ``advisor advise`` in a fresh process (warm cache, bytecode written)."""
+def bench_advise(passes: int) -> dict[str, Any]:
+    """``advisor advise`` in a fresh process (warm cache, bytecode written) beside a bare interpreter.
+
+    Each round starts a bare ``python -c pass``, then ``advise -f json``, then ``advise``
+    (text), so that the three meet the same load; wall time and CPU time (user + system
+    of the child) are kept, and the ratios are medians of the per-round ratios.
+    """
+    import resource
+
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     example = str(ROOT / "examples" / "tea-shop.json")
-    out = {}
+    commands = {
+        "python": [sys.executable, "-c", "pass"],
+        "json": [sys.executable, "-m", "advisor", "advise", example, "-f", "json"],
+        "text": [sys.executable, "-m", "advisor", "advise", example],
+    }
 
-    def run(args: list[str]) -> None:
+    def run(args: list[str]) -> tuple[float, float]:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
         subprocess.run(args, env=env, cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                        check=False)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
-    def times(args: list[str]) -> list[float]:
-        found = []
-        for _ in range(passes):
-            start = time.perf_counter()
-            run(args)
-            found.append(time.perf_counter() - start)
-        return found
-
-    for fmt in ("json", "text"):
-        args = [sys.executable, "-m", "advisor", "advise", example, "-f", fmt]
+    for args in commands.values():
         run(args)  # warm the cache and the bytecode
-        found = times(args)
-        out[fmt], out[fmt + "-best"] = statistics.median(found), min(found)
-    found = times([sys.executable, "-c", "pass"])
-    out["python"], out["python-best"] = statistics.median(found), min(found)
+    found: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for _ in range(max(passes, 5) * 2):
+        for name, args in commands.items():
+            found[name].append(run(args))
+    out: dict[str, Any] = {}
+    for name, runs in found.items():
+        out[name] = statistics.median(w for w, _ in runs)
+        out[name + "-cpu"] = statistics.median(c for _, c in runs)
+        if name != "python":
+            out[name + "-ratio"] = statistics.median(w / p[0] for (w, _), p in zip(runs, found["python"]))
+            out[name + "-cpu-ratio"] = statistics.median(c / p[1] for (_, c), p in zip(runs, found["python"])
+                                                         if p[1] > 0)
     return out
 
 

@@ -40,6 +40,8 @@ OWNERS = {
     "durable_rules_engine": {"advisor.inference.engine"},
     "yaml": {"advisor.io.yamlread"},
     "click": {f"advisor.commands.{m.stem}" for m in (PACKAGE / "commands").glob("*.py") if m.stem != "__init__"},
+    "dask": {"advisor.report.distributed"},
+    "distributed": {"advisor.report.distributed"},
     # networkx only where graphs are built or read
     "networkx": {"advisor.explain.graph", "advisor.explain.reasoning", "advisor.explain.analysis",
                  "advisor.render.dot", "advisor.render.mermaid", "advisor.render.graphml", "advisor.render.view",

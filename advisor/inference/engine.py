@@ -47,8 +47,11 @@ retracted. Each shard keeps that one state, emptied after every profile, and
 deletes it before the ruleset when the engine closes.
 
 Provenance is read from the engine's action messages; a message names the
-durable rule and the facts it matched, and the same message recurs across
-profiles, so parsed messages are kept in a bounded memo.
+durable rule and the facts it matched. While the levels run only the rule's
+name is read (what fired, and the derived facts it claims); the facts are
+parsed when a :class:`~advisor.kb.model.Firing`'s ``matches`` is first asked
+for (the JSON report's match detail, an explanation), and the same message
+recurs across profiles, so parsed messages are kept in a bounded memo.
 
 Long by design: every call into the C engine, and every work-around for its
 hang, its crash and its limits, sits in this one module so that no other
@@ -67,7 +70,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from advisor.errors import InternalError
-from advisor.kb import CompiledBase, Firing, Match, answer_facts, derived_prop, fact_texts, retract_text
+from advisor.kb import CompiledBase, Firing, Match, answer_facts, derived_prop, fact_texts, lazy_firing, retract_text
 
 __all__ = ["Engine", "Inference", "Derivation"]
 
@@ -105,7 +108,7 @@ MEMO_LIMIT = 10_000
 
 
 class Engine:
-    """Runs a :class:`~advisor.kb.compiler.CompiledBase` over profiles.
+    """Runs a :class:`~advisor.kb.compiled.CompiledBase` over profiles.
 
     One engine holds one ruleset per shard for its lifetime; call :meth:`close`
     (or use it as a context manager) to release them.
@@ -132,9 +135,9 @@ class Engine:
                 self._settle[fact] = max(self._settle.get(fact, 0), self._rule_level[rule_id])
         # derived property -> shards testing it
         self._testers: dict[str, tuple[int, ...]] = {}
-        # action message -> (rule id, its Match, the Firing when it is the rule's only match, sort key)
-        self._memo: dict[str, tuple[str, Match, Firing, tuple]] = {}
         self._texts: dict[tuple, tuple[str, str]] = {}
+        # action message -> (rule id, a firing of that message alone, its matches read when asked for)
+        self._memo: dict[str, tuple[str, Firing]] = {}
         # answer -> per shard testing it: (shard index, its facts' JSON, the JSON retracting them)
         self._answers: dict[tuple, tuple[tuple[int, str, str], ...]] = {}
         self._offsets: dict[int, int] = {}  # shard handle -> offset of its state
@@ -236,10 +239,11 @@ class Engine:
             raise InternalError("engine is closed", code="E500")
         dre = self._dre
         shards = self._shards
+        rule_of, level_of = self._rule_of, self._rule_level
         memo = self._memo
         if len(memo) > MEMO_LIMIT:
             memo.clear()
-        found: dict[str, list[tuple[str, Match, Firing, tuple]]] = {}  # rule id -> its matches, as reported
+        found: dict[str, list[Firing]] = {}  # rule id -> a firing for each action message it was reported in
         claims: dict[str, list[tuple]] = {}  # derived fact -> the claims of the rules that fired
         waiting: dict[int, list[str]] = {}  # level -> claimed facts settled after it
         derived: dict[str, Derivation] = {}
@@ -290,19 +294,20 @@ class Engine:
                         continue
                     message = result[1]
                     while message:
-                        try:
-                            got.append(memo[message])
-                        except KeyError:
-                            entry = memo[message] = self._parse(message)
-                            got.append(entry)
+                        entry = memo.get(message)
+                        if entry is None:  # only the rule's name is read now; its matches when asked for
+                            rule_id = rule_of[message[2:message.index('"', 2)]]
+                            entry = memo[message] = (rule_id, lazy_firing(rule_id, level_of[rule_id],
+                                                                          _read_message, message))
+                        got.append(entry)
                         message = complete(handle, offset)
                 for entry in got:
                     rule_id = entry[0]
-                    matches = found.get(rule_id)
-                    if matches is not None:
-                        matches.append(entry)
+                    entries = found.get(rule_id)
+                    if entries is not None:
+                        entries.append(entry[1])
                         continue
-                    found[rule_id] = [entry]
+                    found[rule_id] = [entry[1]]
                     mine = rule_claims.get(rule_id)
                     if mine is not None:
                         for claim in mine:
@@ -344,21 +349,13 @@ class Engine:
                 retract(shards[index][0], "[" + ",".join(parts) + "]")
         firings = []
         if found:
-            order = self._order
-            for rule_id in sorted(found, key=order.__getitem__) if len(found) > 1 else found:
+            for rule_id in sorted(found, key=self._order.__getitem__) if len(found) > 1 else found:
                 entries = found[rule_id]
                 if len(entries) == 1:
-                    firings.append(entries[0][2])
+                    firings.append(entries[0])
                 else:
-                    firings.append(Firing(rule_id, self._rule_level[rule_id], _distinct(entries)))
+                    firings.append(lazy_firing(rule_id, level_of[rule_id], _read_matches, entries))
         return Inference(tuple(firings), tuple([derived[name] for name in sorted(derived)]) if derived else ())
-
-    def _parse(self, message: str) -> tuple[str, Match, Firing, tuple]:
-        """What one action message says: ``{"<durable rule name>":{<alias>:<fact>,...}}``."""
-        rule_id = self._rule_of[message[2:message.index('"', 2)]]
-        match = _match(message)
-        return (rule_id, match, Firing(rule_id, self._rule_level[rule_id], (match,)),
-                tuple([(key, repr(value)) for key, value in match.facts]))
 
     def _derived_text(self, fact: str, value: Any) -> tuple[str, str]:
         """The JSON asserting a derived value, and the JSON retracting it (memoised: the same few recur)."""
@@ -443,19 +440,23 @@ def _match(message: str) -> Match:
     return Match(tuple(facts))
 
 
-def _distinct(entries: list[tuple[str, Match, Firing, tuple]]) -> tuple[Match, ...]:
-    """One :class:`Match` per distinct set of facts, ordered by the facts' keys and values' reprs."""
+def _read_message(message: str) -> tuple[Match]:
+    """The match one action message reports (read when a firing's matches are first asked for)."""
+    return (_match(message),)
+
+
+def _read_matches(firings: list[Firing]) -> tuple[Match, ...]:
+    """One :class:`Match` per distinct set of facts a rule matched (each action message read
+    once, as a firing of its own), ordered by the facts' keys and values' reprs."""
+    keyed = sorted(((tuple([(key, repr(value)) for key, value in match.facts]), match)
+                    for firing in firings for match in firing.matches), key=_first)
     out: list[Match] = []
     last = None
-    for entry in sorted(entries, key=_sort_key):
-        if entry[3] != last:  # equal keys mean equal facts (a repr tells the types apart)
-            out.append(entry[1])
-            last = entry[3]
+    for key, match in keyed:
+        if key != last:  # equal keys mean equal facts (a repr tells the types apart)
+            out.append(match)
+            last = key
     return tuple(out)
-
-
-def _sort_key(entry: tuple[str, Match, Firing, tuple]) -> tuple:
-    return entry[3]
 
 
 def _first(pair: tuple[str, Any]) -> str:

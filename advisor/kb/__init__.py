@@ -17,7 +17,7 @@ import lazy_loader as _lazy
 #: submodule -> the names other stages import from this stage
 EXPORTS = {
     "catalog": ["COSTS", "Catalog", "EFFORTS", "Ground", "ORDERING_KEYS", "check_ordering", "load_catalog"],
-    "compiler": ["CompiledBase"],
+    "compiled": ["CompiledBase"],
     "conditions": ["dnf", "parse_condition", "raw_dnf"],
     "facts": ["answer_facts", "derived_prop", "fact_texts", "retract_text"],
     "fields": ["Field", "FieldSet", "Goal", "META_KEYS", "Practice", "load_fields", "profile_schema"],
@@ -25,7 +25,7 @@ EXPORTS = {
     "levels": ["dependency_levels"],
     "loader": ["LoadResult", "gc_paused", "load_rule_base"],
     "model": ["BASES", "All", "Any_", "Citation", "Conclusion", "Condition", "Firing", "Match", "Not", "Rule", "RuleBase",
-              "SEVERITIES", "STRENGTHS", "Test", "iter_tests"],
+              "SEVERITIES", "STRENGTHS", "Test", "iter_tests", "lazy_firing"],
     "passages": ["Passages", "passages_for"],
 }
 SUBMODULES = ["cache", "generate"]

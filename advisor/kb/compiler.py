@@ -49,6 +49,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from .compiled import CompiledBase, Shard
 from .conditions import dnf
 from .facts import START_PROP, derived_prop, fact_text, field_prop, group_of, member_prop
 from .fields import FieldSet
@@ -168,37 +169,6 @@ def _literal_pattern(positive: bool, test: Test, fields: FieldSet,
 
 
 # --------------------------------------------------------------------------- shards
-
-
-@dataclass(frozen=True)
-class Shard:
-    """One durable ruleset holding rules of one or more levels.
-
-    ``starts`` gives, per level the shard has rules in, the JSON of that level's
-    start facts (comma-joined): asserting them lets that level's rules complete.
-    """
-
-    name: str
-    definition: str
-    props: tuple[str, ...]
-    starts: tuple[tuple[int, str], ...]  # (level, JSON start facts joined by ",")
-    actions: tuple[tuple[str, str], ...]  # (durable rule name, rule id)
-    levels: tuple[int, ...] = ()  # the levels it holds rules of
-
-
-@dataclass(frozen=True)
-class CompiledBase:
-    """The rule base in the form the engine runs: shards, levels, and what rules conclude."""
-
-    shards: tuple[Shard, ...]
-    level_count: int
-    rule_levels: tuple[tuple[str, int], ...]
-    derivations: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]  # rule id -> (fact, value)
-    priorities: tuple[tuple[str, int], ...]
-    never: tuple[str, ...] = ()  # rules whose every alternative is impossible
-
-    def shard_count(self) -> int:
-        return len(self.shards)
 
 
 def start_value(level: int, group: int) -> str:

@@ -22,7 +22,7 @@ from advisor.version import __version__
 
 from . import cache
 from .catalog import Catalog, check_ordering, load_catalog
-from .compiler import CompiledBase, compile_rules
+from .compiled import CompiledBase
 from .fields import FieldSet, load_fields
 from .loader import gc_paused, load_rule_base, parse_condition, rule_files
 from .model import Condition, RuleBase
@@ -51,12 +51,13 @@ class KnowledgeBase:
 
 def record_types() -> dict[str, type]:
     """The record types a cache entry of a knowledge base may hold (see :mod:`advisor.kb.knowledge_base.cache`)."""
-    from . import catalog, compiler, fields, model
+    from . import catalog, compiled, fields, model
 
     classes = [
         model.Test, model.All, model.Any_, model.Not, model.Citation, model.Conclusion, model.Rule,
         model.RuleBase, catalog.Section, catalog.Document, catalog.Item, catalog.Catalog,
-        fields.Choice, fields.Group, fields.Goal, fields.Practice, fields.Field, fields.FieldSet, catalog.Ground, compiler.Shard, compiler.CompiledBase,
+        fields.Choice, fields.Group, fields.Goal, fields.Practice, fields.Field, fields.FieldSet, catalog.Ground,
+        compiled.Shard, compiled.CompiledBase,
         KnowledgeBase,
     ]
     return {cls.__name__: cls for cls in classes}
@@ -114,6 +115,8 @@ def load_knowledge_base(
     fieldset = load_fields(fields_path, catalog)
     practices = _practices(fieldset)
     check_ordering(catalog, fieldset)
+    from .compiler import compile_rules  # the cold path only: a cached base is already compiled
+
     with gc_paused():  # see loader.gc_paused: a third of a big cold load otherwise
         result = load_rule_base(rule_paths, fieldset, catalog, strict=True)
         compiled = compile_rules(result.rules, fieldset, prefix="kb")

@@ -21,7 +21,7 @@ Stage: kb.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Union
+from typing import Any, Callable, Iterator, Union
 
 from advisor.errors import Location
 
@@ -40,6 +40,7 @@ __all__ = [
     "RuleBase",
     "Match",
     "Firing",
+    "lazy_firing",
     "iter_tests",
     "STRENGTHS",
     "SEVERITIES",
@@ -245,13 +246,58 @@ class Match:
     facts: tuple[tuple[str, Any], ...]
 
 
-@dataclass(frozen=True)
-class Firing:
-    """A rule that fired for a profile, with every match the engine reported."""
+class Firing(tuple):
+    """A rule that fired for a profile, with every match the engine reported.
 
-    rule_id: str
-    level: int
-    matches: tuple[Match, ...]
+    ``matches`` may be given, or read on first use: ``read(source)`` is then
+    called once to produce them (the engine reads only which rules fired while
+    it runs, and leaves what they matched to the readers that need it). A
+    firing is immutable (a tuple underneath, so that the engine can make one
+    in a single C call, see :func:`lazy_firing`); two firings are equal when
+    rule, level and matches are.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, rule_id: str, level: int, matches: tuple[Match, ...] = (), *,
+                read: Callable[[Any], tuple[Match, ...]] | None = None, source: Any = None) -> "Firing":
+        return tuple.__new__(cls, (rule_id, level, [matches] if read is None else [None, read, source]))
+
+    @property
+    def rule_id(self) -> str:
+        return self[0]
+
+    @property
+    def level(self) -> int:
+        return self[1]
+
+    @property
+    def matches(self) -> tuple[Match, ...]:
+        cell = self[2]
+        if len(cell) == 3:  # not read yet
+            cell[:] = [cell[1](cell[2])]
+        return cell[0]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Firing):
+            return NotImplemented
+        return self[0] == other[0] and self[1] == other[1] and self.matches == other.matches
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash((self[0], self[1], self.matches))
+
+    def __repr__(self) -> str:
+        return f"Firing(rule_id={self[0]!r}, level={self[1]!r}, matches={self.matches!r})"
+
+    def __getnewargs__(self) -> tuple:  # type: ignore[override]
+        return (self[0], self[1], self.matches)
+
+    def __reduce__(self) -> tuple:
+        return (Firing, (self[0], self[1], self.matches))
 
     def fact_keys(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -259,6 +305,14 @@ class Firing:
             for key, _ in match.facts:
                 seen.setdefault(key, None)
         return list(seen)
+
+
+_new_tuple = tuple.__new__
+
+
+def lazy_firing(rule_id: str, level: int, read: Callable[[Any], tuple[Match, ...]], source: Any) -> Firing:
+    """A :class:`Firing` whose matches are ``read(source)``, read when first asked for."""
+    return _new_tuple(Firing, (rule_id, level, [None, read, source]))
 
 
 def _word(value: Any) -> str:

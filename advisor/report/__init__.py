@@ -6,7 +6,7 @@ Gives out: the report, the stable JSON contract every renderer reads
 with the diagnosis and next moves at its top (``moves``: which few to start now,
 ``diagnosis``: the words);
 :func:`advise` does profile -> report in one call, and ``batch`` runs it over
-many profiles, in order.
+many profiles, in order (``distributed``: on a Dask cluster, from a JSON-lines file).
 """
 
 import lazy_loader as _lazy
@@ -16,6 +16,7 @@ EXPORTS = {
     "batch": ["numbered_lines", "run_lines"],
     "build": ["REPORT_VERSION", "advise", "build_report"],
     "diagnosis": ["diagnosis", "item_start"],
+    "distributed": ["advise_jsonl"],
     "moves": ["MOVES", "Plan", "phase_of_business", "plan_moves"],
     "words": ["goal_words"],
     "ranking": ["PHASES", "explain_rank", "plain_key", "recommendation_key", "severity_of", "step_key", "strength_of", "warning_key"],

@@ -6,7 +6,8 @@ Two entry points share one per-profile step (:func:`advise_one`):
   an iterator of report dicts out, with an error record in place of each bad
   profile. It needs nothing but the knowledge base, so a distributed engine can
   map it over partitions unchanged, e.g. ``rdd.mapPartitions(advise_many)`` in
-  Spark or ``bag.map_partitions(lambda part: list(advise_many(part)))`` in Dask;
+  Spark (:mod:`advisor.report.distributed` does it on Dask for a JSON-lines file,
+  with the lines numbered as here);
 * :func:`run_lines` - numbered JSON lines in, finished output lines out,
   optionally spread over worker processes; ``advisor batch`` writes them.
 
@@ -106,16 +107,18 @@ def _dump(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
+def _advise_line(kb: Any, raw: bytes | str, line: int, source: str) -> LineResult:
+    """One numbered input line to its output line (a report, or an error record)."""
+    try:
+        return LineResult(line, _dump(advise_one(kb, raw, line=line, source=source)))
+    except AdvisorError as exc:
+        return LineResult(line, _dump(_error_record(line, exc)), exc)
+
+
 def _advise_chunk(chunk: list[tuple[int, bytes]]) -> list[LineResult]:
     """Worker step: each numbered line to its output line (runs in a worker process or inline)."""
     kb, source = _WORKER["kb"], _WORKER["source"]
-    out = []
-    for line, raw in chunk:
-        try:
-            out.append(LineResult(line, _dump(advise_one(kb, raw, line=line, source=source))))
-        except AdvisorError as exc:
-            out.append(LineResult(line, _dump(_error_record(line, exc)), exc))
-    return out
+    return [_advise_line(kb, raw, line, source) for line, raw in chunk]
 
 
 _WORKER: dict[str, Any] = {}
