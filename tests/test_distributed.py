@@ -12,8 +12,8 @@ distributed = pytest.importorskip("distributed", reason="dask.distributed is not
                                                         "(pip install 'marketing-advisor[dask]')")
 
 from advisor.kb.generate import random_profile  # noqa: E402
-from advisor.report.distributed import advise_jsonl, count_lines  # noqa: E402
 from advisor.report import REPORT_VERSION  # noqa: E402
+from advisor.report.distributed import advise_jsonl, count_lines  # noqa: E402
 
 
 def _input(kb, lines: int) -> bytes:

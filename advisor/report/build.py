@@ -66,6 +66,23 @@ def _notes(supports: list[Support]) -> list[str]:
 
 
 def _item_base(kb: KnowledgeBase, item_id: str, supports: list[Support]) -> dict[str, Any]:
+    """An item's report entry as far as its catalog entry and supporting rules make it: the same
+    supports give the same entry, so it is built once per knowledge base and copied (fresh lists,
+    so that a caller changing one report changes no other)."""
+    memo = kb.__dict__.get("_item_bases")
+    if memo is None:
+        memo = {}
+        object.__setattr__(kb, "_item_bases", memo)
+    key = (item_id,) + tuple((s.rule_id, s.priority, s.conclusion.note) for s in supports)
+    base = memo.get(key)
+    if base is None:
+        base = memo[key] = _new_item_base(kb, item_id, supports)
+    return base | {"because": list(base["because"]), "notes": list(base["notes"]),
+                   "sources": [source | {"quotes": list(source["quotes"])} for source in base["sources"]],
+                   "judgements": [dict(j) for j in base["judgements"]]}
+
+
+def _new_item_base(kb: KnowledgeBase, item_id: str, supports: list[Support]) -> dict[str, Any]:
     entry = kb.catalog.item(item_id)
     ordered = _ordered_supports(supports)
     rules = [kb.rule(s.rule_id) for s in ordered]

@@ -53,6 +53,7 @@ from typing import Any
 
 from advisor.kb import COSTS, EFFORTS, SEVERITIES, STRENGTHS
 
+from .move_words import BUDGET_WORDS, CAPACITY_WORDS, titles, why_move
 from .words import goal_words
 
 __all__ = ["MOVES", "STAGE_PHASE", "Placement", "Plan", "plan_moves", "phase_of_business", "goal_words"]
@@ -128,15 +129,27 @@ class _Catalog:
         goals_field = kb.fields.get("promotion_goals")
         self.serves = {c.id: set(c.serves) for c in goals_field.choices} if goals_field else {}
         self.goal_order = [c.id for c in goals_field.choices] if goals_field else []
+        self._attrs: dict[tuple[str, str, Any], Any] = {}  # the catalog does not change under a knowledge base
+
+    @classmethod
+    def of(cls, kb: Any) -> _Catalog:
+        """The one reader kept with a knowledge base (batch plans thousands of reports over one)."""
+        if "_moves_catalog" not in kb.__dict__:
+            object.__setattr__(kb, "_moves_catalog", cls(kb))
+        return kb.__dict__["_moves_catalog"]
 
     def attr(self, item: str, key: str, default: Any = None) -> Any:
-        entry = self.kb.catalog.item(item)
-        return entry.get(key, default) if entry is not None else default
+        try:
+            return self._attrs[item, key, default]
+        except KeyError:
+            entry = self.kb.catalog.item(item)
+            found = self._attrs[item, key, default] = entry.get(key, default) if entry is not None else default
+            return found
 
 
 def plan_moves(kb: Any, report: dict[str, Any], answers: dict[str, Any], derived: dict[str, Any]) -> Plan:
     """Choose and order the next moves of a built report (see the module notes)."""
-    cat = _Catalog(kb)
+    cat = _Catalog.of(kb)
     capacity = capacity_of(derived)
     size = MOVES[capacity]
     phase = phase_of_business(answers, derived)
@@ -180,10 +193,15 @@ def plan_moves(kb: Any, report: dict[str, Any], answers: dict[str, Any], derived
     def pending(item: str) -> list[str]:
         return [p for p in cat.attr(item, "after", ()) if p in advised and p not in chosen]
 
+    memo: dict[tuple, Any] = {}  # (question, moves chosen so far, item) -> answer; chosen only grows
+
     def can_start(item: str, seen: frozenset = frozenset()) -> bool:
         if item in waits or item in seen:
             return False
-        return all(can_start(p, seen | {item}) for p in pending(item))
+        key = ("can_start", len(chosen), item, seen)
+        if key not in memo:
+            memo[key] = all(can_start(p, seen | {item}) for p in pending(item))
+        return memo[key]
 
     def with_prerequisites(item: str) -> list[str]:
         out: list[str] = []
@@ -203,14 +221,21 @@ def plan_moves(kb: Any, report: dict[str, Any], answers: dict[str, Any], derived
     def current(item: str) -> tuple:
         """The item's urgency now: a mistake a chosen move already fixes, or a practice a chosen move
         already starts, no longer lifts it."""
+        key = ("current", len(chosen), item)
+        if key in memo:
+            return memo[key]
         place = placements[item]
-        handled = {m for c in chosen for m in placements[c].fixes}
-        begun = {placements[c].starts for c in chosen}
+        if ("done", len(chosen)) not in memo:
+            memo["done", len(chosen)] = ({m for c in chosen for m in placements[c].fixes},
+                                         {placements[c].starts for c in chosen})
+        handled, begun = memo["done", len(chosen)]
         left = [m for m in place.fixes if m not in handled]
         if len(left) == len(place.fixes) and place.starts not in begun:
-            return keys[item]
-        intended = bool(place.starts) and place.starts not in begun
-        return (_tier(left, warned, advised[item].get("strength") == "essential", intended),) + keys[item][1:]
+            memo[key] = keys[item]
+        else:
+            intended = bool(place.starts) and place.starts not in begun
+            memo[key] = (_tier(left, warned, advised[item].get("strength") == "essential", intended),) + keys[item][1:]
+        return memo[key]
 
     def fits(item: str, needed: set[str]) -> bool:
         """Its batch (prerequisites and itself) fits; unless it fixes the most serious mistake (tier 0), it
@@ -237,7 +262,7 @@ def plan_moves(kb: Any, report: dict[str, Any], answers: dict[str, Any], derived
     for number, item in enumerate(moves, 1):
         place = placements[item]
         place.place, place.order = "move", number
-        place.why = _why_move(cat, item, advised[item], place, warned, moves, kb)
+        place.why = why_move(cat, item, advised[item], place, warned, moves, kb)
         if item in pulled and pulled[item] in moves:
             place.why = [w for w in place.why if not w.startswith("of what fits")]
 
@@ -252,17 +277,17 @@ def plan_moves(kb: Any, report: dict[str, Any], answers: dict[str, Any], derived
         elif [p for p in firsts if p in moves] and item not in waits:
             place.wait = "after"
             place.after = [p for p in firsts if p in moves]
-            reason = "after " + _titles(kb, place.after) + ", a move to start now"
+            reason = "after " + titles(kb, place.after) + ", a move to start now"
         elif item in waits:
             place.wait, reason = waits[item]
         elif firsts and not all(p in moves for p in firsts):
             place.wait = "after"
             place.after = [p for p in firsts if p not in moves]
-            reason = "after " + _titles(kb, place.after) + ", which comes first"
+            reason = "after " + titles(kb, place.after) + ", which comes first"
         else:
             place.wait = "room"
-            reason = f"next, once a move is under way ({len(moves)} at a time for {_CAPACITY_WORDS[capacity]})"
-        speaks = _why_move(cat, item, advised[item], place, warned, [], kb, quiet=True)
+            reason = f"next, once a move is under way ({len(moves)} at a time for {CAPACITY_WORDS[capacity]})"
+        speaks = why_move(cat, item, advised[item], place, warned, [], kb, quiet=True)
         place.why = speaks + [reason] if place.wait == "room" else [reason] + speaks
     def group(item: str) -> int:
         place = placements[item]
@@ -282,14 +307,6 @@ def plan_moves(kb: Any, report: dict[str, Any], answers: dict[str, Any], derived
     for number, item in enumerate(later, 1):
         placements[item].place, placements[item].order = "later", number
     return Plan(capacity, size, phase, stated, moves, later, placements)
-
-
-def _practice_label(kb: Any, practice: str) -> str:
-    return next((p.label for p in kb.fields.practices if p.id == practice), practice)
-
-
-_CAPACITY_WORDS = {"thin": "one person with little money", "standard": "a small team or a steady budget",
-                   "large": "a team and a large budget"}
 
 
 def _tier(fixes: list[str], warned: dict[str, Any], essential: bool, intended: bool = False) -> int:
@@ -338,14 +355,10 @@ def _own_wait(cat: _Catalog, item: str, place: Placement, answers: dict[str, Any
     budget = answers.get("marketing_budget")
     cost = cat.attr(item, "cost", "low")
     if budget in _BUDGET_COST and COSTS.index(cost) > COSTS.index(_BUDGET_COST[budget]):
-        return "capacity", f"it costs more ({cost}) than {_BUDGET_WORDS[budget]} allows to start with"
+        return "capacity", f"it costs more ({cost}) than {BUDGET_WORDS[budget]} allows to start with"
     if capacity == "thin" and cat.attr(item, "effort") == "high":
         return "capacity", "it asks more work than one person with little money can start with"
     return None
-
-
-_BUDGET_WORDS = {"none": "no budget", "small": "a small budget", "medium": "a steady budget",
-                 "large": "a large budget"}
 
 
 def _prerequisites_first(cat: _Catalog, items: list[str], order: list[str]) -> list[str]:
@@ -365,35 +378,3 @@ def _prerequisites_first(cat: _Catalog, items: list[str], order: list[str]) -> l
     for item in items:
         place(item, frozenset())
     return out
-
-
-def _titles(kb: Any, items: list[str]) -> str:
-    names = []
-    for item in items:
-        entry = kb.catalog.item(item)
-        names.append(f'"{entry.name if entry else item}"')
-    return " and ".join(names)
-
-
-def _why_move(cat: _Catalog, item: str, entry: dict[str, Any], place: Placement, warned: dict[str, Any],
-              moves: list[str], kb: Any, quiet: bool = False) -> list[str]:
-    """Why ``item`` is a move to start now (``quiet``: what speaks for it, for an item that waits)."""
-    why = []
-    if place.fixes:
-        mistake = warned[place.fixes[0]]
-        why.append(f"it fixes {'the most serious problem found' if mistake['rank'] == 1 else 'a problem found'}: "
-                   f"{mistake['title']} ({mistake['severity']})")
-    if entry.get("strength") == "essential":
-        why.append("the sources make it essential for a business like yours")
-    if place.starts and not quiet:
-        why.append("you are about to start " + _practice_label(kb, place.starts) + ", and this is how it starts well")
-    needing = [m for m in moves if item in cat.attr(m, "after", ())]
-    if needing:
-        why.append(_titles(kb, needing) + " needs it first")
-    if place.goals:
-        labels = [goal_words(kb, g) for g in place.goals]
-        why.append("it serves your goal" + ("s" if len(labels) > 1 else "") + ": " + " and ".join(labels))
-    if not quiet and not (place.fixes or entry.get("strength") == "essential" or needing or place.starts):
-        why.append("of what fits your stage and means now, it is the strongest advice"
-                   + (" for your goals" if place.goals else ""))
-    return why
