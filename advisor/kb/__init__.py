@@ -28,7 +28,7 @@ EXPORTS = {
     "model": ["BASES", "All", "Any_", "Citation", "Conclusion", "Condition", "Firing", "Match", "Not", "Rule", "RuleBase",
               "SEVERITIES", "STRENGTHS", "Test", "iter_tests"],
     "passages": ["Passages", "passages_for"],
-    "translations": ["Translation", "Translations", "english_texts", "fingerprint", "languages", "load_translations",
+    "translations": ["Translation", "Translations", "coverage", "english_texts", "fingerprint", "languages", "load_translations",
                      "localize", "source_of"],
 }
 SUBMODULES = ["cache", "generate"]

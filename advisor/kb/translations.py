@@ -209,3 +209,32 @@ def _rule(rule: Any, t: dict[str, str]) -> Any:
         return rule
     then = tuple(replace(c, note=t.get(f"note.{n}", c.note)) if c.note else c for n, c in enumerate(rule.then))
     return replace(rule, title=t.get("title", rule.title), because=t.get("because", rule.because), then=then)
+
+
+def coverage(kb: Any, lang: str) -> dict[str, dict[str, Any]]:
+    """How much of ``kb``'s English ``lang`` translates: per file, the texts translated (fresh) and in all,
+    and the ids whose translation is stale or missing (wholly or in part)."""
+    english = english_texts(kb)
+    fresh: dict[tuple[str, str], set[str]] = {}
+    stale: set[tuple[str, str]] = set()
+    for t in load_translations(kb.catalog.root, lang).entries if kb.catalog.root else ():
+        source = source_of(t, english)
+        if source is None:
+            continue
+        if fingerprint(source) == t.fingerprint:
+            fresh[(t.file, t.id)] = {k for k, _ in t.texts}
+        else:
+            stale.add((t.file, t.id))
+    out: dict[str, dict[str, Any]] = {}
+    for file, entries in english.items():
+        rows: dict[str, Any] = {"translated": 0, "total": 0, "stale": [], "missing": []}
+        for item_id, texts in entries.items():
+            have = fresh.get((file, item_id), set())
+            rows["total"] += len(texts)
+            rows["translated"] += len(set(texts) & have)
+            if (file, item_id) in stale:
+                rows["stale"].append(item_id)
+            elif set(texts) - have:
+                rows["missing"].append(item_id)
+        out[file] = rows
+    return out
