@@ -36,6 +36,7 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     import os
 
     os.environ["ADVISOR_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    _english_by_default()
 
 
 @pytest.fixture(scope="session")
@@ -98,3 +99,12 @@ def run_cli():
 def run_cli_module():
     """The same, shareable across hypothesis examples."""
     return _cli_runner()
+
+
+def _english_by_default() -> None:
+    """The goldens and exact-text tests are English: a machine whose locale is Chinese must not change them
+    (tests/test_i18n.py sets the locale itself where it matters)."""
+    from advisor.i18n import from_environment
+
+    if from_environment() != "en":
+        os.environ["LC_ALL"] = "C.UTF-8"

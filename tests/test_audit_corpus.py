@@ -49,6 +49,9 @@ CASES = {
     "A812-basis-unstated": [("A812", "rules/unstated.yaml", 5)],
     "A813-veto-quote-prescribes": [("A813", "rules/veto.yaml", 5)],
     "A821-presupposed-practice": [("A821", "rules/presupposes.yaml", 9)],
+    "A831-translation-missing": [("A831", "knowledge/i18n/zh/channels.yaml", None)],
+    "A832-translation-stale": [("A832", "knowledge/i18n/zh/channels.yaml", 2)],
+    "A833-translation-unknown-id": [("A833", "knowledge/i18n/zh/channels.yaml", 2)],
     "A901-suppression-without-reason": [("A901", "rules/reason.yaml", 12)],
     "A902-suppression-unused": [("A902", "rules/unused.yaml", 12)],
     "A903-suppression-of-error": [("A201", "rules/error.yaml", 9), ("A903", "rules/error.yaml", 15)],
@@ -69,7 +72,10 @@ def audit_case(case: str, tmp_path: Path):
     overlay = CORPUS / case / "knowledge"
     if overlay.is_dir():
         for path in overlay.iterdir():
-            shutil.copy(path, knowledge / path.name)
+            if path.is_dir():  # i18n/
+                shutil.copytree(path, knowledge / path.name, dirs_exist_ok=True)
+            else:
+                shutil.copy(path, knowledge / path.name)
     paths = [CORPUS / "clean" / "rules"]
     if case != "clean" and (CORPUS / case / "rules").is_dir():
         paths.append(CORPUS / case / "rules")

@@ -13,6 +13,7 @@ from .common import (
     REPORT_SUFFIXES,
     color_option,
     knowledge_options,
+    lang_option,
     load_kb,
     page_if_long,
     pick_format,
@@ -41,6 +42,7 @@ FORMATS = ("text", "json", "markdown", "html")
               help="On a terminal, page a text report longer than the screen through $PAGER (as git does); "
                    "never in a pipe or with -o.")
 @color_option
+@lang_option
 @knowledge_options
 def advise(profile: str, fmt: str | None, output: str | None, width: int | None, detail: bool, top: int,
            pager: bool, color: str, kb_options: dict) -> None:

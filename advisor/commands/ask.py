@@ -32,7 +32,7 @@ from advisor.interview import (
 )
 
 from .ask_terminal import Saver, Screen, columns
-from .common import color_option, knowledge_options, load_kb
+from .common import color_option, knowledge_options, lang_option, load_kb
 
 DEFAULT_SAVE = "my-business.json"
 FORMATS = ("text", "json", "markdown")
@@ -62,6 +62,7 @@ class ReportNow(Exception):
               help="Format of the report printed at the end.")
 @click.option("--width", type=click.IntRange(50, 400), default=None, help="Text width (default: the terminal's).")
 @color_option
+@lang_option
 @knowledge_options
 def ask(save: Path | None, resume: Path | None, edit: Path | None, answers_file: Path | None, fmt: str,
         width: int | None, color: str, kb_options: dict) -> None:

@@ -49,12 +49,15 @@ def _codes(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
 @click.option("--gap-fields", default=None, metavar="FIELDS",
               help="Comma-separated choice fields whose combinations the gap check (A701) walks "
                    "(default: business_model, product_type, price_level, business_stage).")
+@click.option("--translations", "translations", default=None, metavar="LANG",
+              help="List what the knowledge base's translation into LANG (e.g. zh) lacks: missing and stale "
+                   "texts with their English and fingerprint, and the coverage per file.")
 @click.option("--list-checks", is_flag=True, help="List every audit code and exit.")
 @click.option("--explain", "explain", default=None, metavar="CODE", help="Explain one audit code, with examples.")
 @color_option
 def audit(paths: tuple[Path, ...], knowledge: Path | None, fmt: str | None, output: str | None, strict: bool,
           select: tuple[str, ...], ignore: tuple[str, ...], gap_fields: str | None, list_checks: bool,
-          explain: str | None, color: str) -> None:
+          explain: str | None, translations: str | None, color: str) -> None:
     """Check a rule base for the defects rule authors make (codes and examples: docs/audit.md).
 
     \b
@@ -65,6 +68,7 @@ def audit(paths: tuple[Path, ...], knowledge: Path | None, fmt: str | None, outp
       advisor audit --format sarif -o audit.sarif
       advisor audit --select A6,A7                    (only conflicts and gaps)
       advisor audit --explain A601
+      advisor audit --translations zh                 (what the Chinese translation lacks)
 
     \b
     Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 unreadable input.
@@ -83,6 +87,9 @@ def audit(paths: tuple[Path, ...], knowledge: Path | None, fmt: str | None, outp
             raise click.BadParameter(f"{explain!r} is not an audit code; `advisor audit --list-checks` lists them",
                                      param_hint="--explain")
         click.echo(docs.entry(found), nl=False)
+        return
+    if translations:
+        write_output(_translations(knowledge, translations.strip().lower()), output)
         return
     from advisor.audit import render, run
     from advisor.errors import ExitCode
@@ -103,3 +110,41 @@ def audit(paths: tuple[Path, ...], knowledge: Path | None, fmt: str | None, outp
     failing = any(f.severity.value == "error" for f in active) or (
         strict and any(f.severity.value == "warning" for f in active))
     click.get_current_context().exit(int(ExitCode.FINDINGS) if failing else int(ExitCode.OK))
+
+
+def _translations(knowledge: Path | None, lang: str) -> str:
+    """What ``lang``'s translation lacks, as YAML to fill in: per file, each missing or stale id with the
+    fingerprint of today's English and the English texts; then the coverage per file."""
+    from advisor.i18n import LANGUAGES
+    from advisor.kb import coverage, english_texts, fingerprint, load_knowledge_base
+
+    if lang not in LANGUAGES or lang == "en":
+        raise click.BadParameter(f"{lang!r} is not a translation; expected one of: "
+                                 + ", ".join(x for x in LANGUAGES if x != "en"), param_hint="--translations")
+    kb = load_knowledge_base(knowledge)
+    english = english_texts(kb)
+    report = coverage(kb, lang)
+    lines: list[str] = []
+    for file, rows in report.items():
+        todo = [(i, "stale") for i in rows["stale"]] + [(i, "missing") for i in rows["missing"]]
+        if not todo:
+            continue
+        lines.append(f"# knowledge/i18n/{lang}/{file}")
+        for item_id, why in sorted(todo):
+            texts = english[file][item_id]
+            lines.append(f"{item_id}:   # {why}")
+            lines.append(f"  fingerprint: {fingerprint(texts)}")
+            lines.extend(f"  {key}: {_quoted(text)}" for key, text in texts.items())
+        lines.append("")
+    done = sum(r["translated"] for r in report.values())
+    total = sum(r["total"] for r in report.values())
+    lines.append(f"# {lang}: {done} of {total} texts translated ({100 * done // max(total, 1)}%)")
+    lines.extend(f"#   {file}: {r['translated']} of {r['total']}" + (f", {len(r['stale'])} stale" if r["stale"] else "")
+                 for file, r in report.items())
+    return "\n".join(lines) + "\n"
+
+
+def _quoted(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)

@@ -14,7 +14,7 @@ import click
 
 from advisor.errors import ExitCode, InputError, Location
 
-from .common import knowledge_options, load_kb, pick_format
+from .common import knowledge_options, lang_option, load_kb, pick_format
 from .outputs import output_error
 
 #: Bad lines printed on standard error before the rest are only counted.
@@ -29,6 +29,7 @@ SHOWN_ERRORS = 20
               help="Worker processes to spread the profiles over (0: one per CPU core).")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad line.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary (bad lines are still reported).")
+@lang_option
 @knowledge_options
 def batch(input_path: str, output: str, jobs: int, fail_fast: bool, quiet: bool, kb_options: dict) -> None:
     """Advise every profile of a JSON-lines file (one profile object per line; - for standard input).

@@ -57,6 +57,9 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
+        from advisor import i18n
+
+        i18n.set_language(i18n.from_environment())  # each run starts from the locale; --lang may change it
         try:
             try:
                 return super().invoke(ctx)

@@ -52,9 +52,29 @@ def knowledge_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def load_kb(kb_options: dict[str, Any]) -> Any:
-    from advisor.kb import load_knowledge_base
+    """The knowledge base the options name, its texts in the language chosen (``--lang``)."""
+    from advisor import i18n
+    from advisor.kb import load_knowledge_base, localize
 
-    return load_knowledge_base(**kb_options)
+    return localize(load_knowledge_base(**kb_options), i18n.current())
+
+
+def _set_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    from advisor import i18n
+
+    lang = value or i18n.from_environment()
+    i18n.set_language(lang)
+    return lang
+
+
+def lang_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--lang zh|en: the language of the output (default: the locale's, LC_ALL / LC_MESSAGES / LANG)."""
+    from advisor.i18n import LANGUAGES
+
+    return click.option("--lang", type=click.Choice(LANGUAGES), default=None, expose_value=False,
+                        callback=_set_lang, is_eager=True,
+                        help="Language of the output: zh (Chinese) or en (default: from LC_ALL, LC_MESSAGES or "
+                             "LANG; zh_* is Chinese, anything else English).")(func)
 
 
 def pick_format(fmt: str | None, output: str | None, suffixes: dict[str, str], default: str = "text", *,

@@ -9,7 +9,7 @@ import json
 
 import click
 
-from .common import knowledge_options, load_kb, pick_format, write_output
+from .common import knowledge_options, lang_option, load_kb, pick_format, write_output
 from .completion import PROFILE, complete_items
 
 
@@ -25,6 +25,7 @@ from .completion import PROFILE, complete_items
               help="Quote the cited passages of the source articles.")
 @click.option("--max-runs", type=click.IntRange(0, 100_000), default=400, show_default=True,
               help="Changed profiles the what-would-change-it search may try (0: no search).")
+@lang_option
 @knowledge_options
 def explain_cmd(profile: str, item: str, fmt: str | None, output: str | None, width: int | None, passages: bool,
                 max_runs: int, kb_options: dict) -> None:

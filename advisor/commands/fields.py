@@ -9,12 +9,13 @@ import json
 
 import click
 
-from .common import knowledge_options, load_kb
+from .common import knowledge_options, lang_option, load_kb
 from .completion import complete_groups
 
 
 @click.command("fields", context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--group", default=None, shell_complete=complete_groups, help="Only the fields of this group.")
+@lang_option
 @knowledge_options
 def fields_cmd(group: str | None, kb_options: dict) -> None:
     """List the profile fields, their choices and the question each one asks.

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .common import knowledge_options, load_kb, pick_format, write_output
+from .common import knowledge_options, lang_option, load_kb, pick_format, write_output
 from .completion import PROFILE, complete_items
 
 FORMATS = ("dot", "mermaid", "graphml", "json", "svg", "png", "pdf")
@@ -35,6 +35,7 @@ _SUFFIXES = {".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".mermaid": "mermai
               help="Draw cited sections inside the rule boxes, or as nodes of their own (dot, mermaid, svg).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file instead of standard output.")
+@lang_option
 @knowledge_options
 def graph_cmd(profile: str, fmt: str | None, item: str | None, overview: bool, top: int, sources: str,
               output: str | None, kb_options: dict) -> None:

@@ -9,7 +9,7 @@ import json
 
 import click
 
-from .common import knowledge_options, load_kb, pick_format, write_output
+from .common import knowledge_options, lang_option, load_kb, pick_format, write_output
 from .completion import PROFILE, complete_fields, complete_settings
 
 
@@ -24,6 +24,7 @@ from .completion import PROFILE, complete_fields, complete_settings
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file instead of standard output.")
 @click.option("--width", type=click.IntRange(50, 400), default=None, help="Text width (default: the terminal's).")
+@lang_option
 @knowledge_options
 def whatif_cmd(profile: str, sets: tuple[str, ...], unsets: tuple[str, ...], fmt: str | None, output: str | None,
                width: int | None, kb_options: dict) -> None:

@@ -9,7 +9,8 @@ compiled form, the rulesets the engine registers (``compiler``, with the fact
 names of ``facts``). The compiled form is plain data and is cached with the
 rest (``cache``), which is why compiling lives here and not with the engine:
 only :mod:`advisor.inference.engine` imports durable. ``generate`` makes
-seeded rule bases and profiles for scale tests and benchmarks.
+seeded rule bases and profiles for scale tests and benchmarks. ``translations``
+reads the knowledge base's texts in other languages and gives a localized copy.
 """
 
 import lazy_loader as _lazy
@@ -27,6 +28,8 @@ EXPORTS = {
     "model": ["BASES", "All", "Any_", "Citation", "Conclusion", "Condition", "Firing", "Match", "Not", "Rule", "RuleBase",
               "SEVERITIES", "STRENGTHS", "Test", "iter_tests", "lazy_firing"],
     "passages": ["Passages", "passages_for"],
+    "translations": ["Translation", "Translations", "coverage", "english_texts", "fingerprint", "languages", "load_translations",
+                     "localize", "source_of"],
 }
 SUBMODULES = ["cache", "generate"]
 

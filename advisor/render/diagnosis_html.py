@@ -14,6 +14,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from advisor import i18n
+
 __all__ = ["CSS", "section"]
 
 CSS = """
@@ -44,10 +46,12 @@ def section(report: dict[str, Any]) -> str:
     entries = {e["id"]: e for e in report["recommendations"] + report["plan"]}
     starting = {g["practice"]: g["label"] for g in d.get("starting", ())}
     words = {g["goal"]: g["words"] for g in d["goals"]}
-    out = ['<section class="diagnosis" id="diagnosis">', "<h2>Where you stand</h2>",
+    out = ['<section class="diagnosis" id="diagnosis">', f"<h2>{i18n._('Where you stand')}</h2>",
            f'<p class="situation">{_e(" ".join(d["situation"]))}</p>',
-           f'<h2 id="moves">Start now</h2><p class="small muted">{len(d["moves"])} moves at a time for '
-           f'{_e(d["capacity"]["words"])}.</p>']
+           f'<h2 id="moves">{i18n._("Start now")}</h2><p class="small muted">'
+           + _e(i18n._("{count} moves at a time for {capacity}").format(count=len(d["moves"]),
+                                                                          capacity=d["capacity"]["words"]))
+           + ".</p>"]
     if not d["moves"]:
         out.append("<p>Nothing can be advised from these answers yet; answer the questions below.</p>")
     else:
@@ -67,7 +71,7 @@ def section(report: dict[str, Any]) -> str:
                        + (f"<p>{_e(notes[0])}</p>" if notes else "") + "</li>")
         out.append("</ol>")
     if d["goals"]:
-        out.append('<h2>Your goals</h2><ul class="goals">')
+        out.append(f'<h2>{i18n._("Your goals")}</h2><ul class="goals">')
         for goal in d["goals"]:
             parts = []
             if goal["moves"]:
@@ -81,11 +85,11 @@ def section(report: dict[str, Any]) -> str:
         out.append("</ul>")
     for group in d.get("starting", ()):
         if group["intended"]:
-            out.append(f"<h2>When you start {_e(group['label'])}</h2><ul>")
+            out.append("<h2>" + _e(i18n._("When you start {practice}").format(practice=group["label"])) + "</h2><ul>")
             out += [f'<li><a href="#item-{_e(i)}">{_e(titles.get(i, i))}</a></li>' for i in group["items"]]
             out.append("</ul>")
     if d["later"]:
-        out.append('<h2>Then</h2><p class="small muted">As the moves get under way, in this order.</p>'
+        out.append(f'<h2>{i18n._("Then")}</h2><p class="small muted">As the moves get under way, in this order.</p>'
                    '<ul class="later">')
         out += [f'<li><a href="#item-{_e(e["id"])}">{_e(e["title"])}</a> - {_e(e["why"][0])}</li>'
                 for e in d["later"]]

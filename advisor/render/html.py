@@ -22,6 +22,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from advisor import i18n
 from advisor.version import __version__
 
 __all__ = ["render"]
@@ -215,10 +216,10 @@ def render(report: dict[str, Any], *, analysis: Any = None, detail: bool = False
                 explanations[entry["id"]] = explain(run, f"item:{entry['id']}", search=False)
         drawn = [e["id"] for key in ("recommendations", "warnings", "not_advised") for e in report[key]]
         overview_svg, pictures, note = _draw(run, drawn)
-    out = ["<!DOCTYPE html>", '<html xmlns="http://www.w3.org/1999/xhtml" lang="en">', "<head>",
+    out = ["<!DOCTYPE html>", f'<html xmlns="http://www.w3.org/1999/xhtml" lang="{i18n.current()}">', "<head>",
            '<meta charset="utf-8" />', '<meta name="viewport" content="width=device-width, initial-scale=1" />',
-           f"<title>Marketing advice for {_e(name)}</title>", f"<style>{_CSS}{DIAGNOSIS_CSS}</style>", "</head>",
-           "<body>", "<main>", f"<h1>Marketing advice for {_e(name)}</h1>"]
+           f"<title>{_e(i18n._('Marketing advice for {name}').format(name=name))}</title>", f"<style>{_CSS}{DIAGNOSIS_CSS}</style>", "</head>",
+           "<body>", "<main>", f"<h1>{_e(i18n._('Marketing advice for {name}').format(name=name))}</h1>"]
     if business.get("highlights"):
         out.append(f'<p class="muted">{_e(" | ".join(business["highlights"]))}</p>')
     if detail:
@@ -226,15 +227,15 @@ def render(report: dict[str, Any], *, analysis: Any = None, detail: bool = False
         out.append(f'<p class="small muted">{summary["fields_answered"]} of {summary["fields_total"]} questions '
                    f'answered; {summary["rules_fired"]} of {summary["rules_total"]} rules applied.</p>')
     out.append(section(report))
-    links = ['<a href="#moves">Start now</a>']
-    links += [f'<a href="#{key}">{title} ({len(report[key])})</a>' for key, title, _ in sections if report[key]]
+    links = [f'<a href="#moves">{i18n._("Start now")}</a>']
+    links += [f'<a href="#{key}">{i18n._(title)} ({len(report[key])})</a>' for key, title, _ in sections if report[key]]
     if run is not None:
-        links.append('<a href="#overview">How the advice was reached</a>')
+        links.append(f'<a href="#overview">{i18n._("How the advice was reached")}</a>')
     if report["unanswered"]:
         links.append('<a href="#questions">Questions</a>')
     out.append("<nav>" + "".join(links) + "</nav>")
     for key, title, css in sections:
-        out.append(f'<h2 id="{key}">{title}</h2>')
+        out.append(f'<h2 id="{key}">{i18n._(title)}</h2>')
         if not report[key]:
             empty = {"recommendations": "No channel or tactic can be recommended from these answers yet.",
                      "warnings": "None of the mistakes the sources warn about shows in these answers."}
@@ -242,13 +243,13 @@ def render(report: dict[str, Any], *, analysis: Any = None, detail: bool = False
         for entry in report[key]:
             out.append(_article(entry, css, run, pictures, explanations, detail))
     if report["conflicts"] or report.get("sequences"):
-        out.append('<h2 id="conflicts">Disagreements decided</h2><ul>')
+        out.append(f'<h2 id="conflicts">{i18n._("Disagreements decided")}</h2><ul>')
         out += [f"<li><code>{_e(c['item'])}</code>: {_e(c['reason'])}</li>" for c in report["conflicts"]]
         out += [f"<li><code>{_e(q['item'])}</code>: sequenced, not vetoed: {_e(q['reason'])}</li>"
                 for q in report.get("sequences", ())]
         out.append("</ul>")
     if run is not None:
-        out.append('<h2 id="overview">How the advice was reached</h2>')
+        out.append(f'<h2 id="overview">{i18n._("How the advice was reached")}</h2>')
         from .view import OVERVIEW_TOP
 
         shown = min(len(report["recommendations"]), OVERVIEW_TOP)
@@ -270,7 +271,7 @@ def render(report: dict[str, Any], *, analysis: Any = None, detail: bool = False
         elif note:
             out.append(f'<p class="fix">{_e(note)}</p>')
     if report["unanswered"]:
-        out.append('<h2 id="questions">Answer these for more advice</h2><table>')
+        out.append(f'<h2 id="questions">{i18n._("Answer these for more advice")}</h2><table>')
         if detail:
             out.append("<tr><th>Question</th><th>Field</th><th>Rules it could apply</th></tr>")
             out += [f"<tr><td>{_e(e['question'])}</td><td><code>{_e(e['field'])}</code></td><td>{e['unlocks']}</td></tr>"

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor.i18n import _
+
 __all__ = ["render"]
 
 #: how many recommendations and warnings get a diagram of their own
@@ -58,7 +60,7 @@ def _diagrams(lines: list[str], report: dict[str, Any], graph: Any, detail: bool
     from .mermaid import to_mermaid
     from .view import OVERVIEW_TOP, focus_view, overview
 
-    lines.append("## How the advice was reached")
+    lines.append("## " + _("How the advice was reached"))
     lines.append("")
     lines.append("Your answers (left) lead through derived facts to the advice (right); "
                  "`advisor explain PROFILE ITEM` tells the whole story of one item.")
@@ -90,8 +92,8 @@ def _diagnosis(lines: list[str], report: dict[str, Any]) -> None:
     entries = {e["id"]: e for e in report["recommendations"] + report["plan"]}
     starting = {g["practice"]: g["label"] for g in d.get("starting", ())}
     goal_words = {g["goal"]: g["words"] for g in d["goals"]}
-    lines += ["## Where you stand", "", " ".join(d["situation"]), ""]
-    lines += ["## Start now", "", f"*{len(d['moves'])} moves at a time for {d['capacity']['words']}.*", ""]
+    lines += ["## " + _("Where you stand"), "", " ".join(d["situation"]), ""]
+    lines += ["## " + _("Start now"), "", "*" + _("{count} moves at a time for {capacity}").format(count=len(d["moves"]), capacity=d["capacity"]["words"]) + ".*", ""]
     if not d["moves"]:
         lines += ["Nothing can be advised from these answers yet; answer the questions below.", ""]
     for number, move in enumerate(d["moves"], 1):
@@ -108,7 +110,7 @@ def _diagnosis(lines: list[str], report: dict[str, Any]) -> None:
             lines.append(f"   {_esc(notes[0])}")
     lines.append("")
     if d["goals"]:
-        lines += ["## Your goals", ""]
+        lines += ["## " + _("Your goals"), ""]
         for goal in d["goals"]:
             parts = []
             if goal["moves"]:
@@ -121,11 +123,11 @@ def _diagnosis(lines: list[str], report: dict[str, Any]) -> None:
         lines.append("")
     for group in d.get("starting", ()):
         if group["intended"]:
-            lines += [f"## When you start {group['label']}", ""]
+            lines += ["## " + _("When you start {practice}").format(practice=group["label"]), ""]
             lines += [f"- {_esc(titles.get(i, i))}" for i in group["items"]]
             lines.append("")
     if d["later"]:
-        lines += ["## Then", "", "*As the moves get under way, in this order:*", ""]
+        lines += ["## " + _("Then"), "", "*As the moves get under way, in this order:*", ""]
         lines += [f"- **{_esc(e['title'])}** - {_esc(e['why'][0])}" for e in d["later"]]
         lines.append("")
 
@@ -147,12 +149,12 @@ def _item_lines(lines: list[str], graph: Any, e: dict[str, Any], detail: bool) -
     lines.append("")
 
 
-def render(report: dict[str, Any], *, graph: Any = None, detail: bool = False, **_: object) -> str:
+def render(report: dict[str, Any], *, graph: Any = None, detail: bool = False, **_options: object) -> str:
     """The report as Markdown; ``graph`` (from :mod:`advisor.explain.graph`) adds answers and diagrams;
     ``detail`` adds rules, ranks and counts (the owner's version leaves them out)."""
     lines: list[str] = []
     business = report["business"]
-    lines.append(f"# Marketing advice for {business.get('name') or 'your business'}")
+    lines.append("# " + _("Marketing advice for {name}").format(name=business.get("name") or _("your business")))
     lines.append("")
     if business.get("highlights"):
         lines.append(" | ".join(business["highlights"]))
@@ -163,7 +165,7 @@ def render(report: dict[str, Any], *, graph: Any = None, detail: bool = False, *
                      f"{summary['rules_fired']} of {summary['rules_total']} rules applied.*")
         lines.append("")
     _diagnosis(lines, report)
-    lines.append("## Recommended")
+    lines.append("## " + _("Recommended"))
     lines.append("")
     if report["recommendations"]:
         if detail:
@@ -186,7 +188,7 @@ def render(report: dict[str, Any], *, graph: Any = None, detail: bool = False, *
     else:
         lines.append("No channel or tactic can be recommended from these answers yet.")
         lines.append("")
-    lines.append("## Warnings")
+    lines.append("## " + _("Warnings"))
     lines.append("")
     if not report["warnings"]:
         lines.append("None of the mistakes the sources warn about shows in these answers.")
@@ -207,7 +209,7 @@ def render(report: dict[str, Any], *, graph: Any = None, detail: bool = False, *
             lines.append(f"*Because you answered:* {answers}")
         lines.append("")
     if report["not_advised"]:
-        lines.append("## Not advised")
+        lines.append("## " + _("Not advised"))
         lines.append("")
         for e in report["not_advised"]:
             rules = f"rules: {', '.join(e['because'])}; " if detail else ""
@@ -216,20 +218,20 @@ def render(report: dict[str, Any], *, graph: Any = None, detail: bool = False, *
                 lines.append(f"  *Decided:* {e['conflict']['reason']}")
         lines.append("")
     if report["plan"]:
-        lines.append("## Plan")
+        lines.append("## " + _("Plan"))
         lines.append("")
         for i, e in enumerate(report["plan"], 1):
             lines.append(f"{i}. **{e['title']}** ({e['phase']}): {e['description']}")
         lines.append("")
     if report["kpis"]:
-        lines.append("## Measure")
+        lines.append("## " + _("Measure"))
         lines.append("")
         for e in report["kpis"]:
             target = f" Target: {'; '.join(e['targets'])}." if e["targets"] else ""
             lines.append(f"- **{e['title']}** ({e['unit']}): {e['description']}{target}")
         lines.append("")
     if detail and (report["conflicts"] or report.get("sequences")):
-        lines.append("## Disagreements decided")
+        lines.append("## " + _("Disagreements decided"))
         lines.append("")
         for c in report["conflicts"]:
             lines.append(f"- `{c['item']}`: {c['reason']}")
@@ -237,13 +239,13 @@ def render(report: dict[str, Any], *, graph: Any = None, detail: bool = False, *
             lines.append(f"- `{q['item']}`: sequenced, not vetoed: {q['reason']}")
         lines.append("")
     elif report.get("sequences"):
-        lines.append("## First this, then that")
+        lines.append("## " + _("First this, then that"))
         lines.append("")
         for q in report["sequences"]:
             lines.append(f"- {_esc(q['reason'][:1].upper() + q['reason'][1:])}")
         lines.append("")
     if report["unanswered"]:
-        lines.append("## Answer these for more advice")
+        lines.append("## " + _("Answer these for more advice"))
         lines.append("")
         for e in report["unanswered"]:
             more = f" (`{e['field']}`, could apply {e['unlocks']} more rules)" if detail else ""

@@ -16,6 +16,8 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+from advisor.i18n import _
+
 __all__ = ["render"]
 
 _STYLES = {"title": "\033[1m", "head": "\033[1;36m", "warn": "\033[1;33m", "bad": "\033[1;31m",
@@ -70,13 +72,14 @@ def _diagnosis(out: _Out, report: dict[str, Any]) -> None:
     d = report["diagnosis"]
     titles = _titles(report)
     entries = {e["id"]: e for e in report["recommendations"] + report["plan"]}
-    out.head("Where you stand")
+    out.head(_("Where you stand"))
     out.wrap(" ".join(d["situation"]), 2, first="  ")
 
     capacity = d["capacity"]
-    out.head("Start now", note=f"{len(d['moves'])} moves at a time for {capacity['words']}")
+    out.head(_("Start now"), note=_("{count} moves at a time for {capacity}").format(count=len(d["moves"]),
+                                                                                  capacity=capacity["words"]))
     if not d["moves"]:
-        out.line("  Nothing can be advised from these answers yet; answer the questions below.")
+        out.line("  " + _("Nothing can be advised from these answers yet; answer the questions below."))
     goal_words = {g["goal"]: g["words"] for g in d["goals"]}
     for number, move in enumerate(d["moves"], 1):
         out.wrap(move["title"], 5, first=f"  {number}. ", style="good")
@@ -89,13 +92,13 @@ def _diagnosis(out: _Out, report: dict[str, Any]) -> None:
         out.wrap(_cap(" | ".join(facts)), 5, style="dim")
         why = [w for w in move["why"] if not w.startswith("it serves your goal")]
         if why:
-            out.wrap("Why now: " + "; ".join(why) + ".", 5)
+            out.wrap(_("Why now: ") + "; ".join(why) + ".", 5)
         notes = entries.get(move["id"], {}).get("notes", [])
         if notes:
             out.wrap(notes[0], 7, first="     - ")
 
     if d["goals"]:
-        out.head("Your goals")
+        out.head(_("Your goals"))
         for goal in d["goals"]:
             parts = []
             if goal["moves"]:
@@ -111,12 +114,12 @@ def _diagnosis(out: _Out, report: dict[str, Any]) -> None:
     for group in d.get("starting", ()):
         if not group["intended"]:
             continue
-        out.head(f"When you start {group['label']}")
+        out.head(_("When you start {practice}").format(practice=group["label"]))
         for item in group["items"]:
             out.wrap(titles.get(item, item), 4, first="  * ")
 
     if d["later"]:
-        out.head("Then", note="as the moves get under way, in this order")
+        out.head(_("Then"), note=_("as the moves get under way, in this order"))
         for entry in d["later"]:
             out.wrap(f"{entry['title']} - {entry['why'][0]}", 4, first="  - ")
 
@@ -127,17 +130,17 @@ def _diagnosis(out: _Out, report: dict[str, Any]) -> None:
 def _short_lists(out: _Out, report: dict[str, Any]) -> None:
     d = report["diagnosis"]
     shown = {m["id"] for m in d["moves"]} | {m["id"] for m in d["later"]}
-    out.head("Everything else that applies")
-    out.line(out.style("  one line each; --detail explains every item with the sources' own words", "dim"))
+    out.head(_("Everything else that applies"))
+    out.line(out.style("  " + _("one line each; --detail explains every item with the sources' own words"), "dim"))
     if report["warnings"]:
         out.line()
-        out.line(out.style(f"  Warnings ({len(report['warnings'])})", "warn"))
+        out.line(out.style("  " + _("Warnings ({count})").format(count=len(report["warnings"])), "warn"))
         for number, entry in enumerate(report["warnings"], 1):
             out.wrap(f"{entry['title']} ({entry['severity']}). Instead: {entry['fix']}", 5, first=f"  w{number} ")
     rest = [e for e in report["recommendations"] if e["id"] not in shown]
     if rest:
         out.line()
-        out.line(out.style(f"  Also advised ({len(rest)} more)", "good"))
+        out.line(out.style("  " + _("Also advised ({count} more)").format(count=len(rest)), "good"))
         for entry in rest:
             extra = []
             if entry.get("start"):
@@ -148,24 +151,24 @@ def _short_lists(out: _Out, report: dict[str, Any]) -> None:
             out.wrap(entry["title"] + tail, 7, first=f"  {entry['rank']:>3}. ")
     if report["not_advised"]:
         out.line()
-        out.line(out.style(f"  Not advised ({len(report['not_advised'])})", "bad"))
+        out.line(out.style("  " + _("Not advised ({count})").format(count=len(report["not_advised"])), "bad"))
         for entry in report["not_advised"]:
             first = entry["rationale"].split(". ")[0].rstrip(".")
             out.wrap(f"{entry['title']}: {first}.", 6, first="    x ")
     plan = [e for e in report["plan"] if e["id"] not in shown]
     if plan:
         out.line()
-        out.line(out.style(f"  Plan steps ({len(plan)} more)", "head"))
+        out.line(out.style("  " + _("Plan steps ({count} more)").format(count=len(plan)), "head"))
         for entry in plan:
             out.wrap(entry["title"], 16, first=f"    {entry['phase']:<10}  ")
     if report["kpis"]:
         out.line()
-        out.line(out.style(f"  Measure ({len(report['kpis'])})", "head"))
+        out.line(out.style("  " + _("Measure ({count})").format(count=len(report["kpis"])), "head"))
         for entry in report["kpis"]:
             out.wrap(f"{entry['title']} [{entry['unit']}]", 6, first="    * ")
     if report["unanswered"]:
         out.line()
-        out.line(out.style("  Answer these for more advice", "head"))
+        out.line(out.style("  " + _("Answer these for more advice"), "head"))
         for entry in report["unanswered"][:8]:
             out.wrap(entry["question"], 6, first="    ? ")
         if len(report["unanswered"]) > 8:
@@ -209,7 +212,7 @@ def _detail(out: _Out, report: dict[str, Any], top: int) -> None:
         out.line()
         out.line(out.style(f"RECOMMENDED (the top {top} of {total})", "head"))
     else:
-        out.head("Recommended", total)
+        out.head(_("Recommended"), total)
     if not report["recommendations"]:
         out.line("  No channel or tactic can be recommended from these answers yet.")
     recommendations = report["recommendations"]
@@ -218,7 +221,7 @@ def _detail(out: _Out, report: dict[str, Any], top: int) -> None:
         tags = " / ".join([entry["kind"], entry["strength"]] + entry["roles"])
         out.line(f"{entry['rank']:>3}. " + out.style(entry["title"], "good") + out.style(f"  [{entry['id']}: {tags}]", "dim"))
         _why(out, entry, 5)
-    out.head("Warnings", len(report["warnings"]))
+    out.head(_("Warnings"), len(report["warnings"]))
     if not report["warnings"]:
         out.line("  None of the mistakes the sources warn about shows in these answers.")
     for number, entry in enumerate(report["warnings"], 1):
@@ -234,18 +237,18 @@ def _detail(out: _Out, report: dict[str, Any], top: int) -> None:
             out.wrap(f"{entry['title']}  [{entry['id']}: {entry['kind']} / {entry['strength']}]",
                      7, first=f"{entry['rank']:>4}. ")
     if report["not_advised"]:
-        out.head("Not advised", len(report["not_advised"]))
+        out.head(_("Not advised"), len(report["not_advised"]))
         for entry in report["not_advised"]:
             out.line("  x " + out.style(entry["title"], "bad") + out.style(f"  [{entry['id']}: {entry['kind']}]", "dim"))
             _why(out, entry, 5)
     if report["plan"]:
-        out.head("Plan", len(report["plan"]))
+        out.head(_("Plan"), len(report["plan"]))
         for entry in report["plan"]:
             out.wrap(f"{entry['title']}: {entry['description']}", 14, first=f"  {entry['phase']:<10}  ")
             for note in entry.get("notes", []):
                 out.wrap(note, 16, first=" " * 14 + "- ")
     if report["kpis"]:
-        out.head("Measure", len(report["kpis"]))
+        out.head(_("Measure"), len(report["kpis"]))
         for entry in report["kpis"]:
             target = f" (target: {'; '.join(entry['targets'])})" if entry["targets"] else ""
             out.wrap(f"{entry['title']} [{entry['unit']}]{target}: {entry['description']}", 4, first="  * ")
@@ -256,7 +259,7 @@ def _detail(out: _Out, report: dict[str, Any], top: int) -> None:
         for sequence in report.get("sequences", ()):
             out.wrap(f"{sequence['item']}: sequenced, not vetoed: {sequence['reason']}", 4, first="  * ")
     if report["unanswered"]:
-        out.head("Answer these for more advice")
+        out.head(_("Answer these for more advice"))
         for entry in report["unanswered"][:8]:
             rules = entry["unlocks"]
             out.wrap(f"{entry['question']} ({entry['field']}; could apply {rules} more rule{'s' if rules != 1 else ''})",
@@ -266,13 +269,13 @@ def _detail(out: _Out, report: dict[str, Any], top: int) -> None:
 
 
 def render(report: dict[str, Any], *, width: int = 88, color: bool = False, top: int = 10, detail: bool = False,
-           **_: object) -> str:
+           **_options: object) -> str:
     """The report as text: the diagnosis, then the rest in short (``detail``: in full; recommendations after
     the first ``top`` get one line each there, 0: all in full)."""
     out = _Out(width, color)
     business = report["business"]
-    name = business.get("name") or "your business"
-    out.line(out.style(f"Marketing advice for {name}", "title"))
+    name = business.get("name") or _("your business")
+    out.line(out.style(_("Marketing advice for {name}").format(name=name), "title"))
     if business.get("highlights"):
         out.wrap(" | ".join(business["highlights"]), 0, style="dim")
     _diagnosis(out, report)
@@ -281,11 +284,11 @@ def render(report: dict[str, Any], *, width: int = 88, color: bool = False, top:
     else:
         _short_lists(out, report)
     out.line()
-    out.line(out.style("Why? advisor explain PROFILE ITEM - a move (m1), a recommendation (5), a warning (w1), or a "
-                       "title.", "dim"))
+    out.line(out.style(_("Why? advisor explain PROFILE ITEM - a move (m1), a recommendation (5), a warning (w1), or a "
+                         "title."), "dim"))
     if not detail:
-        out.line(out.style("Every item in full, with its sources: --detail.   Try a change: advisor whatif PROFILE "
-                           "--set FIELD=VALUE", "dim"))
+        out.line(out.style(_("Every item in full, with its sources: --detail.   Try a change: advisor whatif PROFILE "
+                             "--set FIELD=VALUE"), "dim"))
     else:
-        out.line(out.style("Try a change: advisor whatif PROFILE --set FIELD=VALUE", "dim"))
+        out.line(out.style(_("Try a change: advisor whatif PROFILE --set FIELD=VALUE"), "dim"))
     return "\n".join(out.lines) + "\n"
