@@ -74,8 +74,10 @@ def test_a_typical_small_business_is_asked_under_70_percent_of_the_fields(kb):
     assert not set(asked) & set(NOT_FOR_THE_SMALL_SHOP), sorted(set(asked) & set(NOT_FOR_THE_SMALL_SHOP))
 
 
+# lift-maker: equipment sold cheaply (parts, small tools) is not a high-value product (004:9, 004:27
+# name large, expensive items), so its price is asked - one question more than before.
 @pytest.mark.parametrize("stem, share", [("home-repair", 0.62), ("tea-shop", 0.78), ("snack-store", 0.78),
-                                         ("online-course", 0.92), ("lift-maker", 0.7), ("secondhand-platform", 0.7),
+                                         ("online-course", 0.92), ("lift-maker", 0.72), ("secondhand-platform", 0.7),
                                          ("luxury-watches", 0.76), ("custom-furniture", 0.87), ("b2b2c-mall", 0.9),
                                          ("travel-agency", 0.9), ("car-dealer", 0.92), ("fashion-brand", 0.97)])
 def test_the_bundled_small_businesses_are_asked_fewer_questions_than_there_are_fields(kb, stem, share):
