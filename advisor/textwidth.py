@@ -62,9 +62,10 @@ def _units(text: str) -> list[str]:
     return units
 
 
-def wrap(text: str, width: int, break_long_words: bool = True) -> list[str]:
+def wrap(text: str, width: int, break_long_words: bool = True, subsequent_indent: str = "") -> list[str]:
     """``text`` in lines of at most ``width`` columns (a single word wider than that is cut, unless
-    ``break_long_words`` is false: then it stands alone on a longer line).
+    ``break_long_words`` is false: then it stands alone on a longer line); lines after the first
+    start with ``subsequent_indent``, counted in the width.
 
     >>> wrap("先做这个，再做那个。然后检查效果", 10)
     ['先做这个，', '再做那个。', '然后检查效', '果']
@@ -73,7 +74,12 @@ def wrap(text: str, width: int, break_long_words: bool = True) -> list[str]:
     """
     width = max(1, width)
     if not any(_wide(c) for c in text):
-        return textwrap.wrap(text, width=width, break_on_hyphens=False, break_long_words=break_long_words)
+        return textwrap.wrap(text, width=width, break_on_hyphens=False, break_long_words=break_long_words,
+                             subsequent_indent=subsequent_indent)
+    if subsequent_indent:
+        first, *rest = wrap(text, width, break_long_words) or [""]
+        room = width - columns(subsequent_indent)
+        return [first] + [subsequent_indent + line for line in wrap(" ".join(rest), room, break_long_words)]
     lines: list[str] = []
     line, used = "", 0
     for unit in _units(" ".join(text.split())):
