@@ -15,7 +15,9 @@ from html import escape
 from typing import Any
 
 from advisor import i18n
+from advisor.i18n import _
 from advisor.render.text import goal_titles, move_facts
+from advisor.report.words import join_sentences
 
 __all__ = ["CSS", "section"]
 
@@ -48,13 +50,13 @@ def section(report: dict[str, Any]) -> str:
     starting = {g["practice"]: g["label"] for g in d.get("starting", ())}
     words = {g["goal"]: g["words"] for g in d["goals"]}
     out = ['<section class="diagnosis" id="diagnosis">', f"<h2>{i18n._('Where you stand')}</h2>",
-           f'<p class="situation">{_e(" ".join(d["situation"]))}</p>',
+           f'<p class="situation">{_e(join_sentences(d["situation"]))}</p>',
            f'<h2 id="moves">{i18n._("Start now")}</h2><p class="small muted">'
            + _e(i18n._("{count} moves at a time for {capacity}").format(count=len(d["moves"]),
                                                                           capacity=d["capacity"]["words"]))
            + ".</p>"]
     if not d["moves"]:
-        out.append("<p>" + _e(i18n._("Nothing can be advised from these answers yet; answer the questions below."))
+        out.append("<p>" + _e(_("Nothing can be advised from these answers yet; answer the questions below."))
                    + "</p>")
     else:
         out.append('<ol class="moves">')
@@ -64,7 +66,7 @@ def section(report: dict[str, Any]) -> str:
             out.append(f'<li id="move-{_e(move["id"])}"><h3><span class="move-no">{number}</span>'
                        f'<a href="#item-{_e(move["id"])}">{_e(move["title"])}</a></h3>'
                        f'<div class="facts">{_e(i18n._("; ").join(facts))}</div>'
-                       f'<p><b>{_e(i18n._("Why now:"))}</b> {_e(i18n._("; ").join(move["why"]))}{_e(i18n._("."))}</p>'
+                       f'<p><b>{_e(_("Why now:"))}</b> {_e(i18n._("; ").join(move["why"]))}{_e(_("."))}</p>'
                        + (f"<p>{_e(notes[0])}</p>" if notes else "") + "</li>")
         out.append("</ol>")
     if d["goals"]:
@@ -81,7 +83,7 @@ def section(report: dict[str, Any]) -> str:
             out.append("</ul>")
     if d["later"]:
         out.append(f'<h2>{i18n._("Then")}</h2><p class="small muted">'
-                   + _e(i18n._("As the moves get under way, in this order.")) + "</p>"
+                   + _e(_("As the moves get under way, in this order.")) + "</p>"
                    '<ul class="later">')
         out += [f'<li><a href="#item-{_e(e["id"])}">{_e(e["title"])}</a> - {_e(e["why"][0])}</li>'
                 for e in d["later"]]

@@ -19,6 +19,7 @@ from typing import Any
 
 from advisor.i18n import _
 from advisor.render.text import goal_titles, move_facts
+from advisor.report.words import join_sentences
 
 __all__ = ["render"]
 
@@ -93,7 +94,7 @@ def _diagnosis(lines: list[str], report: dict[str, Any]) -> None:
     entries = {e["id"]: e for e in report["recommendations"] + report["plan"]}
     starting = {g["practice"]: g["label"] for g in d.get("starting", ())}
     goal_words = {g["goal"]: g["words"] for g in d["goals"]}
-    lines += ["## " + _("Where you stand"), "", " ".join(d["situation"]), ""]
+    lines += ["## " + _("Where you stand"), "", join_sentences(d["situation"]), ""]
     lines += ["## " + _("Start now"), "", "*" + _("{count} moves at a time for {capacity}").format(count=len(d["moves"]), capacity=d["capacity"]["words"]) + ".*", ""]
     if not d["moves"]:
         lines += [_("Nothing can be advised from these answers yet; answer the questions below."), ""]

@@ -17,7 +17,7 @@ from typing import Any
 
 from advisor.i18n import _, ngettext
 from advisor.report.move_words import is_goal_reason
-from advisor.report.words import level_word
+from advisor.report.words import join_sentences, level_word
 from advisor.textwidth import ljust
 from advisor.textwidth import wrap as wrap_columns
 
@@ -113,7 +113,7 @@ def _diagnosis(out: _Out, report: dict[str, Any]) -> None:
     titles = _titles(report)
     entries = {e["id"]: e for e in report["recommendations"] + report["plan"]}
     out.head(_("Where you stand"))
-    out.wrap(" ".join(d["situation"]), 2, first="  ")
+    out.wrap(join_sentences(d["situation"]), 2, first="  ")
 
     capacity = d["capacity"]
     out.head(_("Start now"), note=_("{count} moves at a time for {capacity}").format(count=len(d["moves"]),

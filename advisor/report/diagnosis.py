@@ -109,7 +109,8 @@ def _situation(kb: Any, report: dict[str, Any], plan: Plan, answers: dict[str, A
     if answers.get("marketing_budget") in _BUDGET:
         means.append(_(_BUDGET[answers["marketing_budget"]]))
     if means:
-        first = _("{sentence}, with {means}.").format(sentence=first, means=_(" and ").join(means))
+        both = _("{staff} and {budget}").format(staff=means[0], budget=means[1]) if len(means) == 2 else means[0]
+        first = _("{sentence}, with {means}.").format(sentence=first, means=both)
     else:
         first = _("{sentence}.").format(sentence=first)
     sentences = [first[:1].upper() + first[1:]]

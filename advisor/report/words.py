@@ -10,11 +10,12 @@ Stage: report.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from advisor.i18n import N_, _
 
-__all__ = ["goal_words", "join_words", "level_word", "quoted"]
+__all__ = ["goal_words", "join_sentences", "join_words", "level_word", "quoted"]
 
 #: a stated goal (promotion_goals choice) as the object of "it wants ..."
 _GOAL_WORDS = {"awareness": N_("people to know and understand its products"),
@@ -56,3 +57,13 @@ def join_words(words: list[str]) -> str:
 def quoted(title: str) -> str:
     """A title in quotation marks ("SEO"; Chinese: “SEO”)."""
     return _('"{title}"').format(title=title)
+
+
+def join_sentences(sentences: list[str]) -> str:
+    """Sentences one after another: a space between English ones, none after Chinese full stops."""
+    out = ""
+    for sentence in sentences:
+        if out and not (out[-1] in "。！？；：）”" or unicodedata.east_asian_width(out[-1]) in ("W", "F")):
+            out += " "
+        out += sentence
+    return out
