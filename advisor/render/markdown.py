@@ -49,7 +49,7 @@ def _answers(graph: Any, item: str) -> str:
     """``Price level: high; Storefront: own site`` - the answers an item rests on."""
     from advisor.explain import answer_words
 
-    return "; ".join(f"{label}: {value}" for label, value, _ in answer_words(graph, item))
+    return "; ".join(f"{label}: {value}" for label, value, _source in answer_words(graph, item))
 
 
 def _because(lines: list[str], graph: Any, entry: dict[str, Any]) -> None:
