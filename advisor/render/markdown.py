@@ -19,7 +19,7 @@ from typing import Any
 
 from advisor.i18n import _
 from advisor.render.text import goal_titles, move_facts
-from advisor.report.words import join_sentences
+from advisor.report import join_sentences
 
 __all__ = ["render"]
 

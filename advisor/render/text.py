@@ -16,8 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.i18n import _, ngettext
-from advisor.report.move_words import is_goal_reason
-from advisor.report.words import join_sentences, level_word
+from advisor.report import is_goal_reason, join_sentences, level_word
 from advisor.textwidth import ljust
 from advisor.textwidth import wrap as wrap_columns
 
