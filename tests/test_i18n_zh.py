@@ -184,3 +184,11 @@ def test_ask_in_a_terminal_asks_in_chinese(tmp_path):
             child.terminate(force=True)
     saved = json.loads((tmp_path / "my-business.json").read_text(encoding="utf-8"))
     assert saved["name"] == "茶香小铺"
+
+
+def test_a_command_leaves_the_language_as_it_found_it():
+    from advisor.i18n import current
+
+    before = current()
+    assert _run(["advise", str(ROOT / "examples" / "tea-shop.json"), "--lang", "zh"]).exit_code == 0
+    assert current() == before
