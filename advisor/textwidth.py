@@ -49,6 +49,8 @@ def _units(text: str) -> list[str]:
     closing punctuation glued to what precedes it and opening punctuation to what follows."""
     units: list[str] = []
     for char in _TOKENS.findall(text):
+        if len(units) > 1 and units[-1].isspace() and _wide(char) and _wide(units[-2][-1]):
+            units.pop()  # no space between two Chinese characters (a line joined again for re-wrapping)
         if char.isspace():
             if units and units[-1].isspace():
                 units[-1] += char
