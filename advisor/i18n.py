@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, Mapping
 
-__all__ = ["LANGUAGES", "_", "current", "from_environment", "ngettext", "set_language", "use_language"]
+__all__ = ["LANGUAGES", "N_", "_", "current", "from_environment", "ngettext", "set_language", "use_language"]
 
 #: The languages the advisor speaks, English first (the original).
 LANGUAGES = ("en", "zh")
@@ -88,6 +88,11 @@ def _catalogue(lang: str) -> _gettext.NullTranslations:
 def _(message: str) -> str:
     """``message`` in the current language (itself when no translation exists)."""
     return _catalogue(_LANG.get()).gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it (tables of words, translated where shown)."""
+    return message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

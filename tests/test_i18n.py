@@ -74,9 +74,14 @@ def test_the_shipped_translations_are_fresh_and_the_catalogue_compiled():
     folder = LOCALE_DIR / "zh" / "LC_MESSAGES"
     with open(folder / "advisor.po", "rb") as po, open(folder / "advisor.mo", "rb") as mo:
         source, compiled = read_po(po), read_mo(mo)
-    assert {m.id: m.string for m in source if m.id} == {m.id: m.string for m in compiled if m.id}, \
+    def messages(catalog) -> dict:  # plural messages have a list (or tuple) of ids and of strings
+        return {tuple(m.id) if isinstance(m.id, (list, tuple)) else m.id:
+                tuple(m.string) if isinstance(m.string, (list, tuple)) else m.string for m in catalog if m.id}
+
+    assert messages(source) == messages(compiled), \
         "advisor.mo is older than advisor.po: run pybabel compile -d advisor/locale -D advisor"
-    assert all(m.string for m in source if m.id), "an untranslated message in advisor.po"
+    strings = [s for m in source if m.id for s in (m.string if isinstance(m.string, tuple) else (m.string,))]
+    assert all(strings), "an untranslated message in advisor.po"
 
 
 def _copy_kb(tmp_path: Path) -> Path:

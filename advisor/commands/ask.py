@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from advisor.errors import ExitCode, InputError, Location, ProfileError
+from advisor.i18n import N_, _, ngettext
 from advisor.interview import (
     Command,
     Interview,
@@ -36,8 +37,8 @@ from .common import color_option, knowledge_options, lang_option, load_kb
 
 DEFAULT_SAVE = "my-business.json"
 FORMATS = ("text", "json", "markdown")
-_STAKE_WORDS = {"recommend": "recommendation", "avoid": "not advised", "warn": "warning", "step": "plan step",
-                "kpi": "measure"}
+_STAKE_WORDS = {"recommend": N_("recommendation"), "avoid": N_("not advised"), "warn": N_("warning"),
+                "step": N_("plan step"), "kpi": N_("measure")}
 
 
 class Stop(Exception):
@@ -103,10 +104,11 @@ def ask(save: Path | None, resume: Path | None, edit: Path | None, answers_file:
                 raise InputError(f"cannot save the answers: {saver.problem}", code="E100", location=Location(str(save)))
         unused = [name for name in given if name not in asked]
         dont_know = len([name for name in asked if name in interview.skipped])
-        click.echo(f"asked {len(asked)} of {len(kb.fields.fields)} questions ({dont_know} don't know)", err=True)
+        click.echo(_("asked {asked} of {total} questions ({count} don't know)").format(
+            asked=len(asked), total=len(kb.fields.fields), count=dont_know), err=True)
         if unused:
-            click.echo("not asked, so not used (they did not apply or could not change the advice): "
-                       + ", ".join(unused), err=True)
+            click.echo(_("not asked, so not used (they did not apply or could not change the advice): {fields}").format(
+                fields=", ".join(unused)), err=True)
         click.echo(_report_text(kb, interview, fmt, width, use_color(color) and fmt == "text"), nl=False)
         return
 
@@ -135,11 +137,11 @@ def ask(save: Path | None, resume: Path | None, edit: Path | None, answers_file:
             _edit_menu(screen, interview, saver)
         _interview(screen, interview, saver)
     except KeyboardInterrupt:
-        _say_saved(screen, interview, saver, "Stopped. ")
+        _say_saved(screen, interview, saver, _("Stopped.") + " ")
         sys.stdout.flush()
         raise click.exceptions.Exit(int(ExitCode.INTERRUPTED)) from None
     except (Stop, EOFError) as stop:
-        _say_saved(screen, interview, saver, "End of input. " if isinstance(stop, EOFError) else "")
+        _say_saved(screen, interview, saver, _("End of input.") + " " if isinstance(stop, EOFError) else "")
         return
     except ReportNow:
         _finish(screen, kb, interview, saver, fmt, use_color(color) and fmt == "text", early=True)
@@ -154,44 +156,49 @@ def _introduce(screen: Screen, interview: Interview, saver: Saver, kb: Any, sour
                editing: bool = False) -> None:
     total = len(kb.fields.fields)
     if source is None:
-        screen.say("Marketing advisor: a short interview about your business", "head")
+        screen.say(_("Marketing advisor: a short interview about your business"), "head")
         screen.say()
-        screen.say("Answer questions about your business and get marketing advice, with the reason and the "
-                   "source behind every point. Questions that cannot change the advice for your business are left "
-                   f"out as you go, so you will see fewer than all {total}: the count drops as you answer.")
+        screen.say(_("Answer questions about your business and get marketing advice, with the reason and the "
+                     "source behind every point. Questions that cannot change the advice for your business are left "
+                     "out as you go, so you will see fewer than all {total}: the count drops as you answer.").format(
+            total=total))
     else:
         done = len(interview.answers) + len(interview.skipped)
-        what = "Changing" if editing else "Welcome back. Continuing with"
-        screen.say(f"{what} the {done} answer{'s' if done != 1 else ''} "
-                   f"saved in {saver.shown() if source == saver.path else shlex.quote(str(source))}.", "head")
+        where = saver.shown() if source == saver.path else shlex.quote(str(source))
+        sentence = (ngettext("Changing the {count} answer saved in {file}.",
+                             "Changing the {count} answers saved in {file}.", done) if editing else
+                    ngettext("Welcome back. Continuing with the {count} answer saved in {file}.",
+                             "Welcome back. Continuing with the {count} answers saved in {file}.", done))
+        screen.say(sentence.format(count=done, file=where), "head")
     screen.say()
-    screen.say("At any question, type:  ?  why it matters   s  don't know   b  go back")
-    screen.say("                        r  see the advice now   q  save and stop")
-    screen.say(f"Your answers are saved as you go in {saver.shown()}.", "dim")
+    screen.say(_("At any question, type:  ?  why it matters   s  don't know   b  go back"))
+    screen.say(_("                        r  see the advice now   q  save and stop"))
+    screen.say(_("Your answers are saved as you go in {file}.").format(file=saver.shown()), "dim")
 
 
 def _ask_name(screen: Screen, interview: Interview, saver: Saver) -> None:
     screen.say()
-    screen.say("First, what is your business called? It heads the report; press Enter to leave it out.",
+    screen.say(_("First, what is your business called? It heads the report; press Enter to leave it out."),
                "question")
     from advisor.inference import text_problem
 
     name = " ".join(screen.read().split())[:200]
     while problem := text_problem("name", name):  # a control character or half a character: asked again
-        screen.say(f"{problem.message}; type the name as plain text.", "warn")
+        screen.say(_("{problem}; type the name as plain text.").format(problem=problem.message), "warn")
         name = " ".join(screen.read().split())[:200]
     if name.lower() in ("q", "quit", "exit"):
         raise Stop
-    if name and name.lower() not in ("s", "skip", "?"):
+    if name and name.lower() not in ("s", "skip", "?", "跳过", "不知道"):
         interview.name = name
         saver.save(interview)
 
 
 def _show_question(screen: Screen, q: Question, default: Any, group: str, editing: bool = False) -> None:
     f = q.field
-    again = "  (asked again)" if q.revisit else ""
+    again = _("  (asked again)") if q.revisit else ""
     screen.say()
-    where = "Change your answer" if editing else f"Question {q.number} of about {q.about}"
+    where = _("Change your answer") if editing else _("Question {number} of about {about}").format(number=q.number,
+                                                                                                   about=q.about)
     screen.say(f"{where}  -  {group}{'' if editing else again}", "dim")
     screen.say(f.question, "question")
     if f.choices:
@@ -222,7 +229,7 @@ def _interview(screen: Screen, interview: Interview, saver: Saver, *, revisit_on
                 _why(screen, interview, f.id)
                 continue
             if isinstance(result, Command) and result.name == "back" and not interview.history:
-                screen.say("This is the first question; there is nothing to go back to.", "warn")
+                screen.say(_("This is the first question; there is nothing to go back to."), "warn")
                 continue
             break
         if isinstance(result, Command):
@@ -238,10 +245,12 @@ def _interview(screen: Screen, interview: Interview, saver: Saver, *, revisit_on
             dropped = interview.answer(f.id, result)
         for name in dropped:
             gone = planner.fields.get(name)
-            screen.say(f"(Your answer to \"{gone.label if gone else name}\" no longer applies and was removed.)", "dim")
+            screen.say(_('(Your answer to "{label}" no longer applies and was removed.)').format(
+                label=gone.label if gone else name), "dim")
         if not saver.save(interview):
-            click.echo(f"advisor: could not save to {saver.path}: {saver.problem}; the file keeps your earlier "
-                       "answers. The interview goes on and tries again after the next answer.", err=True)
+            click.echo(_("advisor: could not save to {file}: {problem}; the file keeps your earlier answers. The "
+                         "interview goes on and tries again after the next answer.").format(
+                file=saver.path, problem=saver.problem), err=True)
 
 
 def _why(screen: Screen, interview: Interview, name: str) -> None:
@@ -249,22 +258,22 @@ def _why(screen: Screen, interview: Interview, name: str) -> None:
     f = planner.fields.get(name)
     assert f is not None
     if f.help:
-        screen.say("Why we ask: " + f.help, indent=2)
+        screen.say(_("Why we ask: {help}").format(help=f.help), indent=2)
     stakes = planner.stakes_of(name, interview.assessment())
     if stakes:
-        screen.say("Your answer decides whether your advice includes:", indent=2)
+        screen.say(_("Your answer decides whether your advice includes:"), indent=2)
         for stake in stakes[:10]:
-            screen.say(f"- {stake.title} ({_STAKE_WORDS[stake.kind]})", indent=4)
+            screen.say(_("- {title} ({kind})").format(title=stake.title, kind=_(_STAKE_WORDS[stake.kind])), indent=4)
         if len(stakes) > 10:
-            screen.say(f"...and {len(stakes) - 10} more.", indent=4)
+            screen.say(_("...and {count} more.").format(count=len(stakes) - 10), indent=4)
         opened = [other for other in planner.fields.fields if other.id in interview.assessment().waiting
                   and name in _gate_fields(planner, other.id)]
         if opened:
-            screen.say("It also decides whether these questions apply to you:", indent=2)
+            screen.say(_("It also decides whether these questions apply to you:"), indent=2)
             for other in opened:
                 screen.say(f"- {other.question}", indent=4)
     else:
-        screen.say("Your earlier answers already settle everything this question could change.", indent=2)
+        screen.say(_("Your earlier answers already settle everything this question could change."), indent=2)
 
 
 def _gate_fields(planner: Planner, name: str) -> set[str]:
@@ -280,21 +289,22 @@ def _edit_menu(screen: Screen, interview: Interview, saver: Saver) -> None:
         listed = [f for f in fields.fields if f.id in interview.answers or f.id in interview.skipped]
         screen.say()
         if not listed:
-            screen.say("There are no answers to change yet.")
+            screen.say(_("There are no answers to change yet."))
             return
-        screen.say(f"Your answers in {saver.shown()}:", "head")
+        screen.say(_("Your answers in {file}:").format(file=saver.shown()), "head")
         digits = len(str(len(listed)))
         for index, f in enumerate(listed, 1):
-            value = show_value(f, interview.answers[f.id]) if f.id in interview.answers else "don't know"
+            value = show_value(f, interview.answers[f.id]) if f.id in interview.answers else _("don't know")
             screen.say(f"{index:>{digits}}  {f.label}: {value}", indent=2)
-        screen.say("Type the numbers of the answers to change (e.g. 2 5), or press Enter to go on.", "dim")
+        screen.say(_("Type the numbers of the answers to change (e.g. 2 5), or press Enter to go on."), "dim")
         while True:
             typed = screen.read().replace(",", " ").split()
             if typed and typed[0].lower() in ("q", "quit", "exit"):
                 raise Stop
             if all(t.isdigit() and 1 <= int(t) <= len(listed) for t in typed):
                 break
-            screen.say(f"Please type numbers from 1 to {len(listed)}, or press Enter to go on.", "warn")
+            screen.say(_("Please type numbers from 1 to {count}, or press Enter to go on.").format(count=len(listed)),
+                       "warn")
         if not typed:
             return
         interview.edit(listed[int(t) - 1].id for t in dict.fromkeys(typed))
@@ -303,12 +313,14 @@ def _edit_menu(screen: Screen, interview: Interview, saver: Saver) -> None:
 
 def _say_saved(screen: Screen, interview: Interview, saver: Saver, why: str = "") -> None:
     count = len(interview.answers) + len(interview.skipped)
-    where = (f"Your {count} answer{'s are' if count != 1 else ' is'} saved in {saver.shown()}."
+    where = (ngettext("Your {count} answer is saved in {file}.", "Your {count} answers are saved in {file}.",
+                      count).format(count=count, file=saver.shown())
              if saver.problem is None else
-             f"The last save to {saver.shown()} failed ({saver.problem}); it holds your earlier answers.")
+             _("The last save to {file} failed ({problem}); it holds your earlier answers.").format(
+                 file=saver.shown(), problem=saver.problem))
     screen.say()
-    screen.say(why + where, "warn" if why.startswith("Stopped.") else None)
-    screen.say("To continue later, run:")
+    screen.say(why + where, "warn" if why.startswith(_("Stopped.")) else None)
+    screen.say(_("To continue later, run:"))
     screen.echo(f"  advisor ask --resume {saver.shown()}")  # never wrapped: people copy it
 
 
@@ -328,15 +340,22 @@ def _finish(screen: Screen, kb: Any, interview: Interview, saver: Saver, fmt: st
     screen.say()
     if early:
         more = interview.assessment().remaining()
-        screen.say(f"Here is your advice from the answers so far. Up to {more} more question{'s' if more != 1 else ''}"
-                   " could still change it; answer them any time with:", "good")
+        screen.say(ngettext("Here is your advice from the answers so far. Up to {count} more question could still "
+                            "change it; answer them any time with:",
+                            "Here is your advice from the answers so far. Up to {count} more questions could still "
+                            "change it; answer them any time with:", more).format(count=more), "good")
         screen.echo(f"  advisor ask --resume {saver.shown()}")
     else:
-        screen.say("That's all the questions: nothing else you could answer would change your advice.", "good")
-        screen.say(f"You answered {answered} question{'s' if answered != 1 else ''}"
-                   + (f" ({dont_know} more \"don't know\")" if dont_know else "")
-                   + f"; the other {left} did not apply to your business or could not change its advice.")
-    screen.say(f"Saved in {saver.shown()}. To see this report again: advisor advise {saver.shown()}", "dim")
+        screen.say(_("That's all the questions: nothing else you could answer would change your advice."), "good")
+        answered_words = ngettext("You answered {count} question", "You answered {count} questions",
+                                  answered).format(count=answered)
+        if dont_know:
+            answered_words = _('{answered} ({count} more "don\'t know")').format(answered=answered_words,
+                                                                                 count=dont_know)
+        screen.say(_("{answered}; the other {left} did not apply to your business or could not change its "
+                     "advice.").format(answered=answered_words, left=left))
+    screen.say(_("Saved in {file}. To see this report again: advisor advise {file}").format(file=saver.shown()),
+               "dim")
     screen.say()
     profile = validate_answers(interview.to_profile(), kb.fields, source=str(saver.path))
     report = advise(kb, profile)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.errors import InputError
+from advisor.i18n import _
 
 __all__ = ["offer_explanations"]
 
@@ -22,13 +23,15 @@ def offer_explanations(screen: Any, kb: Any, profile: Any, report: dict[str, Any
     recs, warns = len(report["recommendations"]), len(report["warnings"])
     parts = []
     if recs:
-        parts.append(f"the number of a recommendation (1-{recs})" if recs > 1 else "1 for the recommendation")
+        parts.append(_("the number of a recommendation (1-{count})").format(count=recs) if recs > 1
+                     else _("1 for the recommendation"))
     if warns:
-        parts.append(f"w1-w{warns} for a warning" if warns > 1 else "w1 for the warning")
-    parts.append("a few words of any item's name")
-    choices = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
+        parts.append(_("w1-w{count} for a warning").format(count=warns) if warns > 1 else _("w1 for the warning"))
+    parts.append(_("a few words of any item's name"))
+    choices = parts[0] if len(parts) == 1 else _("{items} or {last}").format(items=_(", ").join(parts[:-1]),
+                                                                             last=parts[-1])
     screen.say()
-    screen.say(f"Want to know why? Type {choices}. Press Enter to finish.", "dim")
+    screen.say(_("Want to know why? Type {choices}. Press Enter to finish.").format(choices=choices), "dim")
     while True:
         try:
             typed = screen.read("explain> ").strip()
@@ -61,13 +64,15 @@ def _find_item(entries: list[tuple[str, dict[str, Any]]], typed: str) -> dict[st
         if lowered in (label, entry["id"]):
             return entry
     words = lowered.split()
-    hits = [entry for _, entry in entries if all(w in entry["title"].lower() for w in words)]
+    hits = [entry for _label, entry in entries if all(w in entry["title"].lower() for w in words)]
     unique = list({e["id"]: e for e in hits}.values())
     if len(unique) == 1:
         return unique[0]
     if unique:
-        return f"{typed!r} fits several items: " + "; ".join(e["title"] for e in unique[:5]) + ". Type more words."
-    return f"No item in the report matches {typed!r}. Type a number from the list, or words from an item's name."
+        return _("{typed} fits several items: {titles}. Type more words.").format(
+            typed=repr(typed), titles=_("; ").join(e["title"] for e in unique[:5]))
+    return _("No item in the report matches {typed}. Type a number from the list, or words from an item's name.").format(
+        typed=repr(typed))
 
 
 def _explain(kb: Any, profile: Any, report: dict[str, Any], entry: dict[str, Any], width: int) -> str:

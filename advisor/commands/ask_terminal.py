@@ -13,13 +13,14 @@ import json
 import os
 import shlex
 import sys
-import textwrap
 from pathlib import Path
 from typing import Any
 
 import click
 
 from advisor.interview import Interview
+from advisor.textwidth import columns as text_columns
+from advisor.textwidth import ljust, wrap
 
 __all__ = ["Screen", "Saver", "columns"]
 
@@ -43,7 +44,7 @@ class Screen:
         click.echo(text, nl=nl, err=self.to_stderr)
 
     def say(self, text: str = "", style: str | None = None, indent: int = 0) -> None:
-        lines = textwrap.wrap(text, self.width - indent, break_on_hyphens=False) if text else [""]
+        lines = wrap(text, self.width - indent) if text else [""]
         for line in lines:
             line = " " * indent + line
             self.echo(click.style(line, **_STYLES[style]) if style and self.color else line)
@@ -83,14 +84,13 @@ class Screen:
         if columns and len(items) > 10:
             rows = (len(items) + 1) // 2
             left, right = items[:rows], items[rows:]
-            gap = max(len(item) for item in left) + 3
-            if 2 + gap + max(len(item) for item in right) <= self.width:
+            gap = max(text_columns(item) for item in left) + 3
+            if 2 + gap + max(text_columns(item) for item in right) <= self.width:
                 for index, item in enumerate(left):
-                    self.echo(("  " + item.ljust(gap) + (right[index] if index < len(right) else "")).rstrip())
+                    self.echo(("  " + ljust(item, gap) + (right[index] if index < len(right) else "")).rstrip())
                 return
         for item in items:
-            lines = textwrap.wrap(item, self.width - 2, subsequent_indent=" " * (digits + 2), break_on_hyphens=False)
-            for line in lines or [""]:
+            for line in wrap(item, self.width - 2, subsequent_indent=" " * (digits + 2)) or [""]:
                 self.echo("  " + line)
 
 

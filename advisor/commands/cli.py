@@ -59,7 +59,12 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from advisor import i18n
 
-        i18n.set_language(i18n.from_environment())  # each run starts from the locale; --lang may change it
+        # each run starts from the locale (--lang may change it) and leaves the language as it found it, so a
+        # caller in the same process (a test, an embedding program) keeps its own
+        with i18n.use_language(i18n.from_environment()):
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: click.Context) -> Any:
         try:
             try:
                 return super().invoke(ctx)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from advisor.errors import InputError, close_matches
+from advisor.i18n import N_
 from advisor.kb import KnowledgeBase, passages_for
 
 from .analysis import Analysis
@@ -42,12 +43,13 @@ from .wording import word
 __all__ = ["Miss", "Explanation", "resolve", "explain", "GOALS"]
 
 #: conclusion kind -> what the item becomes when that kind wins, in words
-GOALS = {"recommend": "recommended", "warn": "warned of", "step": "added to the plan", "kpi": "tracked as a KPI",
-         "derive": "derived", "fire": "fired"}
-_STATUS_WORDS = {"recommended": "recommended", "warning": "warned of", "not_advised": "not advised",
-                 "plan": "in the plan", "kpi": "tracked as a KPI", "overruled": "overruled in a disagreement",
-                 "absent": "not concluded", "derived": "derived", "not_derived": "not derived",
-                 "fired": "fired", "not_fired": "did not fire"}
+GOALS = {"recommend": N_("recommended"), "warn": N_("warned of"), "step": N_("added to the plan"),
+         "kpi": N_("tracked as a KPI"), "derive": N_("derived"), "fire": N_("fired")}
+_STATUS_WORDS = {"recommended": N_("recommended"), "warning": N_("warned of"), "not_advised": N_("not advised"),
+                 "plan": N_("in the plan"), "kpi": N_("tracked as a KPI"),
+                 "overruled": N_("overruled in a disagreement"),
+                 "absent": N_("not concluded"), "derived": N_("derived"), "not_derived": N_("not derived"),
+                 "fired": N_("fired"), "not_fired": N_("did not fire")}
 
 
 @dataclass(frozen=True)

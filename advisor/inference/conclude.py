@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from advisor.i18n import _
 from advisor.kb import Conclusion, KnowledgeBase
 
 from .engine import Inference
@@ -92,25 +93,27 @@ def _decide(kb: KnowledgeBase, out: Conclusions) -> None:
         pro = out.recommend[item]
         con = against[item]
         best_for = max(s.priority for s in pro)
-        best_against = max(s.priority for _, _, s in con)
-        opposers = tuple(sorted((s for _, _, s in con), key=lambda s: (-s.priority, s.rule_id)))
+        best_against = max(s.priority for _kind, _key, s in con)
+        opposers = tuple(sorted((s for _kind, _key, s in con), key=lambda s: (-s.priority, s.rule_id)))
         supporters = tuple(sorted(pro, key=lambda s: (-s.priority, s.rule_id)))
         if best_for > best_against:
-            reason = (f"recommended: the strongest rule for it ({supporters[0].rule_id}, priority {best_for}) "
-                      f"outranks the strongest against it ({opposers[0].rule_id}, priority {best_against})")
+            reason = _("recommended: the strongest rule for it ({winner}, priority {high}) outranks the strongest "
+                       "against it ({loser}, priority {low})").format(winner=supporters[0].rule_id, high=best_for,
+                                                                      loser=opposers[0].rule_id, low=best_against)
             decision = Decision(item, "recommend", supporters, opposers, reason)
-            for kind, key, _ in con:
+            for kind, key, _support in con:
                 table = out.avoid if kind == "avoid" else out.warn
                 if key in table:
                     del table[key]
                 out.overruled[f"{kind}:{key}"] = decision
         else:
             if best_for == best_against:
-                reason = (f"not advised: the rules for and against it have the same priority ({best_for}), "
-                          "and caution wins a tie")
+                reason = _("not advised: the rules for and against it have the same priority ({priority}), and "
+                           "caution wins a tie").format(priority=best_for)
             else:
-                reason = (f"not advised: the strongest rule against it ({opposers[0].rule_id}, priority "
-                          f"{best_against}) outranks the strongest for it ({supporters[0].rule_id}, priority {best_for})")
+                reason = _("not advised: the strongest rule against it ({winner}, priority {high}) outranks the "
+                           "strongest for it ({loser}, priority {low})").format(
+                    winner=opposers[0].rule_id, high=best_against, loser=supporters[0].rule_id, low=best_for)
             decision = Decision(item, "avoid", supporters, opposers, reason)
             del out.recommend[item]
             out.overruled[f"recommend:{item}"] = decision

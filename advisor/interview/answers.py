@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import Location, ProfileError, unknown_fields_error
+from advisor.i18n import _
 from advisor.kb import Field, FieldSet
 
 __all__ = ["Command", "Invalid", "parse_answer", "coerce", "show_value", "typed_form", "instructions",
@@ -41,10 +42,11 @@ COMMANDS = {
     "b": "back", "back": "back",
     "r": "report", "report": "report",
     "q": "quit", "quit": "quit", "exit": "quit",
+    "为什么": "help", "不知道": "skip", "跳过": "skip", "返回": "back", "上一题": "back", "退出": "quit",
 }
-_NONE_WORDS = ("0", "none", "nothing", "no")
-_YES = ("y", "yes", "true")
-_NO = ("n", "no", "false")
+_NONE_WORDS = ("0", "none", "nothing", "no", "无", "都没有", "没有")
+_YES = ("y", "yes", "true", "是", "有", "对")
+_NO = ("n", "no", "false", "否", "不是", "没有", "不")
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def parse_answer(f: Field, text: str, default: Any = _MISSING) -> Any:
         return Command(COMMANDS[lowered])
     if not typed:
         if default is _MISSING or default is None:
-            return Invalid("Please type an answer, or s if you don't know.")
+            return Invalid(_("Please type an answer, or s if you don't know."))
         return list(default) if f.is_list else default
     if f.type == "choice":
         return _choice(f, typed)
@@ -87,7 +89,7 @@ def parse_answer(f: Field, text: str, default: Any = _MISSING) -> Any:
             return True
         if lowered in _NO:
             return False
-        return Invalid("Please answer y (yes) or n (no).")
+        return Invalid(_("Please answer y (yes) or n (no)."))
     return _number(f, typed)
 
 
@@ -97,7 +99,7 @@ def _choice(f: Field, typed: str) -> Any:
         number = int(typed)
         if 1 <= number <= count:
             return f.choices[number - 1].id
-        return Invalid(f"There is no choice {typed}. Type a number from 1 to {count}.")
+        return Invalid(_("There is no choice {typed}. Type a number from 1 to {count}.").format(typed=typed, count=count))
     lowered = typed.lower()
     for choice in f.choices:
         if choice.id.lower() == lowered:
@@ -107,8 +109,10 @@ def _choice(f: Field, typed: str) -> Any:
         return starts[0].id
     if len(starts) > 1:
         numbers = ", ".join(str(f.choices.index(c) + 1) for c in starts)
-        return Invalid(f"{typed!r} fits several choices ({numbers}). Type the number of the one you mean.")
-    return Invalid(f"{typed!r} is not one of the choices. Type a number from 1 to {count}.")
+        return Invalid(_("{typed} fits several choices ({numbers}). Type the number of the one you mean.").format(
+            typed=repr(typed), numbers=numbers))
+    return Invalid(_("{typed} is not one of the choices. Type a number from 1 to {count}.").format(typed=repr(typed),
+                                                                                                  count=count))
 
 
 def _multi(f: Field, typed: str) -> Any:
@@ -122,15 +126,16 @@ def _multi(f: Field, typed: str) -> Any:
         if token.isdigit():
             number = int(token)
             if number == 0:
-                return Invalid("0 means none of these; type it alone, or only the numbers that apply.")
+                return Invalid(_("0 means none of these; type it alone, or only the numbers that apply."))
             if number > count:
-                return Invalid(f"There is no choice {token}. Type numbers from 1 to {count}, e.g. 1 3.")
+                return Invalid(_("There is no choice {typed}. Type numbers from 1 to {count}, e.g. 1 3.").format(
+                    typed=token, count=count))
             picked.add(f.choices[number - 1].id)
             continue
         match = [c.id for c in f.choices if c.id.lower() == token.lower()]
         if not match:
-            return Invalid(f"{token!r} is not one of the choices. Type numbers from 1 to {count}, e.g. 1 3, "
-                           "or 0 for none.")
+            return Invalid(_("{typed} is not one of the choices. Type numbers from 1 to {count}, e.g. 1 3, or 0 for "
+                             "none.").format(typed=repr(token), count=count))
         picked.add(match[0])
     return [c.id for c in f.choices if c.id in picked]
 
@@ -142,22 +147,33 @@ def _number(f: Field, typed: str) -> Any:
             text = text[: -len(word)].strip()
             break
     text = re.sub(r"(?<=\d)[,_ ](?=\d{3}\b)", "", text)
-    span = _range_words(f)
     try:
         value: Any = float(text)
     except ValueError:
-        return Invalid(f"Please type a number{span}.")
+        return Invalid(_("Please type {number}.").format(number=_number_words(f, False)))
     if not math.isfinite(value):
-        return Invalid(f"Please type a number{span}.")
+        return Invalid(_("Please type {number}.").format(number=_number_words(f, False)))
     if f.type == "integer":
         if value != int(value):
-            return Invalid(f"Please type a whole number{span}.")
+            return Invalid(_("Please type {number}.").format(number=_number_words(f)))
         value = int(value)
     elif value == int(value) and "." not in text and "e" not in text:
         value = int(value)
     if (f.minimum is not None and value < f.minimum) or (f.maximum is not None and value > f.maximum):
-        return Invalid(f"{typed} is out of range. Please type a number{span}.")
+        return Invalid(_("{typed} is out of range. Please type {number}.").format(typed=typed,
+                                                                                    number=_number_words(f, False)))
     return value
+
+
+def _number_words(f: Field, whole: bool = True) -> str:
+    """"a whole number from 0 to 100 (people)", "a number", in the language in use."""
+    kind = "integer" if whole and f.type == "integer" else "number"
+    if f.minimum is None or f.maximum is None:
+        return _("a whole number") if kind == "integer" else _("a number")
+    unit = _(" ({unit})").format(unit=f.unit) if f.unit else ""
+    sentence = (_("a whole number from {low} to {high}{unit}") if kind == "integer"
+                else _("a number from {low} to {high}{unit}"))
+    return sentence.format(low=f"{f.minimum:,g}", high=f"{f.maximum:,g}", unit=unit)
 
 
 def _range_words(f: Field) -> str:
@@ -231,22 +247,23 @@ def typed_form(f: Field, value: Any) -> str:
 def instructions(f: Field, default: Any = None, *, keep: bool = False) -> str:
     """One line telling what to type for ``f``, and what Enter gives (``keep``: the answer given before)."""
     if f.type == "choice":
-        text = f"Type a number from 1 to {len(f.choices)}."
+        text = _("Type a number from 1 to {count}.").format(count=len(f.choices))
     elif f.type == "multi":
-        text = "Type the numbers of all that apply, e.g. 1 3, or 0 for none."
+        text = _("Type the numbers of all that apply, e.g. 1 3, or 0 for none.")
     elif f.type == "boolean":
-        text = "Type y for yes or n for no."
+        text = _("Type y for yes or n for no.")
     else:
-        text = f"Type {'a whole number' if f.type == 'integer' else 'a number'}{_range_words(f)}."
+        text = _("Type {number}.").format(number=_number_words(f))
     if default is not None:
         typed = typed_form(f, default)
         if f.type == "boolean":
-            typed += " (yes)" if default else " (no)"
+            typed += _(" (yes)") if default else _(" (no)")
         elif f.type == "multi" and not default:
-            typed = "0 (none)"
+            typed = _("0 (none)")
         if f.type == "choice" and len(show_value(f, default)) <= 40:
-            typed += f" ({show_value(f, default)})"
-        text += f" Press Enter to keep your answer, {typed}." if keep else f" Press Enter for {typed}."
+            typed += _(" ({value})").format(value=show_value(f, default))
+        text += (_(" Press Enter to keep your answer, {typed}.") if keep else _(" Press Enter for {typed}.")).format(
+            typed=typed)
     return text
 
 

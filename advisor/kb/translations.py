@@ -156,8 +156,13 @@ def _fresh(kb: Any, lang: str) -> dict[str, dict[str, str]]:
     for t in load_translations(knowledge, lang).entries:
         source = source_of(t, english)
         if source is not None and fingerprint(source) == t.fingerprint:
-            fresh[("rule:" if t.file.startswith("rules/") else "") + t.id] = dict(t.texts)
+            fresh[_scope(t.file) + t.id] = dict(t.texts)
     return fresh
+
+
+def _scope(file: str) -> str:
+    """The prefix that keeps ids of different files apart (a field and a channel may both be ``seo``)."""
+    return "rule:" if file.startswith("rules/") else "field:" if file == "fields.yaml" else ""
 
 
 def localize(kb: Any, lang: str) -> Any:
@@ -181,10 +186,10 @@ def localize(kb: Any, lang: str) -> Any:
         items.append(replace(item, name=t.get("name", item.name), description=t.get("description", item.description),
                              extra=extra))
     catalog = replace(kb.catalog, items=tuple(items))
-    fields = replace(kb.fields, fields=tuple(_field(f, table.get(f.id, {})) for f in kb.fields.fields),
-                     goals=tuple(_labelled(g, table.get(f"goal:{g.id}")) for g in kb.fields.goals),
-                     practices=tuple(_labelled(p, table.get(f"practice:{p.id}")) for p in kb.fields.practices),
-                     groups=tuple(_labelled(g, table.get(f"group:{g.id}")) for g in kb.fields.groups))
+    fields = replace(kb.fields, fields=tuple(_field(f, table.get(f"field:{f.id}", {})) for f in kb.fields.fields),
+                     goals=tuple(_labelled(g, table.get(f"field:goal:{g.id}")) for g in kb.fields.goals),
+                     practices=tuple(_labelled(p, table.get(f"field:practice:{p.id}")) for p in kb.fields.practices),
+                     groups=tuple(_labelled(g, table.get(f"field:group:{g.id}")) for g in kb.fields.groups))
     rules = tuple(_rule(r, table.get(f"rule:{r.id}", {})) for r in kb.rules.rules)
     out = replace(kb, catalog=catalog, fields=fields, rules=replace(kb.rules, rules=rules))
     memo[lang] = out

@@ -15,6 +15,9 @@ from html import escape
 from typing import Any
 
 from advisor import i18n
+from advisor.i18n import _
+from advisor.render.text import goal_titles, move_facts
+from advisor.report import join_sentences
 
 __all__ = ["CSS", "section"]
 
@@ -47,41 +50,31 @@ def section(report: dict[str, Any]) -> str:
     starting = {g["practice"]: g["label"] for g in d.get("starting", ())}
     words = {g["goal"]: g["words"] for g in d["goals"]}
     out = ['<section class="diagnosis" id="diagnosis">', f"<h2>{i18n._('Where you stand')}</h2>",
-           f'<p class="situation">{_e(" ".join(d["situation"]))}</p>',
+           f'<p class="situation">{_e(join_sentences(d["situation"]))}</p>',
            f'<h2 id="moves">{i18n._("Start now")}</h2><p class="small muted">'
            + _e(i18n._("{count} moves at a time for {capacity}").format(count=len(d["moves"]),
                                                                           capacity=d["capacity"]["words"]))
            + ".</p>"]
     if not d["moves"]:
-        out.append("<p>Nothing can be advised from these answers yet; answer the questions below.</p>")
+        out.append("<p>" + _e(_("Nothing can be advised from these answers yet; answer the questions below."))
+                   + "</p>")
     else:
         out.append('<ol class="moves">')
         for number, move in enumerate(d["moves"], 1):
-            facts = []
-            if move["goals"]:
-                facts.append("for " + " and ".join(words.get(g, g) for g in move["goals"]))
-            facts.append(f"effort {move['effort']}, cost {move['cost']}")
-            if move.get("start"):
-                facts.append("you would be starting " + starting.get(move["start"], move["start"]))
+            facts = move_facts(move, words, starting.get(move.get("start"), move.get("start") or ""))
             notes = entries.get(move["id"], {}).get("notes", [])
             out.append(f'<li id="move-{_e(move["id"])}"><h3><span class="move-no">{number}</span>'
                        f'<a href="#item-{_e(move["id"])}">{_e(move["title"])}</a></h3>'
-                       f'<div class="facts">{_e("; ".join(facts))}</div>'
-                       f'<p><b>Why now:</b> {_e("; ".join(move["why"]))}.</p>'
+                       f'<div class="facts">{_e(i18n._("; ").join(facts))}</div>'
+                       f'<p><b>{_e(_("Why now:"))}</b> {_e(i18n._("; ").join(move["why"]))}{_e(_("."))}</p>'
                        + (f"<p>{_e(notes[0])}</p>" if notes else "") + "</li>")
         out.append("</ol>")
     if d["goals"]:
         out.append(f'<h2>{i18n._("Your goals")}</h2><ul class="goals">')
         for goal in d["goals"]:
-            parts = []
-            if goal["moves"]:
-                parts.append("moves: " + "; ".join(titles.get(i, i) for i in goal["moves"]))
-            if goal["moves"] and goal["later"]:
-                parts.append("later: " + "; ".join(titles.get(i, i) for i in goal["later"][:3]))
-            if not goal["moves"] and goal["reason"]:
-                parts.append("not yet - " + goal["reason"])
+            parts = goal_titles(goal, titles)
             out.append(f"<li><b>{_e(goal['words'][:1].upper() + goal['words'][1:])}</b> - "
-                       f"{_e('; '.join(parts) or '-')}</li>")
+                       f"{_e(i18n._('; ').join(parts) or '-')}</li>")
         out.append("</ul>")
     for group in d.get("starting", ()):
         if group["intended"]:
@@ -89,7 +82,8 @@ def section(report: dict[str, Any]) -> str:
             out += [f'<li><a href="#item-{_e(i)}">{_e(titles.get(i, i))}</a></li>' for i in group["items"]]
             out.append("</ul>")
     if d["later"]:
-        out.append(f'<h2>{i18n._("Then")}</h2><p class="small muted">As the moves get under way, in this order.</p>'
+        out.append(f'<h2>{i18n._("Then")}</h2><p class="small muted">'
+                   + _e(_("As the moves get under way, in this order.")) + "</p>"
                    '<ul class="later">')
         out += [f'<li><a href="#item-{_e(e["id"])}">{_e(e["title"])}</a> - {_e(e["why"][0])}</li>'
                 for e in d["later"]]

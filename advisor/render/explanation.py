@@ -8,31 +8,32 @@ Stage: render.
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 from advisor.explain import word
+from advisor.i18n import N_, _
+from advisor.textwidth import wrap
 
 __all__ = ["render_text", "render_comparison", "outline_lines"]
 
 _MARK = {"met": "[ok]", "failed": "[no]", "unanswered": "[? ]", "not_derived": "[..]"}
-_LEGEND = "[ok] holds  [no] fails  [? ] not answered  [..] needs a derived fact that does not hold"
+_LEGEND = N_("[ok] holds  [no] fails  [? ] not answered  [..] needs a derived fact that does not hold")
 
 
 def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
     room = max(20, width - len(first))
-    lines = textwrap.wrap(text, width=room, break_on_hyphens=False, break_long_words=False) or [""]
+    lines = wrap(text, room, break_long_words=False) or [""]
     out = [first + lines[0]]
     if len(lines) > 1:
-        out += textwrap.wrap(" ".join(lines[1:]), width=max(20, width - len(rest)), break_on_hyphens=False,
-                             break_long_words=False, initial_indent=rest, subsequent_indent=rest)
+        room = max(20, width - len(rest)) - len(rest)  # as textwrap counts an indent: twice (kept for the same bytes)
+        out += [rest + line for line in wrap(" ".join(lines[1:]), room, break_long_words=False)]
     return out
 
 
 def outline_lines(step: Any, width: int, lead: str = "", cont: str = "") -> list[str]:
     """One reasoning step and everything under it, as an ASCII tree."""
     out = []
-    head = step.head + (" (explained above)" if step.seen else "")
+    head = step.head + (_(" (explained above)") if step.seen else "")
     out += _wrap(head, width, lead, cont + ("|  " if step.children else "   ") + "   ")
     bar = cont + ("|  " if step.children else "   ")
     for label, text in step.details:
@@ -56,27 +57,27 @@ def render_text(explanation: Any, *, width: int = 88) -> str:
     e = explanation
     width = max(50, width)
     out: list[str] = []
-    kind = e.catalog or {"fact": "derived fact", "rule": "rule"}.get(e.kind, e.kind)
+    kind = e.catalog or {"fact": _("derived fact"), "rule": _("rule")}.get(e.kind, e.kind)
     out.append(f"{e.title}  [{kind} {e.name}]")
     out += _wrap(e.headline, width, "", "")
     if e.description and e.kind != "rule":
         out += _wrap(e.description, width, "", "")
     if getattr(e, "ordering", ()):
-        _section(out, "Next moves")
+        _section(out, _("Next moves"))
         for line in e.ordering:
             out += _wrap(line, width, "  ", "    ")
     if e.ranking:
-        _section(out, "Rank" if e.kind == "item" else "Decided")
+        _section(out, _("Rank") if e.kind == "item" else _("Decided"))
         for line in e.ranking:
             out += _wrap(line, width, "  ", "    ")
     if e.reasons:
-        _section(out, "Why it was overruled" if e.status == "overruled" else "Why")
-        out.append("Each line holds because of the lines indented under it, down to your answers.")
+        _section(out, _("Why it was overruled") if e.status == "overruled" else _("Why"))
+        out.append(_("Each line holds because of the lines indented under it, down to your answers."))
         for step in e.reasons:
             out.append("")
             out += outline_lines(step, width)
     if e.decision:
-        _section(out, "Disagreement")
+        _section(out, _("Disagreement"))
         d = e.decision
         out += _wrap(f"recommending {d['item']}", width, "  about:       ", " " * 15)
         out += _wrap(", ".join(f"{r['rule']} (priority {r['priority']})" for r in d["for"]) or "-", width,
@@ -85,15 +86,15 @@ def render_text(explanation: Any, *, width: int = 88) -> str:
                      width, "  against it:  ", " " * 15)
         out += _wrap(d["reason"], width, "  decided:     ", " " * 15)
     if e.overruled:
-        _section(out, "Concluded, but overruled" if e.status == "overruled" else "Overruled")
+        _section(out, _("Concluded, but overruled") if e.status == "overruled" else _("Overruled"))
         for step in e.overruled:
             out.append("")
             out += outline_lines(step, width)
     if e.misses:
-        _section(out, "Why not" if not e.reasons else f"Rules that could make it {e.goal}")
+        _section(out, _("Why not") if not e.reasons else _("Rules that could make it {goal}").format(goal=_(e.goal)))
         shown = e.misses[:6]
-        out += _wrap(f"Rules that could make it {e.goal}, nearest first.", width, "", "")
-        out += _wrap(_LEGEND, width, "", "")
+        out += _wrap(_("Rules that could make it {goal}, nearest first.").format(goal=_(e.goal)), width, "", "")
+        out += _wrap(_(_LEGEND), width, "", "")
         for i, miss in enumerate(shown, 1):
             out.append("")
             out += _wrap(f"{i}. rule {miss.rule}: {miss.title} (priority {miss.priority}) - {miss.summary}",
@@ -102,23 +103,24 @@ def render_text(explanation: Any, *, width: int = 88) -> str:
                 shown_actual = actual if state != "met" or actual != "not answered" else actual
                 out += _wrap(f"{condition}  ({shown_actual})", width, f"   {_MARK[state]} ", " " * 8)
         if len(e.misses) > len(shown):
-            out.append(f"   ...and {len(e.misses) - len(shown)} more rules (see --format json)")
+            out.append("   " + _("...and {count} more rules (see --format json)").format(count=len(e.misses) - len(shown)))
     elif e.goal and not e.reasons:
-        _section(out, "Why not")
-        out.append("No rule in the knowledge base concludes it.")
+        _section(out, _("Why not"))
+        out.append(_("No rule in the knowledge base concludes it."))
     if e.goal and (e.searched or e.changes):
-        _section(out, "What would change it")
+        _section(out, _("What would change it"))
         if e.changes:
-            out += _wrap(f"Smallest changes of answers after which it is {e.goal} (each checked by running "
-                         f"the advisor; {e.searched} changed profiles tried):", width, "", "")
+            out += _wrap(_("Smallest changes of answers after which it is {goal} (each checked by running the advisor; "
+                           "{count} changed profiles tried):").format(goal=_(e.goal), count=e.searched), width, "", "")
             for change in e.changes:
                 out += _wrap(change.describe(), width, "  * ", "    ")
-                for label, entries in (("also adds", change.gained), ("also removes", change.lost)):
+                for label, entries in ((_("also adds"), change.gained), (_("also removes"), change.lost)):
                     if entries:
-                        out += _wrap(f"{label}: {_grouped(entries)}", width, "      ", "        ")
+                        out += _wrap(_("{label}: {items}").format(label=label, items=_grouped(entries)), width,
+                                     "      ", "        ")
         else:
-            out += _wrap(f"No change of one or two answers makes it {e.goal} ({e.searched} changed profiles "
-                         "tried).", width, "", "")
+            out += _wrap(_("No change of one or two answers makes it {goal} ({count} changed profiles tried).").format(
+                goal=_(e.goal), count=e.searched), width, "", "")
     return "\n".join(line.rstrip() for line in out) + "\n"
 
 
@@ -126,39 +128,42 @@ def _grouped(entries: tuple[str, ...]) -> str:
     """``("recommendations:a", "recommendations:b", "kpis:c")`` -> ``recommendation a, b; KPI c``."""
     groups: dict[str, list[str]] = {}
     for entry in entries:
-        section, _, item = entry.partition(":")
+        section, _sep, item = entry.partition(":")
         groups.setdefault(section, []).append(item)
-    names = {"recommendations": "recommendation", "warnings": "warning", "not_advised": "not advised",
-             "plan": "plan step", "kpis": "KPI"}
-    return "; ".join(f"{names.get(s, s)} {', '.join(items)}" for s, items in groups.items())
+    names = {"recommendations": N_("recommendation"), "warnings": N_("warning"), "not_advised": N_("not advised"),
+             "plan": N_("plan step"), "kpis": N_("KPI")}
+    return _("; ").join(_("{kind} {items}").format(kind=_(names[s]) if s in names else s, items=", ".join(items))
+                        for s, items in groups.items())
 
 
-_SECTION_TITLES = {"recommendations": "Recommendations", "warnings": "Warnings", "not_advised": "Not advised",
-                   "plan": "Plan", "kpis": "KPIs", "derived_facts": "Derived facts"}
+_SECTION_TITLES = {"recommendations": N_("Recommendations"), "warnings": N_("Warnings"),
+                   "not_advised": N_("Not advised"), "plan": N_("Plan"), "kpis": N_("KPIs"),
+                   "derived_facts": N_("Derived facts")}
 _SIGN = {"added": "+", "removed": "-", "changed": "~"}
 
 
 def render_comparison(comparison: Any, *, width: int = 88, name: str = "") -> str:
     """A what-if comparison as text (what ``advisor whatif`` prints)."""
     width = max(50, width)
-    out = [f"What if{' for ' + name if name else ''}:"]
+    out = [_("What if for {name}:").format(name=name) if name else _("What if:")]
     for field, before, after in comparison.changes:
         out += _wrap(f"{field}: {word(before)} -> {word(after)}", width, "  ", "    ")
     if not comparison.differences:
         out.append("")
-        out.append("Nothing changes: the same advice, plan and KPIs.")
+        out.append(_("Nothing changes: the same advice, plan and KPIs."))
         return "\n".join(out) + "\n"
     for section, title in _SECTION_TITLES.items():
         found = comparison.by_section(section)
         if not found:
             continue
         out.append("")
-        out.append(f"{title.upper()} ({len(found)} changed)")
+        out.append(_("{title} ({count} changed)").format(title=_(title).upper(), count=len(found)))
         for d in found:
-            state = {"added": f"now: {d.after}", "removed": f"was: {d.before}",
-                     "changed": f"{d.before} -> {d.after}" if d.before != d.after
-                     else f"still {d.after}, now for other reasons"}[d.change]
+            state = {"added": _("now: {after}"), "removed": _("was: {before}"),
+                     "changed": "{before} -> {after}" if d.before != d.after
+                     else _("still {after}, now for other reasons")}[d.change].format(before=_(d.before) if d.before else d.before,
+                                                                                      after=_(d.after) if d.after else d.after)
             out += _wrap(f"{_SIGN[d.change]} {d.title} ({d.item}; {state})", width, "  ", "      ")
             for reason in d.reasons:
-                out += _wrap(reason, width, "      because ", " " * 14)
+                out += _wrap(reason, width, "      " + _("because") + " ", " " * 14)
     return "\n".join(line.rstrip() for line in out) + "\n"

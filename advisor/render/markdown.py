@@ -18,6 +18,8 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.i18n import _
+from advisor.render.text import goal_titles, move_facts
+from advisor.report import join_sentences
 
 __all__ = ["render"]
 
@@ -47,7 +49,7 @@ def _answers(graph: Any, item: str) -> str:
     """``Price level: high; Storefront: own site`` - the answers an item rests on."""
     from advisor.explain import answer_words
 
-    return "; ".join(f"{label}: {value}" for label, value, _ in answer_words(graph, item))
+    return "; ".join(f"{label}: {value}" for label, value, _source in answer_words(graph, item))
 
 
 def _because(lines: list[str], graph: Any, entry: dict[str, Any]) -> None:
@@ -92,19 +94,15 @@ def _diagnosis(lines: list[str], report: dict[str, Any]) -> None:
     entries = {e["id"]: e for e in report["recommendations"] + report["plan"]}
     starting = {g["practice"]: g["label"] for g in d.get("starting", ())}
     goal_words = {g["goal"]: g["words"] for g in d["goals"]}
-    lines += ["## " + _("Where you stand"), "", " ".join(d["situation"]), ""]
+    lines += ["## " + _("Where you stand"), "", join_sentences(d["situation"]), ""]
     lines += ["## " + _("Start now"), "", "*" + _("{count} moves at a time for {capacity}").format(count=len(d["moves"]), capacity=d["capacity"]["words"]) + ".*", ""]
     if not d["moves"]:
-        lines += ["Nothing can be advised from these answers yet; answer the questions below.", ""]
+        lines += [_("Nothing can be advised from these answers yet; answer the questions below."), ""]
     for number, move in enumerate(d["moves"], 1):
-        facts = []
-        if move["goals"]:
-            facts.append("for " + " and ".join(goal_words.get(g, g) for g in move["goals"]))
-        facts.append(f"effort {move['effort']}, cost {move['cost']}")
-        if move.get("start"):
-            facts.append("you would be starting " + starting.get(move["start"], move["start"]))
-        lines.append(f"{number}. **{_esc(move['title'])}** - {'; '.join(facts)}.")
-        lines.append(f"   *Why now:* {_esc('; '.join(move['why']))}.")
+        facts = move_facts(move, goal_words, starting.get(move.get("start"), move.get("start") or ""))
+        lines.append(_("{number}. **{title}** - {facts}.").format(number=number, title=_esc(move["title"]),
+                                                                 facts=_("; ").join(facts)))
+        lines.append("   " + _("*Why now:* {reasons}.").format(reasons=_esc(_("; ").join(move["why"]))))
         notes = entries.get(move["id"], {}).get("notes", [])
         if notes:
             lines.append(f"   {_esc(notes[0])}")
@@ -112,14 +110,9 @@ def _diagnosis(lines: list[str], report: dict[str, Any]) -> None:
     if d["goals"]:
         lines += ["## " + _("Your goals"), ""]
         for goal in d["goals"]:
-            parts = []
-            if goal["moves"]:
-                parts.append("moves: " + "; ".join(titles.get(i, i) for i in goal["moves"]))
-            if goal["moves"] and goal["later"]:
-                parts.append("later: " + "; ".join(titles.get(i, i) for i in goal["later"][:3]))
-            if not goal["moves"] and goal["reason"]:
-                parts.append("not yet - " + goal["reason"])
-            lines.append(f"- **{_esc(goal['words'][:1].upper() + goal['words'][1:])}** - {_esc('; '.join(parts) or '-')}")
+            parts = goal_titles(goal, titles)
+            lines.append(f"- **{_esc(goal['words'][:1].upper() + goal['words'][1:])}** - "
+                         f"{_esc(_('; ').join(parts) or '-')}")
         lines.append("")
     for group in d.get("starting", ()):
         if group["intended"]:
@@ -127,7 +120,7 @@ def _diagnosis(lines: list[str], report: dict[str, Any]) -> None:
             lines += [f"- {_esc(titles.get(i, i))}" for i in group["items"]]
             lines.append("")
     if d["later"]:
-        lines += ["## " + _("Then"), "", "*As the moves get under way, in this order:*", ""]
+        lines += ["## " + _("Then"), "", "*" + _("As the moves get under way, in this order:") + "*", ""]
         lines += [f"- **{_esc(e['title'])}** - {_esc(e['why'][0])}" for e in d["later"]]
         lines.append("")
 

@@ -13,12 +13,14 @@ Stage: render.
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
-from advisor.i18n import _
+from advisor.i18n import _, ngettext
+from advisor.report import is_goal_reason, join_sentences, level_word
+from advisor.textwidth import ljust
+from advisor.textwidth import wrap as wrap_columns
 
-__all__ = ["render"]
+__all__ = ["goal_parts", "goal_titles", "move_facts", "render"]
 
 _STYLES = {"title": "\033[1m", "head": "\033[1;36m", "warn": "\033[1;33m", "bad": "\033[1;31m",
            "dim": "\033[2m", "good": "\033[1;32m"}
@@ -39,7 +41,7 @@ class _Out:
 
     def wrap(self, text: str, indent: int, first: str | None = None, style: str | None = None) -> None:
         prefix = " " * indent
-        wrapped = textwrap.wrap(text, width=self.width - indent, break_on_hyphens=False) or [""]
+        wrapped = wrap_columns(text, self.width - indent) or [""]
         for i, part in enumerate(wrapped):
             lead = first if first is not None and i == 0 else prefix
             self.lines.append(lead + (self.style(part, style) if style else part))
@@ -68,12 +70,49 @@ def _start_words(report: dict[str, Any], practice: str | None) -> str:
     return practice or ""
 
 
+def move_facts(move: dict[str, Any], goal_words: dict[str, str], starting: str) -> list[str]:
+    """What a move serves and asks ("for online sales", "effort medium, cost low"), in the language in use."""
+    facts = []
+    if move["goals"]:
+        facts.append(_("for {goals}").format(goals=_(" and ").join(goal_words.get(g, g) for g in move["goals"])))
+    facts.append(_("effort {effort}, cost {cost}").format(effort=level_word(move["effort"]),
+                                                         cost=level_word(move["cost"])))
+    if move.get("start"):
+        facts.append(_("you would be starting {practice}").format(practice=starting))
+    return facts
+
+
+def goal_parts(goal: dict[str, Any], move_ids: list[str], titles: dict[str, str]) -> list[str]:
+    """A goal's line: the moves that serve it, what serves it later, or why nothing can yet."""
+    parts = []
+    if goal["moves"]:
+        numbers = [str(move_ids.index(m) + 1) for m in move_ids if m in goal["moves"]]
+        parts.append(ngettext("move {numbers}", "moves {numbers}", len(numbers)).format(numbers=_(", ").join(numbers)))
+    if goal["moves"] and goal["later"]:
+        parts.append(_("later: {titles}").format(titles=_("; ").join(titles.get(i, i) for i in goal["later"][:2])))
+    if not goal["moves"] and goal["reason"]:
+        parts.append(_("not yet - {reason}").format(reason=goal["reason"]))
+    return parts
+
+
+def goal_titles(goal: dict[str, Any], titles: dict[str, str]) -> list[str]:
+    """A goal's line by titles (Markdown, HTML): the moves that serve it, what later, or why nothing yet."""
+    parts = []
+    if goal["moves"]:
+        parts.append(_("moves: {titles}").format(titles=_("; ").join(titles.get(i, i) for i in goal["moves"])))
+    if goal["moves"] and goal["later"]:
+        parts.append(_("later: {titles}").format(titles=_("; ").join(titles.get(i, i) for i in goal["later"][:3])))
+    if not goal["moves"] and goal["reason"]:
+        parts.append(_("not yet - {reason}").format(reason=goal["reason"]))
+    return parts
+
+
 def _diagnosis(out: _Out, report: dict[str, Any]) -> None:
     d = report["diagnosis"]
     titles = _titles(report)
     entries = {e["id"]: e for e in report["recommendations"] + report["plan"]}
     out.head(_("Where you stand"))
-    out.wrap(" ".join(d["situation"]), 2, first="  ")
+    out.wrap(join_sentences(d["situation"]), 2, first="  ")
 
     capacity = d["capacity"]
     out.head(_("Start now"), note=_("{count} moves at a time for {capacity}").format(count=len(d["moves"]),
@@ -83,16 +122,11 @@ def _diagnosis(out: _Out, report: dict[str, Any]) -> None:
     goal_words = {g["goal"]: g["words"] for g in d["goals"]}
     for number, move in enumerate(d["moves"], 1):
         out.wrap(move["title"], 5, first=f"  {number}. ", style="good")
-        facts = []
-        if move["goals"]:
-            facts.append("for " + " and ".join(goal_words.get(g, g) for g in move["goals"]))
-        facts.append(f"effort {move['effort']}, cost {move['cost']}")
-        if move.get("start"):
-            facts.append("you would be starting " + _start_words(report, move["start"]))
-        out.wrap(_cap(" | ".join(facts)), 5, style="dim")
-        why = [w for w in move["why"] if not w.startswith("it serves your goal")]
+        out.wrap(_cap(" | ".join(move_facts(move, goal_words, _start_words(report, move.get("start")))))
+                 , 5, style="dim")
+        why = [w for w in move["why"] if not is_goal_reason(w)]
         if why:
-            out.wrap(_("Why now: ") + "; ".join(why) + ".", 5)
+            out.wrap(_("Why now: {reasons}.").format(reasons=_("; ").join(why)), 5)
         notes = entries.get(move["id"], {}).get("notes", [])
         if notes:
             out.wrap(notes[0], 7, first="     - ")
@@ -100,16 +134,9 @@ def _diagnosis(out: _Out, report: dict[str, Any]) -> None:
     if d["goals"]:
         out.head(_("Your goals"))
         for goal in d["goals"]:
-            parts = []
-            if goal["moves"]:
-                ids = [x["id"] for x in d["moves"]]
-                numbers = [str(ids.index(m) + 1) for m in ids if m in goal["moves"]]
-                parts.append(("move " if len(numbers) == 1 else "moves ") + ", ".join(numbers))
-            if goal["moves"] and goal["later"]:
-                parts.append("later: " + "; ".join(titles.get(i, i) for i in goal["later"][:2]))
-            if not goal["moves"] and goal["reason"]:
-                parts.append("not yet - " + goal["reason"])
-            out.wrap(f"{_cap(goal['words'])}: " + ("; ".join(parts) or "-"), 4, first="  * ")
+            parts = goal_parts(goal, [x["id"] for x in d["moves"]], titles)
+            out.wrap(_("{goal}: {parts}").format(goal=_cap(goal["words"]), parts=_("; ").join(parts) or "-"), 4,
+                     first="  * ")
 
     for group in d.get("starting", ()):
         if not group["intended"]:
@@ -121,7 +148,7 @@ def _diagnosis(out: _Out, report: dict[str, Any]) -> None:
     if d["later"]:
         out.head(_("Then"), note=_("as the moves get under way, in this order"))
         for entry in d["later"]:
-            out.wrap(f"{entry['title']} - {entry['why'][0]}", 4, first="  - ")
+            out.wrap(_("{title} - {why}").format(title=entry["title"], why=entry["why"][0]), 4, first="  - ")
 
 
 # --------------------------------------------------------------------------- everything else, in short
@@ -136,7 +163,8 @@ def _short_lists(out: _Out, report: dict[str, Any]) -> None:
         out.line()
         out.line(out.style("  " + _("Warnings ({count})").format(count=len(report["warnings"])), "warn"))
         for number, entry in enumerate(report["warnings"], 1):
-            out.wrap(f"{entry['title']} ({entry['severity']}). Instead: {entry['fix']}", 5, first=f"  w{number} ")
+            out.wrap(_("{title} ({severity}). Instead: {fix}").format(
+                title=entry["title"], severity=level_word(entry["severity"]), fix=entry["fix"]), 5, first=f"  w{number} ")
     rest = [e for e in report["recommendations"] if e["id"] not in shown]
     if rest:
         out.line()
@@ -144,23 +172,25 @@ def _short_lists(out: _Out, report: dict[str, Any]) -> None:
         for entry in rest:
             extra = []
             if entry.get("start"):
-                extra.append("start " + _start_words(report, entry["start"]))
+                extra.append(_("start {practice}").format(practice=_start_words(report, entry["start"])))
             if entry.get("waits_for"):
-                extra.append("after fixing: " + ", ".join(_titles(report).get(m, m) for m in entry["waits_for"]))
-            tail = f" ({'; '.join(extra)})" if extra else ""
-            out.wrap(entry["title"] + tail, 7, first=f"  {entry['rank']:>3}. ")
+                extra.append(_("after fixing: {mistakes}").format(
+                    mistakes=_(", ").join(_titles(report).get(m, m) for m in entry["waits_for"])))
+            text = _("{title} ({notes})").format(title=entry["title"], notes=_("; ").join(extra)) if extra \
+                else entry["title"]
+            out.wrap(text, 7, first=f"  {entry['rank']:>3}. ")
     if report["not_advised"]:
         out.line()
         out.line(out.style("  " + _("Not advised ({count})").format(count=len(report["not_advised"])), "bad"))
         for entry in report["not_advised"]:
-            first = entry["rationale"].split(". ")[0].rstrip(".")
-            out.wrap(f"{entry['title']}: {first}.", 6, first="    x ")
+            first = entry["rationale"].split(". ")[0].rstrip(".").split("。")[0]
+            out.wrap(_("{title}: {reason}.").format(title=entry["title"], reason=first), 6, first="    x ")
     plan = [e for e in report["plan"] if e["id"] not in shown]
     if plan:
         out.line()
         out.line(out.style("  " + _("Plan steps ({count} more)").format(count=len(plan)), "head"))
         for entry in plan:
-            out.wrap(entry["title"], 16, first=f"    {entry['phase']:<10}  ")
+            out.wrap(entry["title"], 16, first=f"    {ljust(level_word(entry['phase']), 10)}  ")
     if report["kpis"]:
         out.line()
         out.line(out.style("  " + _("Measure ({count})").format(count=len(report["kpis"])), "head"))
@@ -172,7 +202,7 @@ def _short_lists(out: _Out, report: dict[str, Any]) -> None:
         for entry in report["unanswered"][:8]:
             out.wrap(entry["question"], 6, first="    ? ")
         if len(report["unanswered"]) > 8:
-            out.line(f"      ...and {len(report['unanswered']) - 8} more (--detail)")
+            out.line("      " + _("...and {count} more (--detail)").format(count=len(report["unanswered"]) - 8))
 
 
 # --------------------------------------------------------------------------- the full report (--detail)
@@ -187,85 +217,94 @@ def _why(out: _Out, entry: dict[str, Any], indent: int) -> None:
         out.wrap(entry["rationale"], indent)
     for note in entry.get("notes", []):
         out.wrap(note, indent + 2, first=" " * indent + "- ")
-    out.wrap(f"rules: {', '.join(entry['because'])}; sources: {_sources(entry)}", indent)
+    out.wrap(_("rules: {rules}; sources: {sources}").format(rules=", ".join(entry["because"]),
+                                                           sources=_sources(entry)), indent)
     said = entry.get("quote", "")
     if said:
-        out.wrap(f'the text: "{said}"', indent)
+        out.wrap(_('the text: "{quote}"').format(quote=said), indent)
     if entry.get("basis") in ("reading", "assumption"):
         judgement = entry["judgements"][0]
-        out.wrap(f"the advisor's judgement ({judgement['basis']}, not the text's words): {judgement['judgement']}",
-                 indent)
+        out.wrap(_("the advisor's judgement ({basis}, not the text's words): {judgement}").format(
+            basis=level_word(judgement["basis"]), judgement=judgement["judgement"]), indent)
     if entry.get("conflict"):
-        out.wrap(f"decided: {entry['conflict']['reason']}", indent)
+        out.wrap(_("decided: {reason}").format(reason=entry["conflict"]["reason"]), indent)
     if entry.get("waits_for"):
-        out.wrap(f"sequenced: after fixing {', '.join(entry['waits_for'])}", indent)
+        out.wrap(_("sequenced: after fixing {mistakes}").format(mistakes=", ".join(entry["waits_for"])), indent)
 
 
 def _detail(out: _Out, report: dict[str, Any], top: int) -> None:
     summary = report["summary"]
     out.line()
-    out.line(out.style(f"{summary['fields_answered']} of {summary['fields_total']} questions answered, "
-                       f"{summary['rules_fired']} of {summary['rules_total']} rules applied; next moves: "
-                       f"{', '.join(report['next_moves']) or 'none'}", "dim"))
+    out.line(out.style(_("{answered} of {fields} questions answered, {fired} of {rules} rules applied; next moves: "
+                         "{moves}").format(answered=summary["fields_answered"], fields=summary["fields_total"],
+                                           fired=summary["rules_fired"], rules=summary["rules_total"],
+                                           moves=", ".join(report["next_moves"]) or _("none")), "dim"))
     total = len(report["recommendations"])
     if 0 < top < total:
         out.line()
-        out.line(out.style(f"RECOMMENDED (the top {top} of {total})", "head"))
+        out.line(out.style(_("Recommended").upper() + " " + _("(the top {top} of {total})").format(top=top, total=total), "head"))
     else:
         out.head(_("Recommended"), total)
     if not report["recommendations"]:
-        out.line("  No channel or tactic can be recommended from these answers yet.")
+        out.line("  " + _("No channel or tactic can be recommended from these answers yet."))
     recommendations = report["recommendations"]
     shown = recommendations if top <= 0 else recommendations[:top]
     for entry in shown:
-        tags = " / ".join([entry["kind"], entry["strength"]] + entry["roles"])
+        tags = " / ".join(level_word(t) for t in [entry["kind"], entry["strength"]] + entry["roles"])
         out.line(f"{entry['rank']:>3}. " + out.style(entry["title"], "good") + out.style(f"  [{entry['id']}: {tags}]", "dim"))
         _why(out, entry, 5)
     out.head(_("Warnings"), len(report["warnings"]))
     if not report["warnings"]:
-        out.line("  None of the mistakes the sources warn about shows in these answers.")
+        out.line("  " + _("None of the mistakes the sources warn about shows in these answers."))
     for number, entry in enumerate(report["warnings"], 1):
-        out.line(f"  w{number} " + out.style(entry["title"], "warn") + out.style(f"  [{entry['id']}: {entry['severity']}]", "dim"))
+        out.line(f"  w{number} " + out.style(entry["title"], "warn") + out.style(f"  [{entry['id']}: {level_word(entry['severity'])}]", "dim"))
         out.wrap(entry["description"], 5)
         if entry.get("fix"):
-            out.wrap("Instead: " + entry["fix"], 5)
+            out.wrap(_("Instead: {fix}").format(fix=entry["fix"]), 5)
         _why(out, entry, 5)
     if len(shown) < len(recommendations):
-        out.head("Also worth doing", len(recommendations) - len(shown))
-        out.line(out.style("  once the advice above is under way (--top 0 explains them in full):", "dim"))
+        out.head(_("Also worth doing"), len(recommendations) - len(shown))
+        out.line(out.style("  " + _("once the advice above is under way (--top 0 explains them in full):"), "dim"))
         for entry in recommendations[len(shown):]:
-            out.wrap(f"{entry['title']}  [{entry['id']}: {entry['kind']} / {entry['strength']}]",
+            out.wrap(f"{entry['title']}  [{entry['id']}: {level_word(entry['kind'])} / {level_word(entry['strength'])}]",
                      7, first=f"{entry['rank']:>4}. ")
     if report["not_advised"]:
         out.head(_("Not advised"), len(report["not_advised"]))
         for entry in report["not_advised"]:
-            out.line("  x " + out.style(entry["title"], "bad") + out.style(f"  [{entry['id']}: {entry['kind']}]", "dim"))
+            out.line("  x " + out.style(entry["title"], "bad") + out.style(f"  [{entry['id']}: {level_word(entry['kind'])}]", "dim"))
             _why(out, entry, 5)
     if report["plan"]:
         out.head(_("Plan"), len(report["plan"]))
         for entry in report["plan"]:
-            out.wrap(f"{entry['title']}: {entry['description']}", 14, first=f"  {entry['phase']:<10}  ")
+            out.wrap(_("{title}: {description}").format(title=entry["title"], description=entry["description"]), 14,
+                     first=f"  {ljust(level_word(entry['phase']), 10)}  ")
             for note in entry.get("notes", []):
                 out.wrap(note, 16, first=" " * 14 + "- ")
     if report["kpis"]:
         out.head(_("Measure"), len(report["kpis"]))
         for entry in report["kpis"]:
-            target = f" (target: {'; '.join(entry['targets'])})" if entry["targets"] else ""
-            out.wrap(f"{entry['title']} [{entry['unit']}]{target}: {entry['description']}", 4, first="  * ")
+            title = f"{entry['title']} [{entry['unit']}]"
+            if entry["targets"]:
+                title = _("{title} (target: {targets})").format(title=title, targets=_("; ").join(entry["targets"]))
+            out.wrap(_("{title}: {description}").format(title=title, description=entry["description"]), 4,
+                     first="  * ")
     if report["conflicts"] or report.get("sequences"):
-        out.head("Disagreements decided", len(report["conflicts"]) + len(report.get("sequences", ())))
+        out.head(_("Disagreements decided"), len(report["conflicts"]) + len(report.get("sequences", ())))
         for conflict in report["conflicts"]:
-            out.wrap(f"{conflict['item']}: {conflict['reason']}", 4, first="  * ")
+            out.wrap(_("{title}: {description}").format(title=conflict["item"], description=conflict["reason"]), 4,
+                     first="  * ")
         for sequence in report.get("sequences", ()):
-            out.wrap(f"{sequence['item']}: sequenced, not vetoed: {sequence['reason']}", 4, first="  * ")
+            out.wrap(_("{item}: sequenced, not vetoed: {reason}").format(item=sequence["item"],
+                                                                        reason=sequence["reason"]), 4, first="  * ")
     if report["unanswered"]:
         out.head(_("Answer these for more advice"))
         for entry in report["unanswered"][:8]:
             rules = entry["unlocks"]
-            out.wrap(f"{entry['question']} ({entry['field']}; could apply {rules} more rule{'s' if rules != 1 else ''})",
-                     4, first="  ? ")
+            out.wrap(ngettext("{question} ({field}; could apply {count} more rule)",
+                              "{question} ({field}; could apply {count} more rules)", rules).format(
+                question=entry["question"], field=entry["field"], count=rules), 4, first="  ? ")
         if len(report["unanswered"]) > 8:
-            out.line(f"    ...and {len(report['unanswered']) - 8} more (see --format json)")
+            out.line("    " + _("...and {count} more (see --format json)").format(count=len(report["unanswered"]) - 8))
 
 
 def render(report: dict[str, Any], *, width: int = 88, color: bool = False, top: int = 10, detail: bool = False,

@@ -18,7 +18,8 @@ EXPORTS = {
     "diagnosis": ["diagnosis", "item_start"],
     "distributed": ["advise_jsonl"],
     "moves": ["MOVES", "Plan", "phase_of_business", "plan_moves"],
-    "words": ["goal_words"],
+    "move_words": ["is_goal_reason"],
+    "words": ["goal_words", "join_sentences", "level_word"],
     "ranking": ["PHASES", "explain_rank", "plain_key", "recommendation_key", "severity_of", "step_key", "strength_of", "warning_key"],
 }
 SUBMODULES = []

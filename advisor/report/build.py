@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from advisor.i18n import _, current
 from advisor.inference import Inference, Profile, Support, as_profile, conclude, infer
 from advisor.kb import BASES, Citation, KnowledgeBase, Rule
 from advisor.version import __version__
@@ -272,8 +273,9 @@ def _highlights(kb: KnowledgeBase, profile: Profile) -> list[str]:
         f = kb.fields.get(name)
         value = profile.get(name)
         if f is not None and value is not None:
-            shown = str(value).replace("_", " ") if f.choices else f.label_of(value)
-            out.append(f"{f.label}: {shown}")
+            # English shows the choice's id in words ("physical goods"); another language its translated label
+            shown = str(value).replace("_", " ") if f.choices and current() == "en" else f.label_of(value)
+            out.append(_("{label}: {value}").format(label=f.label, value=shown))
     return out
 
 

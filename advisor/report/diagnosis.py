@@ -15,22 +15,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor.i18n import N_, _, ngettext
+
+from .move_words import capacity_words
 from .moves import Plan
-from .words import goal_words
+from .words import goal_words, join_words, level_word
 
 __all__ = ["diagnosis", "item_start", "goal_words"]
 
 
-_STAGE = {"launch": "newly launched", "growth": "growing", "mature": "mature"}
-_MODEL = {"B2C": "business selling to consumers", "B2B": "business selling to other businesses",
-          "C2C": "platform where individuals sell to individuals", "C2B": "business making to customers' orders",
-          "B2B2C": "platform where businesses sell to consumers"}
-_PRODUCT = {"physical_goods": "physical goods", "services": "services", "vehicles": "vehicles",
-            "industrial_equipment": "equipment for businesses", "digital_goods": "digital products"}
-_BUDGET = {"none": "no money for paid promotion", "small": "a small budget", "medium": "a steady budget",
-           "large": "a large budget"}
-_CAPACITY = {"thin": "one person with little money", "standard": "a small team or a steady budget",
-             "large": "a team and a large budget"}
+_STAGE = {"launch": N_("newly launched"), "growth": N_("growing"), "mature": N_("mature")}
+_MODEL = {"B2C": N_("business selling to consumers"), "B2B": N_("business selling to other businesses"),
+          "C2C": N_("platform where individuals sell to individuals"),
+          "C2B": N_("business making to customers' orders"),
+          "B2B2C": N_("platform where businesses sell to consumers")}
+_PRODUCT = {"physical_goods": N_("physical goods"), "services": N_("services"), "vehicles": N_("vehicles"),
+            "industrial_equipment": N_("equipment for businesses"), "digital_goods": N_("digital products")}
+_BUDGET = {"none": N_("no money for paid promotion"), "small": N_("a small budget"), "medium": N_("a steady budget"),
+           "large": N_("a large budget")}
 
 
 def item_start(kb: Any, supports_starts: list[str | None], answers: dict[str, Any], derived: dict[str, Any]) -> str:
@@ -73,7 +75,7 @@ def diagnosis(kb: Any, report: dict[str, Any], plan: Plan, answers: dict[str, An
         "situation": _situation(kb, report, plan, answers, most),
         "stage": answers.get("business_stage"),
         "phase": plan.phase,
-        "capacity": {"level": plan.capacity, "moves": plan.size, "words": _CAPACITY[plan.capacity],
+        "capacity": {"level": plan.capacity, "moves": plan.size, "words": capacity_words(plan.capacity),
                      "because": [f["set_by"] for f in report["derived_facts"]
                                  if f["name"] in ("thin_capacity", "large_capacity")]},
         "most_serious": most["id"] if most else None,
@@ -86,43 +88,53 @@ def diagnosis(kb: Any, report: dict[str, Any], plan: Plan, answers: dict[str, An
 
 def _situation(kb: Any, report: dict[str, Any], plan: Plan, answers: dict[str, Any],
                most: dict[str, Any] | None) -> list[str]:
-    name = report["business"].get("name") or "The business"
-    stage = _STAGE.get(answers.get("business_stage", ""), "")
-    model = _MODEL.get(answers.get("business_model", ""), "business")
+    name = report["business"].get("name") or _("The business")
+    stage = answers.get("business_stage", "")
+    model = _(_MODEL[answers["business_model"]]) if answers.get("business_model") in _MODEL else _("business")
+    if stage in _STAGE:
+        first = _("{name} is a {stage} {model}").format(name=name, stage=_(_STAGE[stage]), model=model)
+    else:
+        first = _("{name} is a {model}").format(name=name, model=model)
     product = _PRODUCT.get(answers.get("product_type", ""))
-    first = f"{name} is a {stage + ' ' if stage else ''}{model}"
     if product:
-        first += f" ({product})"
-    if answers.get("business_stage") == "planning":
-        first += ", not open yet"
+        first = _("{sentence} ({product})").format(sentence=first, product=_(product))
+    if stage == "planning":
+        first = _("{sentence}, not open yet").format(sentence=first)
     means = []
     staff = answers.get("marketing_staff")
     if isinstance(staff, int):
-        means.append("nobody working mainly on marketing" if staff == 0 else
-                     "one person on marketing" if staff == 1 else f"{staff} people on marketing")
+        means.append(_("nobody working mainly on marketing") if staff == 0 else
+                     ngettext("{count} person on marketing", "{count} people on marketing", staff).format(count=staff)
+                     if staff != 1 else _("one person on marketing"))
     if answers.get("marketing_budget") in _BUDGET:
-        means.append(_BUDGET[answers["marketing_budget"]])
-    first += (", with " + " and ".join(means) if means else "") + "."
+        means.append(_(_BUDGET[answers["marketing_budget"]]))
+    if means:
+        both = _("{staff} and {budget}").format(staff=means[0], budget=means[1]) if len(means) == 2 else means[0]
+        first = _("{sentence}, with {means}.").format(sentence=first, means=both)
+    else:
+        first = _("{sentence}.").format(sentence=first)
     sentences = [first[:1].upper() + first[1:]]
     goals = plan.goals
     if goals:
-        words = [goal_words(kb, g) for g in goals]
+        words = join_words([goal_words(kb, g) for g in goals])
         primary = answers.get("primary_goal")
-        main = f", above all {goal_words(kb, primary)}" if primary in goals and len(goals) > 1 else ""
-        sentences.append("It wants " + _join(words) + main + ".")
-    if most is not None:
-        sentences.append(f"The most serious problem found: {most['title'][:1].lower() + most['title'][1:]} "
-                         f"({most['severity']}) - {most['fix'][:1].lower() + most['fix'][1:]}" if most.get("fix")
-                         else f"The most serious problem found: {most['title']}.")
+        if primary in goals and len(goals) > 1:
+            sentences.append(_("It wants {goals}, above all {primary}.").format(goals=words,
+                                                                              primary=goal_words(kb, primary)))
+        else:
+            sentences.append(_("It wants {goals}.").format(goals=words))
+    if most is not None and most.get("fix"):
+        sentences.append(_("The most serious problem found: {mistake} ({severity}) - {fix}").format(
+            mistake=_lower(most["title"]), severity=level_word(most["severity"]), fix=_lower(most["fix"])))
+    elif most is not None:
+        sentences.append(_("The most serious problem found: {mistake}.").format(mistake=most["title"]))
     else:
-        sentences.append("None of the mistakes the sources warn about shows in the answers.")
+        sentences.append(_("None of the mistakes the sources warn about shows in the answers."))
     return sentences
 
 
-def _join(words: list[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _goals(kb: Any, report: dict[str, Any], plan: Plan, items: dict[str, Any]) -> list[dict[str, Any]]:
@@ -145,19 +157,20 @@ def _unserved(kb: Any, report: dict[str, Any], plan: Plan, goal: str, later: lis
     if later:
         first = later[0]
         title = next(e["title"] for e in report["recommendations"] + report["plan"] if e["id"] == first)
-        return f"{title} serves it, {plan.placements[first].why[0]}"
+        return _("{title} serves it, {why}").format(title=title, why=plan.placements[first].why[0])
     serves = set(c.serves for c in kb.fields.get("promotion_goals").choices if c.id == goal).pop() \
         if kb.fields.get("promotion_goals") else set()
     for entry in report["not_advised"]:
         catalog = kb.catalog.item(entry["id"])
         if catalog is not None and set(catalog.get("goals", ())) & set(serves):
-            return f"{entry['title']} is not advised: {entry['rationale']}"
+            return _("{title} is not advised: {rationale}").format(title=entry["title"], rationale=entry["rationale"])
     waiting = [p for p in plan.placements.values() if goal in p.goals]
     if waiting:
         first = waiting[0]
         title = next(e["title"] for e in report["recommendations"] + report["plan"] if e["id"] == first.item)
-        return f"{title} serves it, {first.why[0] if first.why else 'after the first moves'}"
-    return "nothing the sources advise for a business like yours serves it from these answers"
+        return _("{title} serves it, {why}").format(title=title, why=first.why[0] if first.why else
+                                                   _("after the first moves"))
+    return _("nothing the sources advise for a business like yours serves it from these answers")
 
 
 def _starting(kb: Any, report: dict[str, Any], answers: dict[str, Any]) -> list[dict[str, Any]]:

@@ -51,9 +51,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from advisor.i18n import _
 from advisor.kb import COSTS, EFFORTS, SEVERITIES, STRENGTHS
 
-from .move_words import BUDGET_WORDS, CAPACITY_WORDS, titles, why_move
+from .move_words import STRONGEST, capacity_words, titles, wait_words, why_move
 from .words import goal_words
 
 __all__ = ["MOVES", "STAGE_PHASE", "Placement", "Plan", "plan_moves", "phase_of_business", "goal_words"]
@@ -264,7 +265,7 @@ def plan_moves(kb: Any, report: dict[str, Any], answers: dict[str, Any], derived
         place.place, place.order = "move", number
         place.why = why_move(cat, item, advised[item], place, warned, moves, kb)
         if item in pulled and pulled[item] in moves:
-            place.why = [w for w in place.why if not w.startswith("of what fits")]
+            place.why = [w for w in place.why if w not in {_(s) for s in STRONGEST}]
 
     # what waits, and why
     for item in order:
@@ -277,16 +278,16 @@ def plan_moves(kb: Any, report: dict[str, Any], answers: dict[str, Any], derived
         elif [p for p in firsts if p in moves] and item not in waits:
             place.wait = "after"
             place.after = [p for p in firsts if p in moves]
-            reason = "after " + titles(kb, place.after) + ", a move to start now"
+            reason = wait_words("after_move", titles=titles(kb, place.after))
         elif item in waits:
             place.wait, reason = waits[item]
         elif firsts and not all(p in moves for p in firsts):
             place.wait = "after"
             place.after = [p for p in firsts if p not in moves]
-            reason = "after " + titles(kb, place.after) + ", which comes first"
+            reason = wait_words("after_first", titles=titles(kb, place.after))
         else:
             place.wait = "room"
-            reason = f"next, once a move is under way ({len(moves)} at a time for {CAPACITY_WORDS[capacity]})"
+            reason = wait_words("room", count=len(moves), capacity=capacity_words(capacity))
         speaks = why_move(cat, item, advised[item], place, warned, [], kb, quiet=True)
         place.why = speaks + [reason] if place.wait == "room" else [reason] + speaks
     def group(item: str) -> int:
@@ -341,7 +342,7 @@ def _own_wait(cat: _Catalog, item: str, place: Placement, answers: dict[str, Any
     """Why ``item`` cannot start now, leaving prerequisites aside (None: it can)."""
     if place.deferred_by:
         mistake = place.deferred_by[0]
-        return "fix", f"first fix: {warned[mistake]['title']}"
+        return "fix", wait_words("fix", mistake=warned[mistake]["title"])
     if tier <= 1:  # the rules that made it essential, or the mistake it fixes, already weighed the stage
         return None
     item_phase = cat.attr(item, "phase")
@@ -349,15 +350,13 @@ def _own_wait(cat: _Catalog, item: str, place: Placement, answers: dict[str, Any
         entry = cat.kb.catalog.item(item)
         item_phase = entry.get("phase") if entry is not None and entry.kind == "step" else None
     if phase is not None and item_phase in _PHASE_INDEX and _PHASE_INDEX[item_phase] > _PHASE_INDEX[phase]:
-        stage = {"launch": "initial promotion", "operate": "operation", "mature": "maturity"}.get(
-            item_phase if item_phase != "evaluate" else "operate", item_phase)
-        return "stage", f"work of the {stage} stage, which comes after yours in the sources' staged plan"
+        return "stage", wait_words("stage", stage=item_phase if item_phase != "evaluate" else "operate")
     budget = answers.get("marketing_budget")
     cost = cat.attr(item, "cost", "low")
     if budget in _BUDGET_COST and COSTS.index(cost) > COSTS.index(_BUDGET_COST[budget]):
-        return "capacity", f"it costs more ({cost}) than {BUDGET_WORDS[budget]} allows to start with"
+        return "capacity", wait_words("cost", cost=cost, budget=budget)
     if capacity == "thin" and cat.attr(item, "effort") == "high":
-        return "capacity", "it asks more work than one person with little money can start with"
+        return "capacity", wait_words("work")
     return None
 
 

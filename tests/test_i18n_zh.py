@@ -1,0 +1,194 @@
+"""The Chinese experience: every sentence the code builds is Chinese, the interview asks in Chinese, lines fit
+the width in display columns, and a knowledge-base translation of one file never shadows another's id.
+
+What may stay English in a Chinese report: the rules' own texts (titles, rationales, notes, judgements - their
+translation is separate work, knowledge/i18n/zh/rules/), ids, the sources' quotes and citations, proper names,
+units and targets of KPIs. The check below removes exactly those from the report and then asks for no run of
+three or more English words.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from advisor.commands.cli import cli
+from advisor.textwidth import columns, wrap
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
+#: three or more English words in a row (an id such as online-purchase-goal is one word)
+ENGLISH_RUN = re.compile(r"[A-Za-z][\w'’-]*(?:[,;:.)]?\s+\(?[A-Za-z][\w'’-]*){2,}")
+
+
+def _run(args: list[str]):
+    env = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
+    return CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
+
+
+def _allowed(report: dict) -> set[str]:
+    """The texts a Chinese report may show in English (see the module notes)."""
+    allowed: set[str] = set()
+    for key in ("recommendations", "warnings", "not_advised", "plan", "kpis"):
+        for e in report[key]:
+            allowed.add(e["id"])
+            allowed.update(e.get("notes", ()))
+            allowed.update(e.get("because", ()))
+            allowed.add(e.get("rationale", ""))
+            allowed.add(e.get("quote", ""))
+            allowed.update(e.get("targets", ()))
+            allowed.update(j.get("judgement", "") for j in e.get("judgements", ()))
+            allowed.update(f"{s['doc']} {s['section']}" for s in e.get("sources", ()))
+    for c in report["conflicts"]:
+        allowed.add(c["item"])
+    allowed.add(report["business"].get("name") or "")
+    allowed.update(f["field"] for f in report["unanswered"])
+    allowed.update(report["next_moves"])
+    return {" ".join(a.split()) for a in allowed if a and a.strip()}
+
+
+def _english_left(text: str, allowed: set[str]) -> list[str]:
+    flat = " ".join(text.split())
+    for piece in sorted(allowed, key=len, reverse=True):  # longest first: a note may contain an id
+        flat = flat.replace(piece, " ")
+        flat = flat.replace(piece.rstrip("."), " ")  # the short list cuts a rationale at its first sentence
+        first = piece.split(". ")[0].rstrip(".")
+        if len(first) > 12:
+            flat = flat.replace(first, " ")
+    flat = re.sub(r"advisor \w+ [A-Z]+( [A-Z]+)?( --\S+)*( [A-Z=]+)?|--[a-z-]+( \d+)?|https?://\S+", " ", flat)
+    return ENGLISH_RUN.findall(flat)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_a_chinese_report_has_no_english_sentence_outside_the_rule_texts(example):
+    report = json.loads(_run(["advise", str(example), "--lang", "zh", "-f", "json", "--no-cache"]).stdout)
+    allowed = _allowed(report)
+    for detail in ([], ["--detail", "--top", "0"]):
+        text = _run(["advise", str(example), "--lang", "zh", "--width", "88", *detail]).stdout
+        assert "你现在的情况" in text
+        left = _english_left(text, allowed)
+        assert not left, f"{example.name} {' '.join(detail)}: English left in the Chinese report: {left[:8]}"
+
+
+def test_the_check_finds_an_english_sentence():
+    assert _english_left("你现在的情况 it wants online sales", set()) == ["it wants online sales"]
+    assert _english_left("你现在的情况 SEO（搜索） B2C 商家", set()) == []
+    assert _english_left("规则：seo-for-own-site", {"seo-for-own-site"}) == []
+
+
+def test_the_diagnosis_reads_as_whole_chinese_sentences():
+    text = _run(["advise", str(ROOT / "examples" / "tea-shop.json"), "--lang", "zh", "--width", "200"]).stdout
+    assert "Lotus Leaf Tea是一家刚开业的面向消费者的 B2C 商家（卖实物商品），营销只有一个人，预算不多。" in text
+    assert "按一个人、钱不多的条件，一次做 3 件事" in text and "one person" not in text
+    assert "为什么先做：能解决发现的最严重问题：把线下生意原样搬到网上（严重程度高）。" in text
+    assert "服务目标：线上销售和回头客 | 投入精力中，花费低" in text
+    assert "开始做微信公众号时" in text
+    assert "商业模式：我们卖给消费者（B2C）" in text
+
+
+def test_translations_of_different_files_keep_their_ids_apart():
+    """Regression: the field `seo` (fields.yaml) hid the channel `seo` (channels.yaml) once both were translated."""
+    report = json.loads(_run(["advise", str(ROOT / "examples" / "tea-shop.json"), "--lang", "zh", "-f", "json"]).stdout)
+    seo = next(e for e in report["recommendations"] if e["id"] == "seo")
+    assert seo["title"] == "搜索引擎优化（SEO）" and "搜索结果" in seo["description"]
+    fields = _run(["fields", "--lang", "zh"]).stdout
+    assert "你的网站做过搜索引擎优化（SEO）吗？" in fields or "搜索引擎优化" in fields
+
+
+@pytest.mark.parametrize("width", [50, 61, 88])
+def test_chinese_lines_fit_the_width_in_display_columns(width):
+    for example in EXAMPLES[:8]:
+        for detail in ([], ["--detail"]):
+            text = _run(["advise", str(example), "--lang", "zh", "--width", str(width), *detail]).stdout
+            # lines the text report never wraps, in any language: the closing hints, the --detail summary and
+            # --top hint, and an item's title line with its [id: tags]
+            lines = [line for line in text.splitlines() if "advisor " not in line and "接下来的行动：" not in line
+                     and "--top 0" not in line
+                     and not re.search(r"  \[[\w-]+: ", line)]
+            too_wide = [line for line in lines if columns(line) > width and not _one_long_word(line)]
+            assert not too_wide, f"{example.name} at {width}: {too_wide[:3]}"
+
+
+def _one_long_word(line: str) -> bool:
+    """A line holding a single word longer than the width (a long id or address), which cannot be broken."""
+    return any(len(word) > 30 for word in line.split())
+
+
+def test_wrap_counts_columns_and_keeps_punctuation_with_its_word():
+    text = "发现的最严重问题：把线下生意原样搬到网上（严重程度高）。建议：用统一的客户数据库把各渠道串起来。"
+    for width in range(6, 40):
+        lines = wrap(text, width)
+        assert all(columns(line) <= width for line in lines)
+        assert "".join(lines) == text
+        assert not any(line[0] in "，。；：）" for line in lines)
+        assert not any(line[-1] in "（“" for line in lines)
+    assert wrap("SEO 搜索引擎优化", 8) == ["SEO 搜索", "引擎优化"]
+    assert columns("搜索（SEO）") == 11
+
+
+def test_explanations_and_whatif_speak_chinese():
+    tea = str(ROOT / "examples" / "tea-shop.json")
+    explained = _run(["explain", tea, "personal-closing", "--lang", "zh"]).stdout
+    assert "为什么没有" in explained and "怎样才会改变" in explained and "WHY NOT" not in explained
+    whatif = _run(["whatif", tea, "--set", "price_level=high", "--lang", "zh"]).stdout
+    assert whatif.startswith("如果 Lotus Leaf Tea 的情况变了：") and "changed)" not in whatif
+
+
+def test_interview_messages_are_chinese():
+    from advisor.i18n import use_language
+    from advisor.interview.answers import instructions, parse_answer
+    from advisor.kb import load_knowledge_base
+
+    kb = load_knowledge_base()
+    with use_language("zh"):
+        f = kb.fields.get("price_level")
+        assert instructions(f, "medium").startswith("输入 1 到 4 之间的编号。")
+        assert parse_answer(f, "9").message == "没有选项 9。请输入 1 到 4 之间的编号。"
+        staff = kb.fields.get("marketing_staff")
+        assert "整数" in parse_answer(staff, "1.5").message
+        assert parse_answer(kb.fields.get("counts_on_viral"), "是") is True
+    with use_language("en"):
+        assert parse_answer(kb.fields.get("price_level"), "9").message == \
+            "There is no choice 9. Type a number from 1 to 4."
+
+
+def test_ask_in_a_terminal_asks_in_chinese(tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TERM="dumb", NO_COLOR="1", COLUMNS="80", LINES="40",
+               LANG="C.UTF-8", LC_ALL="", LC_MESSAGES="")
+    child = pexpect.spawn(sys.executable, ["-m", "advisor", "ask", "--lang", "zh", "--no-cache"], cwd=str(tmp_path),
+                          env=env, encoding="utf-8", timeout=60, dimensions=(40, 80))
+    try:
+        child.expect("你的店叫什么名字")
+        child.sendline("茶香小铺")
+        child.expect("第 1 题，共约 \\d+ 题")
+        child.expect("> ")
+        screen = child.before
+        assert "Question" not in screen and "Type a number" not in screen
+        assert re.search(r"输入 1 到 \d+ 之间的编号", screen)
+        child.sendline("?")
+        child.expect("为什么问：")
+        child.sendline("99")
+        child.expect("没有选项 99")
+        child.sendline("q")
+        child.expect("以后想接着答，运行：")
+        child.expect(pexpect.EOF)
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+    saved = json.loads((tmp_path / "my-business.json").read_text(encoding="utf-8"))
+    assert saved["name"] == "茶香小铺"
+
+
+def test_a_command_leaves_the_language_as_it_found_it():
+    from advisor.i18n import current
+
+    before = current()
+    assert _run(["advise", str(ROOT / "examples" / "tea-shop.json"), "--lang", "zh"]).exit_code == 0
+    assert current() == before
