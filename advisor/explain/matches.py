@@ -81,7 +81,7 @@ def firing_record(tables: KbIndex, info: RuleInfo, firing: Any, answers: dict[st
         members = matched.get(subject)
         conditions.append((subject, {
             "relation": "condition_of", "test": group[0] if group else "",
-            "matched": ", ".join(sorted(members)) if members else "",
+            "matched": _(", ").join(sorted(members)) if members else "",
             "negated": group is not None and group[1] and members is None}))
     attrs = dict(info.attrs, level=firing.level, absent=_("; ").join(absent))
     return RuleRecord(info, attrs, tuple(conditions))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from advisor.errors import InputError, close_matches
-from advisor.i18n import _
+from advisor.i18n import _, current
 from advisor.inference import Profile
 from advisor.kb import Field, KnowledgeBase, Rule
 from advisor.report import level_word
@@ -266,7 +266,8 @@ def compare(before: Analysis, after: Analysis) -> Comparison:
             reasons = (_("{rule} sets it: {why}").format(rule=new.rule_id,
                                                          why=_why_fired(new_misses, kb.rule(new.rule_id), changed)),)
             change = "added" if old is None else "changed"
-        out.append(Difference("derived_facts", fact, fact.replace("_", " "), change,
+        title = fact.replace("_", " ") if current() == "en" else fact  # other languages: the id, a word there
+        out.append(Difference("derived_facts", fact, title, change,
                               word(old.value) if old else "", word(new.value) if new else "", tuple(rules), reasons))
     return Comparison(field_changes, tuple(out))
 
