@@ -9,6 +9,7 @@ three or more English words.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -192,3 +193,110 @@ def test_a_command_leaves_the_language_as_it_found_it():
     before = current()
     assert _run(["advise", str(ROOT / "examples" / "tea-shop.json"), "--lang", "zh"]).exit_code == 0
     assert current() == before
+
+
+# --------------------------------------------------------------------------- explanations, what-ifs, Markdown, HTML
+
+#: a sample of the examples (each is explained, compared and rendered several times: all would be slow)
+SAMPLE = [p for p in EXAMPLES if p.stem in ("tea-shop", "lift-maker", "local-gym", "secondhand-platform",
+                                            "online-course", "car-dealer")]
+_KB_ALLOWED: set[str] = set()
+
+
+def _kb_allowed() -> set[str]:
+    """The knowledge base's texts an explanation may show in English: every rule's own texts (their translation is
+    separate work), the catalog's judgements, the sources' titles and the sentences quoted from them."""
+    if not _KB_ALLOWED:
+        from advisor.kb import load_knowledge_base
+
+        kb = load_knowledge_base()
+        for rule in kb.rules.rules:
+            _KB_ALLOWED.update((rule.title, rule.because, rule.judgement or ""))
+            _KB_ALLOWED.update(c.note or "" for c in rule.then)
+            _KB_ALLOWED.update(c.kpi_target or "" for c in rule.then)
+            _KB_ALLOWED.update(q for c in rule.sources for q in c.quotes)
+        for item in kb.catalog.items:
+            _KB_ALLOWED.add(item.get("judgement") or "")
+            _KB_ALLOWED.update(q for g in item.get("grounds", ()) for q in g.citation.quotes)
+        for document in kb.catalog.documents:
+            _KB_ALLOWED.update(sec.title for sec in document.sections)
+            _KB_ALLOWED.add(document.title)
+        _KB_ALLOWED.update(kb.rules.facts.values())  # what a derived fact means, written in the rule files
+    return {" ".join(a.split()) for a in _KB_ALLOWED if a and a.strip()}
+
+
+def _explained_english(text: str, allowed: set[str]) -> list[str]:
+    """English runs left in an explanation, once the knowledge base's English texts and quoted passages are out
+    (a passage is quoted in part, a line at a time: every quoted line goes)."""
+    text = " ".join(re.sub(r"^[\s|]*(?:[`+]- )?[\s|]*", "", line) for line in text.splitlines())  # no tree of the reasoning
+    text = " ".join(text.split())
+    for piece in sorted(allowed, key=len, reverse=True):  # before the quotes go: a rule's text may quote
+        text = text.replace(piece, " ")
+    text = re.sub(r"“[^”]*”|\"[^\"]*\"", " ", text)  # quoted passages, in either kind of quotation marks
+    return _english_left(text.replace("|", " "), allowed)
+
+
+def _items(report: dict) -> list[str]:
+    """A recommended item, a warning and a catalog item not advised (absent), where the report has them."""
+    from advisor.kb import load_knowledge_base
+
+    kb = load_knowledge_base()
+    listed = {e["id"] for key in ("recommendations", "warnings", "not_advised", "plan", "kpis") for e in report[key]}
+    absent = next(i.id for i in kb.catalog.items if i.kind in ("channel", "tactic") and i.id not in listed)
+    out = [report["recommendations"][0]["id"]] if report["recommendations"] else []
+    out += [report["warnings"][0]["id"]] if report["warnings"] else []
+    out += [report["not_advised"][0]["id"]] if report["not_advised"] else []
+    return out + [absent]
+
+
+@pytest.mark.parametrize("example", SAMPLE, ids=[p.stem for p in SAMPLE])
+def test_chinese_explanations_and_whatifs_have_no_english_sentence_outside_the_rule_texts(example):
+    report = json.loads(_run(["advise", str(example), "--lang", "zh", "-f", "json", "--no-cache"]).stdout)
+    allowed = _allowed(report) | _kb_allowed()
+    for item in _items(report):
+        text = _run(["explain", str(example), item, "--lang", "zh", "--width", "88", "--max-runs", "60"]).stdout
+        assert "[" in text.splitlines()[0] and "is recommended" not in text
+        left = _explained_english(text, allowed)
+        assert not left, f"{example.name} explain {item}: English left: {left[:8]}"
+    whatif = _run(["whatif", str(example), "--set", "price_level=luxury", "--set", "counts_on_viral=yes",
+                   "--lang", "zh"]).stdout
+    assert whatif.startswith("如果")
+    left = _explained_english(whatif, allowed)
+    assert not left, f"{example.name} whatif: English left: {left[:8]}"
+
+
+@pytest.mark.parametrize("example", SAMPLE, ids=[p.stem for p in SAMPLE])
+def test_chinese_markdown_and_html_reports_have_no_english_sentence_outside_the_rule_texts(example):
+    report = json.loads(_run(["advise", str(example), "--lang", "zh", "-f", "json", "--no-cache"]).stdout)
+    allowed = _allowed(report) | _kb_allowed()
+    for fmt in ("markdown", "html"):
+        for detail in ([], ["--detail"]):
+            text = _run(["advise", str(example), "--lang", "zh", "-f", fmt, *detail]).stdout
+            if fmt == "html":  # the words a reader sees: no markup, style, pictures or attributes
+                text = re.sub(r"<style>.*?</style>|<svg.*?</svg>|<[^>]+>", " ", text, flags=re.S)
+                text = html.unescape(text)
+            else:  # no Mermaid diagrams (their boxes are the graph's labels)
+                text = re.sub(r"```mermaid.*?```", " ", text, flags=re.S)
+            assert "你现在的情况" in text
+            left = _explained_english(text, allowed)
+            assert not left, f"{example.name} {fmt} {' '.join(detail)}: English left: {left[:8]}"
+
+
+def test_explanations_read_as_whole_chinese_sentences():
+    tea = str(ROOT / "examples" / "tea-shop.json")
+    text = _run(["explain", tea, "weibo", "--lang", "zh", "--width", "200"]).stdout
+    assert text.startswith("微博  [渠道 weibo]\n微博：推荐，依据 1 条规则。")
+    assert "第 32 名（共 41 个）：强度一般、优先级 52、1 条规则支持。" in text
+    assert "|  结论：推荐 weibo（一般，用于品牌）" in text and "`- 回答 audience_hangouts = " in text
+    assert "concludes:" not in text and "Not among" not in text
+    data = json.loads(_run(["explain", tea, "weibo", "--lang", "zh", "-f", "json"]).stdout)
+    assert data["reasons"][0]["details"][0]["label"] == "concludes"  # the JSON keeps the labels' ids
+
+
+def test_a_bad_profile_given_to_a_chinese_report_keeps_the_code_the_field_and_the_value(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"name": "x", "price_level": "cheapo"}', encoding="utf-8")
+    result = _run(["advise", str(bad), "--lang", "zh"])
+    assert result.exit_code != 0
+    assert "[E203]" in result.stderr and "price_level" in result.stderr and "cheapo" in result.stderr
+    assert f"{bad}:1:" in result.stderr

@@ -27,6 +27,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
+from advisor.i18n import _
 from advisor.inference import Derivation, Inference, Profile, ReferenceEvaluator
 from advisor.inference import test_holds as _holds
 from advisor.kb import Field, Firing, KnowledgeBase, Rule
@@ -49,7 +50,7 @@ class Change:
     lost: tuple[str, ...]  # "section:item" that would leave
 
     def describe(self) -> str:
-        return " and ".join(f"{name} = {word(value)}" for name, value in self.settings)
+        return _(" and ").join(f"{name} = {word(value)}" for name, value in self.settings)
 
 
 def _thresholds(f: Field, constants: Iterable[Any]) -> list[Any]:

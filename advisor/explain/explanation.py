@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from advisor.errors import InputError, close_matches
-from advisor.i18n import N_
+from advisor.i18n import N_, _, ngettext
 from advisor.kb import KnowledgeBase, passages_for
 
 from .analysis import Analysis
@@ -227,10 +227,12 @@ def _misses(run: Analysis, candidates: list, misses: Misses) -> tuple[Miss, ...]
 def _nested(run: Analysis, misses: Misses, fact: str) -> str:
     derivers = misses.derivers(fact)
     if not derivers:
-        return "no rule derives it"
+        return _("no rule derives it")
     best: NearMiss = misses.nearest(derivers)[0]
-    missing = "; ".join(f"{c.text} (now {c.actual})" for c in best.missing())
-    return f"not derived; nearest: rule {best.rule_id} needs {missing}" if missing else "not derived"
+    missing = _("; ").join(_("{condition} (now {actual})").format(condition=c.text, actual=c.actual)
+                           for c in best.missing())
+    return (_("not derived; nearest: rule {rule} needs {missing}").format(rule=best.rule_id, missing=missing)
+            if missing else _("not derived"))
 
 
 def _opposers(run: Analysis, item: str) -> list:
@@ -276,7 +278,7 @@ def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 
         rule = kb.rule(name)
         common.update(title=rule.title, catalog="", description=rule.because)
         if name in run.fired:
-            return Explanation(**common, status="fired", headline=f"Rule {name} fired.",
+            return Explanation(**common, status="fired", headline=_("Rule {rule} fired.").format(rule=name),
                                reasons=(outline.rule(node, None, set()),))
         return _not_in(run, common, [rule], [], "fire", lambda r: name in r.fired, search, max_runs,
                        lambda: [rule])
@@ -286,7 +288,8 @@ def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 
         common.update(title=name.replace("_", " "), catalog="", description=meaning)
         if name in run.derived:
             step = outline.fact(node, None, set())
-            return Explanation(**common, status="derived", headline=f"Derived fact {name} = {word(run.derived[name])}.",
+            return Explanation(**common, status="derived", headline=_("Derived fact {fact} = {value}.").format(
+                fact=name, value=word(run.derived[name])),
                                reasons=step.children, ranking=tuple(v for k, v in step.details if k == "overridden"))
         candidates = rules_concluding(kb, name, ["derive"])
         return _not_in(run, common, candidates, [], "derive", lambda r: name in r.derived, search, max_runs,
@@ -314,7 +317,9 @@ def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 
     ordering = order_lines(run, name)
     n = len(set(effective))
     if status in SECTION_OF and status != "not_advised":
-        headline = f"{entry.title} is {_STATUS_WORDS[status]}: {n} rule{'s' if n != 1 else ''} concluded it."
+        headline = ngettext("{title} is {status}: {count} rule concluded it.",
+                            "{title} is {status}: {count} rules concluded it.", n).format(
+            title=entry.title, status=_(_STATUS_WORDS[status]), count=n)
         return Explanation(node, kind, name, entry.title, entry.catalog, entry.description, status, headline,
                            reasons, overruled, decision, ranking, ordering=ordering)
     goal_word = GOALS[goal_kind]
@@ -326,9 +331,12 @@ def explain(run: Analysis, target: str, *, search: bool = True, max_runs: int = 
     if decision is not None:  # rules that fired are explained above; list only those that did not
         found = Explanation(**{**found.__dict__, "misses": tuple(m for m in found.misses if not m.fired)})
     if status == "not_advised":
-        headline = f"{entry.title} is not advised: {n} rule{'s' if n != 1 else ''} advised against it."
+        headline = ngettext("{title} is not advised: {count} rule advised against it.",
+                            "{title} is not advised: {count} rules advised against it.", n).format(
+            title=entry.title, count=n)
     elif status == "overruled":
-        headline = f"{entry.title} was concluded but overruled in a disagreement, so it is not {goal_word}."
+        headline = _("{title} was concluded but overruled in a disagreement, so it is not {goal}.").format(
+            title=entry.title, goal=_(goal_word))
     else:
         headline = found.headline
     return Explanation(**{**found.__dict__, "status": status, "headline": headline, "reasons": reasons,
@@ -349,17 +357,18 @@ def _not_in(run: Analysis, common: dict[str, Any], candidates: list, opposers: l
     goal_word = GOALS[goal_kind]
     status = {"derive": "not_derived", "fire": "not_fired"}.get(goal_kind, "absent")
     if not candidates:
-        headline = f"No rule in the knowledge base could make it {goal_word}."
+        headline = _("No rule in the knowledge base could make it {goal}.").format(goal=_(goal_word))
     elif goal_kind == "fire":
-        headline = f"Rule {common['name']} did not fire."
+        headline = _("Rule {rule} did not fire.").format(rule=common["name"])
     else:
         n = len(candidates)
         if any(r.id in run.fired for r in candidates):
-            headline = f"Not {goal_word}."
+            headline = _("Not {goal}.").format(goal=_(goal_word))
         elif n == 1:
-            headline = f"Not {goal_word}: the one rule that could conclude it did not fire."
+            headline = _("Not {goal}: the one rule that could conclude it did not fire.").format(goal=_(goal_word))
         else:
-            headline = f"Not {goal_word}: none of the {n} rules that could conclude it fired."
+            headline = _("Not {goal}: none of the {count} rules that could conclude it fired.").format(
+                goal=_(goal_word), count=n)
     changes, runs = ([], 0)
     if search and candidates:
         changes, runs = search_changes(run, goal, candidates + opposers, max_runs=max_runs, deciding=deciding())

@@ -15,7 +15,9 @@ import json
 from pathlib import Path
 from typing import Any, Iterable
 
+from advisor.i18n import _
 from advisor.kb import Conclusion, KnowledgeBase, Rule, Test, dnf
+from advisor.report import level_word
 
 from .wording import describe_literal, word
 
@@ -113,14 +115,16 @@ class RuleInfo:
         self.rule = rule
         self.node = rule_id(rule.id)
         # the parts of a reasoning outline's step (advisor.explain.outline) the rule alone decides
-        self.head = f"rule {rule.id}: {rule.title} (priority {rule.priority})"
+        self.head = _("rule {rule}: {title} (priority {priority})").format(rule=rule.id, title=rule.title,
+                                                                          priority=rule.priority)
         self.because = ("because", rule.because)
         self.attrs = dict(kind="rule", rule=rule.id, label=rule.title, title=rule.title, because=rule.because,
                           priority=rule.priority, area=rule.area, basis=rule.basis, judgement=rule.judgement)
         # each cited section -> the sentences the rule quotes from it
         self.quotes = {source_id(c.doc, c.section): c.quotes for c in rule.sources if c.quotes}
         # ("basis", words) for the advisor's own judgement; None when the text says it
-        self.basis = (("basis", f"{rule.basis}, the advisor's judgement, not the text's words: {rule.judgement}")
+        self.basis = (("basis", _("{basis}, the advisor's judgement, not the text's words: {judgement}").format(
+            basis=level_word(rule.basis), judgement=rule.judgement))
                       if rule.basis in ("reading", "assumption") else None)
         self.about = f"{rule.title} {rule.because}"  # what a quoted passage should bear on
         self.cites = cites  # source nodes, sorted
@@ -134,9 +138,9 @@ class RuleInfo:
 
 
 def _citation_words(s: dict[str, Any]) -> str:
-    lines = f"line {s['first_line']}" if s["first_line"] == s["last_line"] else \
-        f"lines {s['first_line']}-{s['last_line']}"
-    return f"{s['doc']} \"{s['title']}\" ({s['file']}, {lines})"
+    lines = _("line {line}").format(line=s["first_line"]) if s["first_line"] == s["last_line"] else \
+        _("lines {first}-{last}").format(first=s["first_line"], last=s["last_line"])
+    return _("{doc} \"{title}\" ({file}, {lines})").format(doc=s["doc"], title=s["title"], file=s["file"], lines=lines)
 
 
 def _conclusion_attrs(c: Conclusion) -> dict[str, Any]:

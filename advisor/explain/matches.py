@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor.i18n import _
 from advisor.inference import test_holds
 
 from .kbindex import Alternative, KbIndex, RuleInfo, conditions_in_words, subject_order
@@ -80,9 +81,9 @@ def firing_record(tables: KbIndex, info: RuleInfo, firing: Any, answers: dict[st
         members = matched.get(subject)
         conditions.append((subject, {
             "relation": "condition_of", "test": group[0] if group else "",
-            "matched": ", ".join(sorted(members)) if members else "",
+            "matched": _(", ").join(sorted(members)) if members else "",
             "negated": group is not None and group[1] and members is None}))
-    attrs = dict(info.attrs, level=firing.level, absent="; ".join(absent))
+    attrs = dict(info.attrs, level=firing.level, absent=_("; ").join(absent))
     return RuleRecord(info, attrs, tuple(conditions))
 
 

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor.i18n import N_, _
+from advisor.report import level_word
+
 __all__ = ["order_lines"]
 
-_WORDS = {"goals": "serves", "effort": "effort", "cost": "cost", "phase": "stage of the staged plan",
-          "after": "comes after", "fixed_by": "fixed by", "defers": "waits for the fix"}
+_WORDS = {"goals": N_("Serves"), "effort": N_("Effort"), "cost": N_("Cost"), "phase": N_("Stage of the staged plan"),
+          "after": N_("Comes after"), "fixed_by": N_("Fixed by"), "defers": N_("Waits for the fix")}
 
 
 def order_lines(run: Any, name: str) -> tuple[str, ...]:
@@ -33,33 +36,36 @@ def order_lines(run: Any, name: str) -> tuple[str, ...]:
         diagnosis = report["diagnosis"]
         count = len(diagnosis["moves"])
         capacity = diagnosis["capacity"]
-        why = "; ".join(place["why"])
+        why = _("; ").join(place["why"])
         if place["place"] == "move":
-            lines.append(f"Next move {place['order']} of {count} ({count} at a time for {capacity['words']}): "
-                         f"{why}.")
+            lines.append(_("Next move {order} of {count} ({count} at a time for {capacity}): {why}.").format(
+                order=place["order"], count=count, capacity=capacity["words"], why=why))
         elif place["place"] == "later":
-            lines.append(f"Later, #{place['order']} of what comes after the {count} moves: {why}.")
+            lines.append(_("Later, #{order} of what comes after the {count} moves: {why}.").format(
+                order=place["order"], count=count, why=why))
         else:
-            lines.append(f"Not among the {count} moves or what comes next: {why}.")
+            lines.append(_("Not among the {count} moves or what comes next: {why}.").format(count=count, why=why))
         for sequence in report.get("sequences", ()):
             if sequence["item"] == name:
-                lines.append(f"Sequenced, not vetoed: {sequence['reason']}")
+                lines.append(_("Sequenced, not vetoed: {reason}").format(reason=sequence["reason"]))
     for key in ("goals", "effort", "cost", "phase", "after", "fixed_by", "defers"):
         value = entry.get(key)
         if not value or (key == "phase" and entry.kind == "step"):
             continue
-        shown = ", ".join(value) if isinstance(value, tuple) else str(value)
+        shown = _(", ").join(map(level_word, value)) if isinstance(value, tuple) else level_word(str(value))
         grounds = entry.grounds_of(key)
         if grounds:
             quote = grounds[0].citation.quotes[0] if grounds[0].citation.quotes else ""
-            lines.append(f"{_WORDS[key].capitalize()}: {shown} - the text ({grounds[0].citation.doc} "
-                         f"{grounds[0].citation.section}): \"{quote}\"")
+            lines.append(_("{what}: {value} - the text ({doc} {section}): \"{quote}\"").format(
+                what=_(_WORDS[key]), value=shown, doc=grounds[0].citation.doc,
+                section=grounds[0].citation.section, quote=quote))
         else:
-            lines.append(f"{_WORDS[key].capitalize()}: {shown} - the advisor's judgement")
+            lines.append(_("{what}: {value} - the advisor's judgement").format(what=_(_WORDS[key]), value=shown))
     if entry.get("judgement") and any(entry.get(k) and not entry.grounds_of(k) for k in _WORDS):
-        lines.append(f"The advisor's judgement: {entry.get('judgement')}")
+        lines.append(_("The advisor's judgement: {judgement}").format(judgement=entry.get("judgement")))
     if entry.get("presupposes"):
         label = next((p.label for p in kb.fields.practices if p.id == entry.get("presupposes")), "")
-        lines.append(f"Presupposes {label or entry.get('presupposes')}: advice to continue it is given only where "
-                     "the answers say the business runs it; elsewhere it is phrased as starting it.")
+        lines.append(_("Presupposes {practice}: advice to continue it is given only where the answers say the "
+                       "business runs it; elsewhere it is phrased as starting it.").format(
+            practice=label or entry.get("presupposes")))
     return tuple(lines)

@@ -15,7 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from advisor.i18n import _
 from advisor.kb import Passages
+from advisor.report import level_word
 
 from .analysis import Analysis
 
@@ -110,17 +112,19 @@ class Outline:
 
     def answer(self, node: str, edge: dict[str, Any]) -> Step:
         data = self.index.answer(node)
-        value = data["value"] if data["answered"] else "not answered"
+        value = data["value"] if data["answered"] else _("not answered")
         details = [("needs", edge["test"])] if edge.get("test") else []
         if edge.get("matched") and data["value"] != edge["matched"]:
             details.append(("matched", edge["matched"]))
-        return Step(node, "answer", f"answer {data['field']} = {value}", tuple(details))
+        return Step(node, "answer", _("answer {field} = {value}").format(field=data["field"], value=value),
+                    tuple(details))
 
     def fact(self, node: str, edge: dict[str, Any] | None, seen: set[str]) -> Step:
         index = self.index
         data = index.fact(node)
-        head = f"fact {data['fact']} = {data['value']}"
-        needs = edge["test"] if edge and edge.get("test") not in (None, "", f"{data['fact']} holds") else None
+        head = _("fact {fact} = {value}").format(fact=data["fact"], value=data["value"])
+        holds = _("{name} holds").format(name=data["fact"])
+        needs = edge["test"] if edge and edge.get("test") not in (None, "", holds) else None
         if node in seen:
             return Step(node, "fact", head, (("needs", needs),) if needs else (), seen=True)
         sources, nodes = index.fact_closure(node)
@@ -154,14 +158,21 @@ def _conclusion_words(edge: dict[str, Any], target: dict[str, Any]) -> str:
     kind = edge.get("conclusion", "")
     name = target.get("item") or target.get("fact") or ""
     if kind == "recommend":
-        role = f", for {edge['role']}" if edge.get("role") else ""
-        return f"recommends {name} ({edge.get('strength') or 'moderate'}{role})"
+        strength = level_word(edge.get("strength") or "moderate")
+        if edge.get("role"):
+            return _("recommends {item} ({strength}, for {role})").format(item=name, strength=strength,
+                                                                          role=level_word(edge["role"]))
+        return _("recommends {item} ({strength})").format(item=name, strength=strength)
     if kind == "avoid":
-        return f"advises against {name}"
+        return _("advises against {item}").format(item=name)
     if kind == "warn":
-        return f"warns of {name}" + (f" ({edge['severity']})" if edge.get("severity") else "")
+        if edge.get("severity"):
+            return _("warns of {item} ({severity})").format(item=name, severity=level_word(edge["severity"]))
+        return _("warns of {item}").format(item=name)
     if kind == "step":
-        return f"adds plan step {name}"
+        return _("adds plan step {item}").format(item=name)
     if kind == "kpi":
-        return f"tracks {name}" + (f" (target: {edge['kpi_target']})" if edge.get("kpi_target") else "")
-    return f"derives {name} = {edge.get('value', 'yes')}"
+        if edge.get("kpi_target"):
+            return _("tracks {item} (target: {target})").format(item=name, target=edge["kpi_target"])
+        return _("tracks {item}").format(item=name)
+    return _("derives {fact} = {value}").format(fact=name, value=edge.get("value", _("yes")))

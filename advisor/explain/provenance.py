@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor.i18n import _
 from advisor.inference import Conclusions, Inference
 from advisor.kb import KnowledgeBase
 
@@ -217,8 +218,9 @@ class Provenance:
                     if rule_id(loser) in self.firings:
                         edges[rule_id(d.rule_id), rule_id(loser)] = dict(
                             relation="overrides", about=fact_id(d.fact),
-                            reason=f"{d.rule_id} sets {d.fact} to {word(d.value)} and outranks {loser} "
-                                   f"({word(value)}): higher priority wins, then the id that sorts first")
+                            reason=_("{winner} sets {fact} to {value} and outranks {loser} ({other}): higher "
+                                     "priority wins, then the id that sorts first").format(
+                                winner=d.rule_id, fact=d.fact, value=word(d.value), loser=loser, other=word(value)))
             for decision in self.conclusions.decisions:
                 winners, losers = ((decision.supporters, decision.opposers) if decision.winner == "recommend"
                                    else (decision.opposers, decision.supporters))
@@ -238,8 +240,8 @@ class Provenance:
             concluders = sorted(self.concluders(fact))
             won = sorted((u for u, e in concluders if e["effective"]), key=self.rule_order)
             set_by = self.derivations[fact[5:]].rule_id
-            lost = tuple(("overridden", f"rule {u[5:]} wanted {e['value']} (priority "
-                                        f"{self.firings[u][0].rule.priority}); {set_by} won")
+            lost = tuple(("overridden", _("rule {rule} wanted {value} (priority {priority}); {winner} won").format(
+                rule=u[5:], value=e["value"], priority=self.firings[u][0].rule.priority, winner=set_by))
                          for u, e in concluders if not e["effective"])
             found = self._derivers[fact] = (tuple(won), lost)
         return found
@@ -326,7 +328,7 @@ class Provenance:
                 if cited not in nodes:
                     nodes[cited] = source(cited)
                 edges[node, cited] = {"relation": "cites"}
-            for target, _, _ in record.info.conclusions:
+            for target, _c, _a in record.info.conclusions:
                 attrs = self.conclusion(node, target)
                 if attrs is None:
                     continue

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
+from advisor.i18n import current
+
 from .graph import sorted_graph
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -115,5 +117,7 @@ def answer_words(G: "nx.DiGraph | None", item: str) -> list[tuple[str, str, str]
     out = []
     for answer in answers_behind(G, node):
         data = G.nodes[answer]
-        out.append((data["title"], data["value"].replace("_", " "), data["question"]))
+        # the choices' ids: spaced for English, whole in other languages (an id is a word there)
+        value = data["value"] if current() != "en" else data["value"].replace("_", " ")
+        out.append((data["title"], value, data["question"]))
     return out

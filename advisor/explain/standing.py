@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor.i18n import N_, _
 from advisor.inference import OUTCOMES, Conclusions, Decision, Support
 from advisor.kb import SEVERITIES, STRENGTHS
 from advisor.report import (
     PHASES,
     explain_rank,
+    level_word,
     plain_key,
+    rank_words,
     recommendation_key,
     severity_of,
     step_key,
@@ -147,7 +150,7 @@ class Standing:
                 order = sorted(table.items(), key=lambda kv: step_key(kv[0], kv[1], item(kv[0]).phase))
             else:
                 order = sorted(table.items(), key=lambda kv: plain_key(*kv))
-            found = self._orders[kind] = {name: rank for rank, (name, _) in enumerate(order, 1)}
+            found = self._orders[kind] = {name: rank for rank, (name, _s) in enumerate(order, 1)}
         return found
 
     def _rank_of(self, name: str) -> int:
@@ -163,15 +166,20 @@ class Standing:
         rank = self._rank_of(name)
         if not rank:
             return 0, ""
+        supports, words = self._rank_args(name, kind, strength, severity)
+        return rank, explain_rank(rank, supports, **words)
+
+    def _rank_args(self, name: str, kind: str | None, strength: str, severity: str) -> tuple[list[Support], dict]:
+        """The supports of the list that ranks ``name`` and the strength or severity that places it there."""
         ranking = self._rank_kind[name]  # type: ignore[index]
         supports = self._table(ranking)[name]
         if ranking == "recommend":
-            return rank, explain_rank(rank, supports, strength=strength if kind == ranking else strength_of(supports))
+            return supports, {"strength": strength if kind == ranking else strength_of(supports)}
         if ranking == "warn":
             if kind != ranking:
                 severity = severity_of(supports, self.tables.item(name).severity)
-            return rank, explain_rank(rank, supports, severity=severity)
-        return rank, explain_rank(rank, supports)
+            return supports, {"severity": severity}
+        return supports, {}
 
     # ------------------------------------------------------------------ in words
 
@@ -187,17 +195,21 @@ class Standing:
         at = ranked.index(name)
         entry = self.attrs(name)
         if section == "plan":
-            lines = [f"Step {at + 1} of {len(ranked)}, phase {self.tables.item(name).phase}, "
-                     f"priority {entry['priority']}."]
+            lines = [_("Step {order} of {count}, phase {phase}, priority {priority}.").format(
+                order=at + 1, count=len(ranked), phase=level_word(self.tables.item(name).phase),
+                priority=entry["priority"])]
         else:
-            rank, _, rest = entry["rank_reason"].partition(":")
-            lines = [f"{rank} of {len(ranked)}:{rest}."]
+            supports, words = self._rank_args(name, KIND_OF.get(status), entry["strength"], entry["severity"])
+            lines = [_("#{rank} of {count}: {why}.").format(rank=entry["rank"], count=len(ranked),
+                                                           why=rank_words(supports, **words))]
         if at > 0:
             upper = self.attrs(ranked[at - 1])
-            lines.append(f"Below #{at} {upper['title']}: {self.versus(section, upper, entry)}.")
+            lines.append(_("Below #{rank} {title}: {why}.").format(rank=at, title=upper["title"],
+                                                                   why=self.versus(section, upper, entry)))
         if at + 1 < len(ranked):
             lower = self.attrs(ranked[at + 1])
-            lines.append(f"Above #{at + 2} {lower['title']}: {self.versus(section, entry, lower)}.")
+            lines.append(_("Above #{rank} {title}: {why}.").format(rank=at + 2, title=lower["title"],
+                                                                   why=self.versus(section, entry, lower)))
         return tuple(lines)
 
     def versus(self, section: str, upper: dict[str, Any], lower: dict[str, Any]) -> str:
@@ -209,27 +221,30 @@ class Standing:
         return found
 
     def _tell_apart(self, section: str, upper: dict[str, Any], lower: dict[str, Any]) -> str:
-        same = []
-        for (name, a, shown_a), (_, b, shown_b) in zip(self._keys(section, upper), self._keys(section, lower)):
+        same: list[str] = []
+        for (name, a, shown_a), (_n, b, shown_b) in zip(self._keys(section, upper), self._keys(section, lower)):
             if a != b:
-                prefix = f"same {', '.join(same)}; " if same else ""
                 if name == "phase":
-                    return f"{prefix}earlier phase ({shown_a} before {shown_b})"
-                return f"{prefix}{name} {shown_a} > {shown_b}"
+                    why = _("earlier phase ({upper} before {lower})").format(upper=level_word(shown_a),
+                                                                             lower=level_word(shown_b))
+                else:
+                    why = _("{key} {upper} > {lower}").format(key=_(name), upper=level_word(shown_a),
+                                                               lower=level_word(shown_b))
+                return _("same {keys}; {why}").format(keys=_(", ").join(map(_, same)), why=why) if same else why
             same.append(name)
-        return f"same {', '.join(same)}; the id {upper['item']} sorts first"
+        return _("same {keys}; the id {item} sorts first").format(keys=_(", ").join(map(_, same)), item=upper["item"])
 
     def _keys(self, section: str, entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
         """(name, comparable value, shown value), most important first, as docs/report.md orders."""
         keys = []
         if section == "recommendations":
-            keys.append(("strength", STRENGTHS[entry["strength"]], entry["strength"]))
+            keys.append((N_("strength"), STRENGTHS[entry["strength"]], entry["strength"]))
         if section == "warnings":
-            keys.append(("severity", SEVERITIES[entry["severity"]], entry["severity"]))
+            keys.append((N_("severity"), SEVERITIES[entry["severity"]], entry["severity"]))
         if section == "plan":
             phase = self.tables.item(entry["item"]).phase
-            keys.append(("phase", -(PHASES.index(phase) if phase in PHASES else len(PHASES)), phase))
-        keys.append(("priority", entry["priority"], str(entry["priority"])))
+            keys.append((N_("phase"), -(PHASES.index(phase) if phase in PHASES else len(PHASES)), phase))
+        keys.append((N_("priority"), entry["priority"], str(entry["priority"])))
         if section != "plan":
-            keys.append(("supporting rules", entry["support"], str(entry["support"])))
+            keys.append((N_("supporting rules"), entry["support"], str(entry["support"])))
         return keys

@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from advisor.errors import InputError, close_matches
+from advisor.i18n import _, current
 from advisor.inference import Profile
 from advisor.kb import Field, KnowledgeBase, Rule
+from advisor.report import level_word
 
 from .analysis import Analysis, analyse
 from .whynot import Misses
@@ -157,17 +159,17 @@ class Comparison:
 def _why_fired(misses: Misses, rule: Rule, changed: set[str]) -> str:
     """The met conditions of a rule that involve what changed, in words."""
     check = misses.check(rule)
-    relevant = [c.text + f" ({c.actual})" for c in check.checks if c.subject in changed] or \
-               [c.text for c in check.checks]
-    return "; ".join(relevant) if relevant else "it has no condition"
+    relevant = [_("{condition} ({actual})").format(condition=c.text, actual=c.actual)
+                for c in check.checks if c.subject in changed] or [c.text for c in check.checks]
+    return _("; ").join(relevant) if relevant else _("it has no condition")
 
 
 def _why_not(misses: Misses, rule: Rule) -> str:
     check = misses.check(rule)
     missing = check.missing()
     if not missing:
-        return "it lost a disagreement"
-    return "; ".join(f"{c.text} (now {c.actual})" for c in missing)
+        return _("it lost a disagreement")
+    return _("; ").join(_("{condition} (now {actual})").format(condition=c.text, actual=c.actual) for c in missing)
 
 
 def _signature(run: Analysis, kind: str, item: str) -> tuple:
@@ -183,12 +185,12 @@ def _state(run: Analysis, section: str, item: str) -> str:
     if entry is None:
         return ""
     if section == "recommendations":
-        return f"#{entry['rank']}, {entry['strength']}"
+        return _("#{rank}, {strength}").format(rank=entry["rank"], strength=level_word(entry["strength"]))
     if section == "warnings":
-        return f"#{entry['rank']}, {entry['severity']}"
+        return _("#{rank}, {severity}").format(rank=entry["rank"], severity=level_word(entry["severity"]))
     if section == "plan":
-        return f"phase {entry['phase']}"
-    return f"priority {entry['priority']}"
+        return _("phase {phase}").format(phase=level_word(entry["phase"]))
+    return _("priority {priority}").format(priority=entry["priority"])
 
 
 def compare(before: Analysis, after: Analysis) -> Comparison:
@@ -219,19 +221,22 @@ def compare(before: Analysis, after: Analysis) -> Comparison:
                 rules.append(rid)
                 if rid in before.fired:  # it fired before but lost a disagreement then
                     decision = before.conclusions.overruled.get(f"{kind}:{item}")
-                    reasons.append(f"{rid} no longer loses a disagreement"
-                                   + (f" (before: {decision.reason})" if decision else ""))
+                    reasons.append(_("{rule} no longer loses a disagreement (before: {reason})").format(
+                        rule=rid, reason=decision.reason) if decision
+                        else _("{rule} no longer loses a disagreement").format(rule=rid))
                 else:
-                    reasons.append(f"{rid} now fires: {_why_fired(new_misses, rule, changed)}")
+                    reasons.append(_("{rule} now fires: {why}").format(rule=rid, why=_why_fired(new_misses, rule,
+                                                                                               changed)))
             for rid in sorted(old_rules - new_rules):
                 rule = kb.rule(rid)
                 rules.append(rid)
                 if rid in after.fired:
                     decision = after.conclusions.overruled.get(f"{kind}:{item}")
-                    reasons.append(f"{rid} still fires but is overruled"
-                                   + (f": {decision.reason}" if decision else ""))
+                    reasons.append(_("{rule} still fires but is overruled: {reason}").format(
+                        rule=rid, reason=decision.reason) if decision
+                        else _("{rule} still fires but is overruled").format(rule=rid))
                 else:
-                    reasons.append(f"{rid} no longer fires: {_why_not(new_misses, rule)}")
+                    reasons.append(_("{rule} no longer fires: {why}").format(rule=rid, why=_why_not(new_misses, rule)))
             if not new_rules:
                 change = "removed"
             elif not old_rules:
@@ -240,7 +245,7 @@ def compare(before: Analysis, after: Analysis) -> Comparison:
                 change = "changed"
                 if not rules:
                     rules = sorted(new_rules)
-                    reasons.append("the same rules, with a different strength or priority")
+                    reasons.append(_("the same rules, with a different strength or priority"))
             out.append(Difference(section, item, title, change, _state(before, section, item),
                                   _state(after, section, item), tuple(rules), tuple(reasons)))
     old_facts = {d.fact: d for d in before.inference.derived}
@@ -252,14 +257,17 @@ def compare(before: Analysis, after: Analysis) -> Comparison:
         if new is None:
             assert old is not None
             rules = old.supporters
-            reasons = tuple(f"{rid} no longer fires: {_why_not(new_misses, kb.rule(rid))}" for rid in rules
+            reasons = tuple(_("{rule} no longer fires: {why}").format(rule=rid, why=_why_not(new_misses, kb.rule(rid)))
+                            for rid in rules
                             if kb.rule(rid) is not None and rid not in after.fired)
             change = "removed"
         else:
             rules = (new.rule_id,)
-            reasons = (f"{new.rule_id} sets it: {_why_fired(new_misses, kb.rule(new.rule_id), changed)}",)
+            reasons = (_("{rule} sets it: {why}").format(rule=new.rule_id,
+                                                         why=_why_fired(new_misses, kb.rule(new.rule_id), changed)),)
             change = "added" if old is None else "changed"
-        out.append(Difference("derived_facts", fact, fact.replace("_", " "), change,
+        title = fact.replace("_", " ") if current() == "en" else fact  # other languages: the id, a word there
+        out.append(Difference("derived_facts", fact, title, change,
                               word(old.value) if old else "", word(new.value) if new else "", tuple(rules), reasons))
     return Comparison(field_changes, tuple(out))
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from advisor.i18n import _, ngettext
 from advisor.inference import test_holds as _holds
 from advisor.kb import KnowledgeBase, Rule, Test
 
@@ -70,19 +71,25 @@ class NearMiss:
     def summary(self) -> str:
         """``fired``, or e.g. ``1 condition failed, 2 questions unanswered``."""
         if self.fired:
-            return "fired"
+            return _("fired")
         if not self.checks:
-            return "its condition can never hold"
+            return _("its condition can never hold")
         counts = {state: sum(1 for c in self.checks if c.state == state)
                   for state in ("failed", "unanswered", "not_derived")}
-        nouns = {"failed": ("condition", "failed"), "unanswered": ("question", "unanswered"),
-                 "not_derived": ("derived fact", "missing")}
         parts = []
         for state, n in counts.items():
             if n:
-                noun, verb = nouns[state]
-                parts.append(f"{n} {noun}{'s' if n != 1 else ''} {verb}")
-        return ", ".join(parts)
+                parts.append(_count_words(state, n))
+        return _(", ").join(parts)
+
+
+def _count_words(state: str, n: int) -> str:
+    """``2 conditions failed``, ``1 question unanswered``, ``1 derived fact missing``."""
+    if state == "failed":
+        return ngettext("{count} condition failed", "{count} conditions failed", n).format(count=n)
+    if state == "unanswered":
+        return ngettext("{count} question unanswered", "{count} questions unanswered", n).format(count=n)
+    return ngettext("{count} derived fact missing", "{count} derived facts missing", n).format(count=n)
 
 
 def rules_concluding(kb: KnowledgeBase, target: str, kinds: Iterable[str]) -> list[Rule]:
@@ -121,8 +128,8 @@ class Misses:
             state = "failed" if test.name in self.answers else "unanswered"
             return Check(positive, test, state, actual, text, 1)
         if test.name in self.derived or not positive:
-            return Check(positive, test, "failed", actual if test.name in self.derived else "not derived", text, 1)
-        return Check(positive, test, "not_derived", "not derived", text, self.fact_cost(test.name))
+            return Check(positive, test, "failed", actual if test.name in self.derived else _("not derived"), text, 1)
+        return Check(positive, test, "not_derived", _("not derived"), text, self.fact_cost(test.name))
 
     def fact_cost(self, fact: str) -> int:
         """Estimated changes needed before ``fact`` is derived (0 when it is)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor.i18n import N_, _
 from advisor.kb import Test
 
 __all__ = ["word", "describe_literal"]
@@ -22,26 +23,26 @@ def word(value: Any) -> str:
     ('yes', 'dealers, physical_stores', 'not answered', '5')
     """
     if value is None:
-        return "not answered"
+        return _("not answered")
     if value is True:
-        return "yes"
+        return _("yes")
     if value is False:
-        return "no"
+        return _("no")
     if isinstance(value, (list, tuple)):
-        return ", ".join(map(word, value)) if value else "none"
+        return _(", ").join(map(word, value)) if value else _("none")
     return str(value)
 
 
 _NEGATED = {
-    "equals": "{s} is not {v}",
-    "in": "{s} is none of {v}",
-    "not_in": "{s} is not answered or is one of {v}",
-    "less_than": "{s} is not < {v}",
-    "at_most": "{s} is not <= {v}",
-    "greater_than": "{s} is not > {v}",
-    "at_least": "{s} is not >= {v}",
-    "contains": "{s} does not include {v}",
-    "contains_any": "{s} includes none of {v}",
+    "equals": N_("{s} is not {v}"),
+    "in": N_("{s} is none of {v}"),
+    "not_in": N_("{s} is not answered or is one of {v}"),
+    "less_than": N_("{s} is not < {v}"),
+    "at_most": N_("{s} is not <= {v}"),
+    "greater_than": N_("{s} is not > {v}"),
+    "at_least": N_("{s} is not >= {v}"),
+    "contains": N_("{s} does not include {v}"),
+    "contains_any": N_("{s} includes none of {v}"),
 }
 
 
@@ -57,10 +58,10 @@ def describe_literal(positive: bool, test: Test) -> str:
     if positive:
         return test.describe()
     if test.kind == "fact" and test.op == "equals" and test.value is True:
-        return f"{test.name} does not hold"
+        return _("{name} does not hold").format(name=test.name)
     if test.op == "answered":
         return Test(test.kind, test.name, "answered", not test.value).describe()
-    subject = test.name if test.kind == "field" else f"fact {test.name}"
+    subject = test.name if test.kind == "field" else _("fact {name}").format(name=test.name)
     value = word(list(test.value)) if isinstance(test.value, (list, tuple)) else word(test.value)
     pattern = _NEGATED.get(test.op)
-    return pattern.format(s=subject, v=value) if pattern else f"not ({test.describe()})"
+    return _(pattern).format(s=subject, v=value) if pattern else _("not ({test})").format(test=test.describe())

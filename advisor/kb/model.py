@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Union
 
 from advisor.errors import Location
+from advisor.i18n import _
 
 __all__ = [
     "BASES",
@@ -89,27 +90,27 @@ class Test:
 
     def describe(self) -> str:
         """The test in words, e.g. ``price_level is one of high, luxury``."""
-        subject = self.name if self.kind == "field" else f"fact {self.name}"
+        subject = self.name if self.kind == "field" else _("fact {name}").format(name=self.name)
         value = self.value
         if isinstance(value, (list, tuple)):
-            value = ", ".join(map(_word, value))
+            value = _(", ").join(map(_word, value))
         else:
             value = _word(value)
         phrases = {
-            "equals": f"{subject} is {value}",
-            "in": f"{subject} is one of {value}",
-            "not_in": f"{subject} is answered and not one of {value}",
-            "less_than": f"{subject} < {value}",
-            "at_most": f"{subject} <= {value}",
-            "greater_than": f"{subject} > {value}",
-            "at_least": f"{subject} >= {value}",
-            "contains": f"{subject} includes {value}",
-            "contains_any": f"{subject} includes any of {value}",
-            "answered": f"{subject} is {'answered' if self.value else 'unanswered'}",
+            "equals": _("{subject} is {value}"),
+            "in": _("{subject} is one of {value}"),
+            "not_in": _("{subject} is answered and not one of {value}"),
+            "less_than": "{subject} < {value}",
+            "at_most": "{subject} <= {value}",
+            "greater_than": "{subject} > {value}",
+            "at_least": "{subject} >= {value}",
+            "contains": _("{subject} includes {value}"),
+            "contains_any": _("{subject} includes any of {value}"),
+            "answered": _("{subject} is answered") if self.value else _("{subject} is unanswered"),
         }
         if self.kind == "fact" and self.op == "equals" and self.value is True:
-            return f"{self.name} holds"
-        return phrases.get(self.op, f"{subject} {self.op} {value}")
+            return _("{name} holds").format(name=self.name)
+        return phrases.get(self.op, "{subject} " + self.op + " {value}").format(subject=subject, value=value)
 
 
 @dataclass(frozen=True)
@@ -302,7 +303,7 @@ class Firing(tuple):
     def fact_keys(self) -> list[str]:
         seen: dict[str, None] = {}
         for match in self.matches:
-            for key, _ in match.facts:
+            for key, _v in match.facts:
                 seen.setdefault(key, None)
         return list(seen)
 
@@ -317,7 +318,7 @@ def lazy_firing(rule_id: str, level: int, read: Callable[[Any], tuple[Match, ...
 
 def _word(value: Any) -> str:
     if value is True:
-        return "yes"
+        return _("yes")
     if value is False:
-        return "no"
+        return _("no")
     return str(value)

@@ -23,6 +23,7 @@ from html import escape
 from typing import Any
 
 from advisor import i18n
+from advisor.report import join_sentences, level_word
 from advisor.version import __version__
 
 __all__ = ["render"]
@@ -69,8 +70,14 @@ article{break-inside:avoid}h2,h3{break-after:avoid}.picture{overflow:visible;bor
 summary{display:none}a{color:inherit;text-decoration:none}footer{break-before:avoid}}
 """
 
-_LEGEND = (("answer", "your answer"), ("fact", "derived fact"), ("rule", "rule"), ("recommended", "recommended"),
-           ("warning", "warning"), ("not_advised", "not advised"), ("source", "source passage"))
+_LEGEND = (("answer", i18n.N_("your answer")), ("fact", i18n.N_("derived fact")), ("rule", i18n.N_("rule")),
+           ("recommended", i18n.N_("recommended")), ("warning", i18n.N_("warning")),
+           ("not_advised", i18n.N_("not advised")), ("source", i18n.N_("source passage")))
+#: the labels of a reasoning step's details, as the text explanation shows them
+_LABELS = {"concludes": i18n.N_("concludes"), "note": i18n.N_("note"), "because": i18n.N_("because"),
+           "basis": i18n.N_("basis"), "source": i18n.N_("source"), "also": i18n.N_("also"),
+           "needs": i18n.N_("needs"), "matched": i18n.N_("matched"), "meaning": i18n.N_("meaning"),
+           "overridden": i18n.N_("overridden")}
 
 
 def _e(text: Any) -> str:
@@ -81,13 +88,14 @@ def _outline(step: Any) -> str:
     """One reasoning step (:class:`advisor.explain.explanation.Step`) as nested lists."""
     parts = [f'<li><span class="node {_e(step.kind)}">{_e(step.head)}</span>']
     if step.seen:
-        parts.append(' <span class="muted small">(explained above)</span>')
+        parts.append(' <span class="muted small">' + _e(i18n._("(explained above)")) + "</span>")
     details = []
     for key, text in step.details:  # a quote follows the source line it belongs to
         if key == "quote":
             details.append(f"<blockquote>{_e(text)}</blockquote>")
         else:
-            details.append(f'<div><span class="key">{_e(key)}:</span> {_e(text)}</div>')
+            label = i18n._(_LABELS[key]) if key in _LABELS else key
+            details.append(f'<div><span class="key">{_e(i18n._("{label}:").format(label=label))}</span> {_e(text)}</div>')
     if details:
         parts.append(f'<div class="details">{"".join(details)}</div>')
     if step.children:
@@ -102,29 +110,45 @@ def _explanation(explanation: Any) -> str:
         out.append('<ul class="tree">' + "".join(_outline(s) for s in explanation.reasons) + "</ul>")
     if explanation.decision:
         d = explanation.decision
-        pro = ", ".join(f"{r['rule']} (priority {r['priority']})" for r in d["for"]) or "-"
-        con = ", ".join(f"{r['rule']} (priority {r['priority']}, {r['via']})" for r in d["against"]) or "-"
-        out.append(f'<p><b>Disagreement.</b> For it: {_e(pro)}. Against it: {_e(con)}. {_e(d["reason"])}.</p>')
+        pro = i18n._(", ").join(i18n._("{rule} (priority {priority})").format(rule=r["rule"], priority=r["priority"])
+                                for r in d["for"]) or "-"
+        con = i18n._(", ").join(i18n._("{rule} (priority {priority}, {via})").format(
+            rule=r["rule"], priority=r["priority"], via=_via(r["via"])) for r in d["against"]) or "-"
+        out.append("<p><b>" + _e(i18n._("Disagreement.")) + "</b> " + _e(i18n._(
+            "For it: {pro}. Against it: {con}. {reason}.").format(pro=pro, con=con, reason=d["reason"])) + "</p>")
     if explanation.overruled:
-        out.append("<p><b>Overruled:</b></p>")
+        out.append("<p><b>" + _e(i18n._("Overruled:")) + "</b></p>")
         out.append('<ul class="tree">' + "".join(_outline(s) for s in explanation.overruled) + "</ul>")
     return "".join(out)
+
+
+def _via(via: str) -> str:
+    """A conclusion standing against an item (``avoid seo``, ``warn offline-copy``) in words."""
+    kind, _sep, item = via.partition(" ")
+    if kind == "avoid":
+        return i18n._("avoid {item}").format(item=item)
+    if kind == "warn":
+        return i18n._("warn {item}").format(item=item)
+    return via
 
 
 def _chips(graph: Any, item: str) -> str:
     from advisor.explain import answer_words
 
-    chips = [f'<span class="chip" title="{_e(question)}">{_e(label)}: {_e(value)}</span>'
+    chips = [f'<span class="chip" title="{_e(question)}">'
+             + _e(i18n._("{label}: {items}").format(label=label, items=value)) + "</span>"
              for label, value, question in answer_words(graph, item)]
-    return f'<p class="small">Because you answered: {"".join(chips)}</p>' if chips else ""
+    if not chips:
+        return ""
+    return '<p class="small">' + _e(i18n._("Because you answered:")) + " " + "".join(chips) + "</p>"
 
 
 def _article(entry: dict[str, Any], css: str, run: Any, pictures: dict[str, str], explanations: dict[str, Any],
              detail: bool = False) -> str:
     item = entry["id"]
-    tags = [entry["kind"]]
-    tags += [entry[k] for k in ("strength", "severity", "phase") if entry.get(k)]
-    tags += entry.get("roles", [])
+    tags = [level_word(entry["kind"])]
+    tags += [level_word(entry[k]) for k in ("strength", "severity", "phase") if entry.get(k)]
+    tags += [level_word(role) for role in entry.get("roles", [])]
     rank = f'<span class="rank">{entry["rank"]}</span>' if entry.get("rank") else ""
     # folded: the page opens on the diagnosis, and the full advice is a click away (--detail unfolds it)
     opened = ' open="open"' if detail else ""
@@ -136,38 +160,45 @@ def _article(entry: dict[str, Any], css: str, run: Any, pictures: dict[str, str]
     if css in ("warning", "plan", "kpi") and entry.get("description"):
         out.append(f"<p>{_e(entry['description'])}</p>")
     if entry.get("fix"):
-        out.append(f'<p class="fix"><b>Instead:</b> {_e(entry["fix"])}</p>')
+        out.append('<p class="fix"><b>' + _e(i18n._("Instead:")) + f'</b> {_e(entry["fix"])}</p>')
     out.append(f"<p>{_e(entry['rationale'])}</p>")
     if entry.get("notes"):
         out.append("<ul>" + "".join(f"<li>{_e(n)}</li>" for n in entry["notes"]) + "</ul>")
     if entry.get("targets"):
-        out.append(f"<p class=\"small\"><b>Target:</b> {_e('; '.join(entry['targets']))}</p>")
+        out.append('<p class="small"><b>' + _e(i18n._("Target:")) + f"</b> {_e(i18n._('; ').join(entry['targets']))}</p>")
     out.append(_chips(run.graph if run else None, item))
     explanation = explanations.get(item)
     if detail and explanation is not None and explanation.ranking:
         out.append('<p class="small muted">' + "<br/>".join(_e(line) for line in explanation.ranking) + "</p>")
     elif detail and entry.get("rank_reason"):
-        out.append(f'<p class="small muted">Ranked {_e(entry["rank_reason"])}</p>')
+        out.append('<p class="small muted">' + _e(i18n._("Ranked {why}").format(why=entry["rank_reason"])) + "</p>")
     if entry.get("next", {}).get("place") in ("move", "later"):
         place = entry["next"]
-        where = f"Move {place['order']} to start now" if place["place"] == "move" else "Later"
-        out.append(f'<p class="small"><b>{_e(where)}:</b> {_e("; ".join(place["why"]))}.</p>')
+        where = (i18n._("Move {order} to start now:").format(order=place["order"]) if place["place"] == "move"
+                 else i18n._("Later:"))
+        out.append(f'<p class="small"><b>{_e(where)}</b> '
+                   + _e(i18n._("{reasons}.").format(reasons=i18n._("; ").join(place["why"]))) + "</p>")
     if entry.get("waits_for"):
-        out.append(f'<p class="small"><b>First fix:</b> {_e(", ".join(entry["waits_for"]))}, then this.</p>')
+        out.append('<p class="small"><b>' + _e(i18n._("First fix:")) + "</b> "
+                   + _e(i18n._("{items}, then this.").format(items=i18n._(", ").join(entry["waits_for"]))) + "</p>")
     if entry.get("conflict"):
-        out.append(f'<p class="small"><b>Decided:</b> {_e(entry["conflict"]["reason"])}</p>')
-    sources = "; ".join(f"{s['doc']} {s['title'] or s['section']}" for s in entry["sources"])
+        out.append('<p class="small"><b>' + _e(i18n._("Decided:")) + f'</b> {_e(entry["conflict"]["reason"])}</p>')
+    sources = i18n._("; ").join(f"{s['doc']} {s['title'] or s['section']}" for s in entry["sources"])
     said = entry.get("quote", "")
     if said:
         out.append(f"<blockquote>{_e(said)}</blockquote>")
     if entry.get("basis") in ("reading", "assumption"):
         judgement = entry["judgements"][0]
-        out.append(f'<p class="small judgement"><b>The advisor\'s judgement</b> ({_e(judgement["basis"])}, not the '
-                   f"text's words): {_e(judgement['judgement'])}</p>")
-    rules = f'Rules: {", ".join(entry["because"])}. ' if detail else ""
-    out.append(f'<p class="small muted">{_e(rules)}Sources: {_e(sources)}.</p>')
+        out.append('<p class="small judgement"><b>' + i18n._("The advisor's judgement") + "</b> "
+                   + i18n._("({basis}, not the text's words): {judgement}").format(
+                       basis=_e(level_word(judgement["basis"])), judgement=_e(judgement["judgement"])) + "</p>")
+    said_sources = i18n._("Sources: {sources}.").format(sources=sources)
+    if detail:
+        said_sources = join_sentences([i18n._("Rules: {rules}.").format(rules=i18n._(", ").join(entry["because"])),
+                                       said_sources])
+    out.append(f'<p class="small muted">{_e(said_sources)}</p>')
     if explanation is not None:
-        out.append("<details><summary>How this was concluded</summary>")
+        out.append("<details><summary>" + _e(i18n._("How this was concluded")) + "</summary>")
         if item in pictures:
             out.append(f'<div class="picture">{pictures[item]}</div>')
         out.append(_explanation(explanation))
@@ -203,7 +234,7 @@ def render(report: dict[str, Any], *, analysis: Any = None, detail: bool = False
 
     run = analysis
     business = report["business"]
-    name = business.get("name") or "your business"
+    name = business.get("name") or i18n._("your business")
     sections = (("recommendations", "Recommended", "recommended"), ("warnings", "Warnings", "warning"),
                 ("not_advised", "Not advised", "not_advised"), ("plan", "Plan", "plan"), ("kpis", "Measure", "kpi"))
     explanations: dict[str, Any] = {}
@@ -224,28 +255,31 @@ def render(report: dict[str, Any], *, analysis: Any = None, detail: bool = False
         out.append(f'<p class="muted">{_e(" | ".join(business["highlights"]))}</p>')
     if detail:
         summary = report["summary"]
-        out.append(f'<p class="small muted">{summary["fields_answered"]} of {summary["fields_total"]} questions '
-                   f'answered; {summary["rules_fired"]} of {summary["rules_total"]} rules applied.</p>')
+        out.append('<p class="small muted">' + _e(i18n._(
+            "{answered} of {fields} questions answered; {fired} of {rules} rules applied.").format(
+            answered=summary["fields_answered"], fields=summary["fields_total"], fired=summary["rules_fired"],
+            rules=summary["rules_total"])) + "</p>")
     out.append(section(report))
     links = [f'<a href="#moves">{i18n._("Start now")}</a>']
     links += [f'<a href="#{key}">{i18n._(title)} ({len(report[key])})</a>' for key, title, _ in sections if report[key]]
     if run is not None:
         links.append(f'<a href="#overview">{i18n._("How the advice was reached")}</a>')
     if report["unanswered"]:
-        links.append('<a href="#questions">Questions</a>')
+        links.append('<a href="#questions">' + _e(i18n._("Questions")) + "</a>")
     out.append("<nav>" + "".join(links) + "</nav>")
     for key, title, css in sections:
         out.append(f'<h2 id="{key}">{i18n._(title)}</h2>')
         if not report[key]:
-            empty = {"recommendations": "No channel or tactic can be recommended from these answers yet.",
-                     "warnings": "None of the mistakes the sources warn about shows in these answers."}
-            out.append(f'<p class="muted">{empty.get(key, "None.")}</p>')
+            empty = {"recommendations": i18n.N_("No channel or tactic can be recommended from these answers yet."),
+                     "warnings": i18n.N_("None of the mistakes the sources warn about shows in these answers.")}
+            out.append(f'<p class="muted">{_e(i18n._(empty.get(key, "None.")))}</p>')
         for entry in report[key]:
             out.append(_article(entry, css, run, pictures, explanations, detail))
     if report["conflicts"] or report.get("sequences"):
         out.append(f'<h2 id="conflicts">{i18n._("Disagreements decided")}</h2><ul>')
         out += [f"<li><code>{_e(c['item'])}</code>: {_e(c['reason'])}</li>" for c in report["conflicts"]]
-        out += [f"<li><code>{_e(q['item'])}</code>: sequenced, not vetoed: {_e(q['reason'])}</li>"
+        out += [f"<li><code>{_e(q['item'])}</code>: " + _e(i18n._("sequenced, not vetoed: {reason}").format(
+                    reason=q["reason"])) + "</li>"
                 for q in report.get("sequences", ())]
         out.append("</ul>")
     if run is not None:
@@ -253,18 +287,19 @@ def render(report: dict[str, Any], *, analysis: Any = None, detail: bool = False
         from .view import OVERVIEW_TOP
 
         shown = min(len(report["recommendations"]), OVERVIEW_TOP)
-        more = (f" It draws the first {shown} of the {len(report['recommendations'])} recommendations, every "
-                "warning and what is not advised; each item above has a picture of its own."
-                if len(report["recommendations"]) > shown else "")
-        out.append('<p class="small">Your answers (left) lead through derived facts (yellow) to the advice (right), '
-                   "in the order of this report. Hover a box or a line for details; click advice to jump to it."
-                   f"{more}</p>")
+        words = [i18n._("Your answers (left) lead through derived facts (yellow) to the advice (right), in the order "
+                        "of this report. Hover a box or a line for details; click advice to jump to it.")]
+        if len(report["recommendations"]) > shown:
+            words.append(i18n._("It draws the first {shown} of the {count} recommendations, every warning and what is "
+                                "not advised; each item above has a picture of its own.").format(
+                shown=shown, count=len(report["recommendations"])))
+        out.append(f'<p class="small">{join_sentences(words)}</p>')
         legend = []
         from .view import STYLES
 
         for style, label in _LEGEND:
             fill, line, _ = STYLES[style]
-            legend.append(f'<span style="background:{fill};border-color:{line}">{_e(label)}</span>')
+            legend.append(f'<span style="background:{fill};border-color:{line}">{_e(i18n._(label))}</span>')
         out.append(f'<p class="legend">{"".join(legend)}</p>')
         if overview_svg:
             out.append(f'<div class="picture overview">{overview_svg}</div>')
@@ -273,17 +308,18 @@ def render(report: dict[str, Any], *, analysis: Any = None, detail: bool = False
     if report["unanswered"]:
         out.append(f'<h2 id="questions">{i18n._("Answer these for more advice")}</h2><table>')
         if detail:
-            out.append("<tr><th>Question</th><th>Field</th><th>Rules it could apply</th></tr>")
+            out.append("<tr><th>" + _e(i18n._("Question")) + "</th><th>" + _e(i18n._("Field")) + "</th><th>"
+                       + _e(i18n._("Rules it could apply")) + "</th></tr>")
             out += [f"<tr><td>{_e(e['question'])}</td><td><code>{_e(e['field'])}</code></td><td>{e['unlocks']}</td></tr>"
                     for e in report["unanswered"]]
         else:
-            out.append("<tr><th>Question</th><th>Field</th></tr>")
+            out.append("<tr><th>" + _e(i18n._("Question")) + "</th><th>" + _e(i18n._("Field")) + "</th></tr>")
             out += [f"<tr><td>{_e(e['question'])}</td><td><code>{_e(e['field'])}</code></td></tr>"
                     for e in report["unanswered"]]
         out.append("</table>")
-    out.append(f'<footer>Written by marketing-advisor {_e(__version__)}. Every piece of advice names the '
-               "passages of the source articles it rests on (knowledge/documents). "
-               "Ask about any item: <code>advisor explain PROFILE ITEM</code>; try a change: "
-               "<code>advisor whatif PROFILE --set FIELD=VALUE</code>.</footer>")
+    out.append("<footer>" + i18n._(
+        "Written by marketing-advisor {version}. Every piece of advice names the passages of the source articles "
+        "it rests on (knowledge/documents). Ask about any item: <code>advisor explain PROFILE ITEM</code>; try a "
+        "change: <code>advisor whatif PROFILE --set FIELD=VALUE</code>.").format(version=_e(__version__)) + "</footer>")
     out += ["</main>", "</body>", "</html>"]
     return "\n".join(out) + "\n"

@@ -19,7 +19,7 @@ from typing import Any
 
 from advisor.i18n import _
 from advisor.render.text import goal_titles, move_facts
-from advisor.report import join_sentences
+from advisor.report import join_sentences, level_word
 
 __all__ = ["render"]
 
@@ -35,27 +35,37 @@ def _grounds(lines: list[str], entry: dict[str, Any]) -> None:
     """The first sentence quoted from the sources, and the advisor's judgement where the text is silent."""
     said = entry.get("quote", "")
     if said:
-        lines.append(f"- *The text says:* \u201c{said}\u201d")
+        lines.append(_("- *The text says:* \u201c{quote}\u201d").format(quote=said))
     if entry.get("basis") in ("reading", "assumption"):
         judgement = entry["judgements"][0]
-        lines.append(f"- *The advisor's judgement ({judgement['basis']}):* {judgement['judgement']}")
+        lines.append(_("- *The advisor's judgement ({basis}):* {judgement}").format(
+            basis=level_word(judgement["basis"]), judgement=judgement["judgement"]))
+
+
+def _why(e: dict[str, Any], detail: bool, pattern: str) -> str:
+    """An item's rationale with its rules (``detail``) and sources, in ``pattern``."""
+    sources = _("sources: {sources}").format(sources=_sources(e))
+    if detail:
+        sources = _("rules: {rules}; {sources}").format(rules=_(", ").join(e["because"]), sources=sources)
+    return pattern.format(title=e.get("title", ""), rationale=e["rationale"], sources=sources)
 
 
 def _sources(entry: dict[str, Any]) -> str:
-    return "; ".join(f"{s['doc']} {s['title'] or s['section']}" for s in entry["sources"])
+    return _("; ").join(f"{s['doc']} {s['title'] or s['section']}" for s in entry["sources"])
 
 
 def _answers(graph: Any, item: str) -> str:
     """``Price level: high; Storefront: own site`` - the answers an item rests on."""
     from advisor.explain import answer_words
 
-    return "; ".join(f"{label}: {value}" for label, value, _source in answer_words(graph, item))
+    return _("; ").join(_("{label}: {items}").format(label=label, items=value)
+                        for label, value, _source in answer_words(graph, item))
 
 
 def _because(lines: list[str], graph: Any, entry: dict[str, Any]) -> None:
     answers = _answers(graph, entry["id"])
     if answers:
-        lines.append(f"- *Because you answered:* {_esc(answers)}")
+        lines.append(_("- *Because you answered:* {answers}").format(answers=_esc(answers)))
 
 
 def _diagrams(lines: list[str], report: dict[str, Any], graph: Any, detail: bool = False) -> None:
@@ -64,13 +74,13 @@ def _diagrams(lines: list[str], report: dict[str, Any], graph: Any, detail: bool
 
     lines.append("## " + _("How the advice was reached"))
     lines.append("")
-    lines.append("Your answers (left) lead through derived facts to the advice (right); "
-                 "`advisor explain PROFILE ITEM` tells the whole story of one item.")
+    lines.append(_("Your answers (left) lead through derived facts to the advice (right); "
+                   "`advisor explain PROFILE ITEM` tells the whole story of one item."))
     lines.append("")
     V = overview(graph, top=OVERVIEW_TOP)
     if len(report["recommendations"]) > OVERVIEW_TOP:
-        lines.append(f"The diagram draws the first {OVERVIEW_TOP} of the {len(report['recommendations'])} "
-                     "recommendations, every warning and what is not advised.")
+        lines.append(_("The diagram draws the first {shown} of the {count} recommendations, every warning and "
+                       "what is not advised.").format(shown=OVERVIEW_TOP, count=len(report["recommendations"])))
         lines.append("")
     if len(V):
         lines += ["```mermaid", to_mermaid(V), "```", ""]
@@ -80,7 +90,7 @@ def _diagrams(lines: list[str], report: dict[str, Any], graph: Any, detail: bool
         node = f"item:{entry['id']}"
         if node not in graph:
             continue
-        lines.append(f"<details><summary>Why: {_esc(entry['title'])}</summary>")
+        lines.append("<details><summary>" + _("Why: {title}").format(title=_esc(entry["title"])) + "</summary>")
         lines.append("")
         lines += ["```mermaid", to_mermaid(focus_view(graph, node)), "```", ""]
         lines.append("</details>")
@@ -126,19 +136,19 @@ def _diagnosis(lines: list[str], report: dict[str, Any]) -> None:
 
 
 def _item_lines(lines: list[str], graph: Any, e: dict[str, Any], detail: bool) -> None:
-    lines.append(f"**{e['rank']}. {e['title']}.** {e['rationale']}")
+    lines.append(join_sentences([_("**{rank}. {title}.**").format(rank=e["rank"], title=e["title"]), e["rationale"]]))
     for note in e["notes"]:
         lines.append(f"- {note}")
     if e.get("start"):
-        lines.append(f"- *Starts:* {e['start'].replace('_', ' ')}")
+        lines.append(_("- *Starts:* {practice}").format(practice=e["start"].replace("_", " ")))
     if e.get("waits_for"):
-        lines.append(f"- *After fixing:* {', '.join(e['waits_for'])}")
+        lines.append(_("- *After fixing:* {items}").format(items=_(", ").join(e["waits_for"])))
     _because(lines, graph, e)
     _grounds(lines, e)
     if detail:
-        lines.append(f"- *Ranked* {e['rank_reason']}")
+        lines.append(_("- *Ranked* {why}").format(why=e["rank_reason"]))
         if e.get("conflict"):
-            lines.append(f"- *Decided:* {e['conflict']['reason']}")
+            lines.append(_("- *Decided:* {reason}").format(reason=e["conflict"]["reason"]))
     lines.append("")
 
 
@@ -154,74 +164,78 @@ def render(report: dict[str, Any], *, graph: Any = None, detail: bool = False, *
         lines.append("")
     if detail:
         summary = report["summary"]
-        lines.append(f"*{summary['fields_answered']} of {summary['fields_total']} questions answered; "
-                     f"{summary['rules_fired']} of {summary['rules_total']} rules applied.*")
+        lines.append(_("*{answered} of {fields} questions answered; {fired} of {rules} rules applied.*").format(
+            answered=summary["fields_answered"], fields=summary["fields_total"], fired=summary["rules_fired"],
+            rules=summary["rules_total"]))
         lines.append("")
     _diagnosis(lines, report)
     lines.append("## " + _("Recommended"))
     lines.append("")
     if report["recommendations"]:
         if detail:
-            lines.append("| # | Channel or tactic | Kind | Strength | Role | Rules | Sources |")
+            lines.append(_("| # | Channel or tactic | Kind | Strength | Role | Rules | Sources |"))
             lines.append("|---|---|---|---|---|---|---|")
         else:
-            lines.append("| # | Channel or tactic | Kind | Strength | Role | Sources |")
+            lines.append(_("| # | Channel or tactic | Kind | Strength | Role | Sources |"))
             lines.append("|---|---|---|---|---|---|")
         for e in report["recommendations"]:
-            rules = f" {', '.join(e['because'])} |" if detail else ""
-            lines.append(f"| {e['rank']} | **{_esc(e['title'])}** | {e['kind']} | {e['strength']} | "
-                         f"{', '.join(e['roles'])} |{rules} {_esc(_sources(e))} |")
+            rules = f" {_(', ').join(e['because'])} |" if detail else ""
+            lines.append(f"| {e['rank']} | **{_esc(e['title'])}** | {level_word(e['kind'])} | "
+                         f"{level_word(e['strength'])} | {_(', ').join(map(level_word, e['roles']))} |{rules} "
+                         f"{_esc(_sources(e))} |")
         lines.append("")
         if not detail:
-            lines += ["<details><summary>Why each is recommended</summary>", ""]
+            lines += ["<details><summary>" + _("Why each is recommended") + "</summary>", ""]
         for e in report["recommendations"]:
             _item_lines(lines, graph, e, detail)
         if not detail:
             lines += ["</details>", ""]
     else:
-        lines.append("No channel or tactic can be recommended from these answers yet.")
+        lines.append(_("No channel or tactic can be recommended from these answers yet."))
         lines.append("")
     lines.append("## " + _("Warnings"))
     lines.append("")
     if not report["warnings"]:
-        lines.append("None of the mistakes the sources warn about shows in these answers.")
+        lines.append(_("None of the mistakes the sources warn about shows in these answers."))
         lines.append("")
     for e in report["warnings"]:
-        lines.append(f"### {e['title']} ({e['severity']})")
+        lines.append("### " + _("{title} ({severity})").format(title=e["title"], severity=level_word(e["severity"])))
         lines.append("")
         lines.append(e["description"])
         lines.append("")
         if e.get("fix"):
-            lines.append(f"**Instead:** {e['fix']}")
+            lines.append(_("**Instead:** {fix}").format(fix=e["fix"]))
             lines.append("")
-        rules = f"rules: {', '.join(e['because'])}; " if detail else ""
-        lines.append(f"*Why:* {e['rationale']} ({rules}sources: {_sources(e)})")
+        lines.append(_why(e, detail, _("*Why:* {rationale} ({sources})")))
         answers = _answers(graph, e["id"])
         if answers:
             lines.append("")
-            lines.append(f"*Because you answered:* {answers}")
+            lines.append(_("*Because you answered:* {answers}").format(answers=answers))
         lines.append("")
     if report["not_advised"]:
         lines.append("## " + _("Not advised"))
         lines.append("")
         for e in report["not_advised"]:
-            rules = f"rules: {', '.join(e['because'])}; " if detail else ""
-            lines.append(f"- **{e['title']}**: {e['rationale']} ({rules}sources: {_sources(e)})")
+            lines.append(_why(e, detail, _("- **{title}**: {rationale} ({sources})")))
             if e.get("conflict") and detail:
-                lines.append(f"  *Decided:* {e['conflict']['reason']}")
+                lines.append("  " + _("*Decided:* {reason}").format(reason=e["conflict"]["reason"]))
         lines.append("")
     if report["plan"]:
         lines.append("## " + _("Plan"))
         lines.append("")
         for i, e in enumerate(report["plan"], 1):
-            lines.append(f"{i}. **{e['title']}** ({e['phase']}): {e['description']}")
+            lines.append(_("{number}. **{title}** ({phase}): {description}").format(
+                number=i, title=e["title"], phase=level_word(e["phase"]), description=e["description"]))
         lines.append("")
     if report["kpis"]:
         lines.append("## " + _("Measure"))
         lines.append("")
         for e in report["kpis"]:
-            target = f" Target: {'; '.join(e['targets'])}." if e["targets"] else ""
-            lines.append(f"- **{e['title']}** ({e['unit']}): {e['description']}{target}")
+            line = _("- **{title}** ({unit}): {description}").format(title=e["title"], unit=e["unit"],
+                                                                   description=e["description"])
+            if e["targets"]:
+                line = join_sentences([line, _("Target: {targets}.").format(targets=_("; ").join(e["targets"]))])
+            lines.append(line)
         lines.append("")
     if detail and (report["conflicts"] or report.get("sequences")):
         lines.append("## " + _("Disagreements decided"))
@@ -229,7 +243,7 @@ def render(report: dict[str, Any], *, graph: Any = None, detail: bool = False, *
         for c in report["conflicts"]:
             lines.append(f"- `{c['item']}`: {c['reason']}")
         for q in report.get("sequences", ()):
-            lines.append(f"- `{q['item']}`: sequenced, not vetoed: {q['reason']}")
+            lines.append(_("- `{item}`: sequenced, not vetoed: {reason}").format(item=q["item"], reason=q["reason"]))
         lines.append("")
     elif report.get("sequences"):
         lines.append("## " + _("First this, then that"))
@@ -241,8 +255,11 @@ def render(report: dict[str, Any], *, graph: Any = None, detail: bool = False, *
         lines.append("## " + _("Answer these for more advice"))
         lines.append("")
         for e in report["unanswered"]:
-            more = f" (`{e['field']}`, could apply {e['unlocks']} more rules)" if detail else ""
-            lines.append(f"- {e['question']}{more}")
+            if detail:
+                lines.append(_("- {question} (`{field}`, could apply {count} more rules)").format(
+                    question=e["question"], field=e["field"], count=e["unlocks"]))
+            else:
+                lines.append(f"- {e['question']}")
         lines.append("")
     if graph is not None and (report["recommendations"] or report["warnings"] or report["not_advised"]):
         _diagrams(lines, report, graph, detail)

@@ -20,7 +20,7 @@ EXPORTS = {
     "moves": ["MOVES", "Plan", "phase_of_business", "plan_moves"],
     "move_words": ["is_goal_reason"],
     "words": ["goal_words", "join_sentences", "level_word"],
-    "ranking": ["PHASES", "explain_rank", "plain_key", "recommendation_key", "severity_of", "step_key", "strength_of", "warning_key"],
+    "ranking": ["PHASES", "explain_rank", "plain_key", "rank_words", "recommendation_key", "severity_of", "step_key", "strength_of", "warning_key"],
 }
 SUBMODULES = []
 

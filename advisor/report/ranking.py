@@ -21,10 +21,13 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from advisor.i18n import _, ngettext
 from advisor.inference import Support
 from advisor.kb import SEVERITIES, STRENGTHS
 
-__all__ = ["PHASES", "recommendation_key", "warning_key", "plain_key", "step_key", "explain_rank", "strength_of",
+from .words import level_word
+
+__all__ = ["PHASES", "recommendation_key", "warning_key", "plain_key", "step_key", "explain_rank", "rank_words", "strength_of",
            "severity_of"]
 
 PHASES = ("prepare", "launch", "operate", "mature", "evaluate")
@@ -69,12 +72,17 @@ def step_key(item: str, supports: list[Support], phase: str) -> tuple:
 def explain_rank(rank: int, supports: list[Support], *, strength: str | None = None,
                  severity: str | None = None) -> str:
     """Why an item sits at its place, in words."""
+    return _("#{rank}: {why}").format(rank=rank, why=rank_words(supports, strength=strength, severity=severity))
+
+
+def rank_words(supports: list[Support], *, strength: str | None = None, severity: str | None = None) -> str:
+    """What places an item: its strength or severity, priority and supporting rules, in words."""
     parts = []
     if strength:
-        parts.append(f"strength {strength}")
+        parts.append(_("strength {strength}").format(strength=level_word(strength)))
     if severity:
-        parts.append(f"severity {severity}")
+        parts.append(_("severity {severity}").format(severity=level_word(severity)))
     count = _support(supports)
-    parts.append(f"priority {_priority(supports)}")
-    parts.append(f"{count} supporting rule{'s' if count != 1 else ''}")
-    return f"#{rank}: " + ", ".join(parts)
+    parts.append(_("priority {priority}").format(priority=_priority(supports)))
+    parts.append(ngettext("{count} supporting rule", "{count} supporting rules", count).format(count=count))
+    return _(", ").join(parts)

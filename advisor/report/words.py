@@ -30,7 +30,9 @@ _LEVELS = {"high": N_("high"), "medium": N_("medium"), "low": N_("low"), "prepar
            "kpi": N_("kpi"), "essential": N_("essential"), "strong": N_("strong"), "moderate": N_("moderate"),
            "weak": N_("weak"), "reading": N_("reading"), "assumption": N_("assumption"),
            "brand": N_("brand"), "promotion": N_("promotion"), "research": N_("research"),
-           "retention": N_("retention"), "sales": N_("sales"), "service": N_("service")}
+           "retention": N_("retention"), "sales": N_("sales"), "service": N_("service"),
+           "acquisition": N_("acquisition"), "conversion": N_("conversion"), "financing": N_("financing"),
+           "repeat": N_("repeat"), "none": N_("none"), "optional": N_("optional")}
 
 
 def goal_words(kb: Any, goal: str) -> str:
