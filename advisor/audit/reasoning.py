@@ -43,7 +43,7 @@ from typing import Any, Iterable, Iterator
 
 from advisor.kb import FieldSet, Rule, Test, raw_dnf
 from advisor.kb.conditions import count_alternatives
-from advisor.kb.model import Not
+from advisor.kb.model import All, Not
 
 from .domains import Domains, ListSet, Subject
 
@@ -348,6 +348,8 @@ class Reasoner:
                 seen.add(rule.id)
                 for alt in self.alternatives(rule):
                     out = self.union(out, self.ground(alt.state))
+                    if out == {}:
+                        return out  # allows every answer already: nothing more can widen it
         if mask & 1:  # not derived: no deriver of another value fires
             none: State | None = {}
             for rule_id in sorted({rule.id for rule, bit in derivers if not mask & bit}):
@@ -367,6 +369,9 @@ class Reasoner:
             return self._negated[rule.id]
         if rule.when is None:
             found: State | None = None
+        elif isinstance(rule.when, All) and all(isinstance(t, Test) and t.kind == "field" for t in rule.when.items) \
+                and len({t.name for t in rule.when.items}) > 1:
+            found = {}  # not (a and b): not a, or not b - on two fields, that leaves every field free
         else:
             if size > MAX_NEGATED_ALTERNATIVES:
                 found = {}
@@ -375,6 +380,8 @@ class Reasoner:
                 for literals in raw_dnf(Not(rule.when)):
                     state, _ = self.conjoin(literals)
                     found = self.union(found, self.ground(state))
+                    if found == {}:
+                        break  # allows every answer already
         self._negated[rule.id] = found
         return found
 
