@@ -14,7 +14,7 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Iterable
 
-from advisor.kb.model import SEVERITIES, STRENGTHS
+from advisor.kb import SEVERITIES, STRENGTHS
 
 from ..checks import Check, check
 from ..domains import value_key
