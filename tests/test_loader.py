@@ -110,9 +110,15 @@ def test_cycle_is_spelled_out(write_rules):
 
 
 def test_yaml_syntax_error_has_line_and_column(write_rules):
-    error = error_of(write_rules, GOOD_RULE.replace("    title: A good rule", "    title: [unclosed"))
+    text = GOOD_RULE.replace("    title: A good rule", "    title: [unclosed")
+    error = error_of(write_rules, text)
     assert error.code == "E120"
-    assert error.location.line == 6
+    # reported where the bracket opens (issue 19), with where the parser gave up in the message
+    written = textwrap.dedent(text).lstrip()  # as write_rules writes it
+    opened = next(i for i, line in enumerate(written.splitlines(), 1) if "[unclosed" in line)
+    assert (error.location.line, error.location.column) == (opened, 12)
+    assert f"'[' list opened at line {opened}, column 12 is not closed" in error.message
+    assert "at line 6, column" in error.message and error.gave_up.line == 6
 
 
 def test_rule_file_that_is_a_list(write_rules):

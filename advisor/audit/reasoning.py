@@ -17,7 +17,21 @@ Derived facts are followed through the rules that derive them:
 * :meth:`Reasoner.expand` replaces the needed facts by their derivers'
   conditions, one combination at a time, to build example profiles; every
   example is then checked with the reference evaluator, which settles what
-  the approximation leaves open (negated facts, priorities between derivers).
+  the approximation leaves open (negated facts, priorities between derivers);
+* :meth:`Reasoner.box` expresses a literal on a derived fact in answers, at
+  any depth: ``{fact: X}`` allows what the conditions of X's derivers allow
+  (each fact they test replaced by its own box, down the levels), and
+  ``not: {fact: X}`` what the negations of all of them allow together. A box
+  is one state, the smallest that holds every alternative (per subject, the
+  union of what they allow), so it over-approximates and "never" stays
+  certain. An alternative whose own tests meet every box of the facts it tests
+  in nothing can never hold (reason ``derived``), whatever the one-level check
+  said; the smallest set of its tests that still clash is reported, with the
+  chain of derivations behind each fact. The negation of a deriver's
+  condition is expanded into at most :data:`MAX_NEGATED_ALTERNATIVES`
+  alternatives; past that the negated fact is taken as allowing everything and
+  the fact is listed in :attr:`Reasoner.capped` (reported as A206, never
+  silently).
 
 Stage: audit.
 """
@@ -29,29 +43,15 @@ from typing import Any, Iterable, Iterator
 
 from advisor.kb import FieldSet, Rule, Test, raw_dnf
 
+from .boxes import MAX_NEGATED_ALTERNATIVES, BoxReasoning, Reason, describe_literal
 from .domains import Domains, ListSet, Subject
 
-__all__ = ["Literal", "State", "Alternative", "Reason", "Exhausted", "Budget", "Reasoner", "describe_literal"]
+__all__ = ["Literal", "State", "Alternative", "Reason", "Exhausted", "Budget", "Reasoner", "describe_literal",
+           "MAX_NEGATED_ALTERNATIVES"]
+
 
 Literal = tuple[bool, Test]
 State = dict  # Subject -> int mask | ListSet
-
-
-@dataclass(frozen=True)
-class Reason:
-    """Why an alternative cannot hold.
-
-    ``kind`` is ``range`` or ``contradiction`` (its own tests exclude each
-    other on ``subject``), ``underived`` (a fact no rule derives), ``value``
-    (no rule derives the fact with a value the test accepts), ``dead`` (the
-    fact's derivers never fire) or ``clash`` (they cannot fire together with
-    the rest of the condition).
-    """
-
-    kind: str
-    subject: Subject
-    literals: tuple[Literal, ...] = ()
-    rules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,13 +80,7 @@ class Budget:
             raise Exhausted()
 
 
-def describe_literal(literal: Literal) -> str:
-    positive, test = literal
-    text = test.describe()
-    return text if positive else f"not ({text})"
-
-
-class Reasoner:
+class Reasoner(BoxReasoning):
     """Reasoning over one rule base (see the module notes)."""
 
     def __init__(self, rules: Iterable[Rule], fields: FieldSet) -> None:
@@ -112,6 +106,11 @@ class Reasoner:
         self._alternatives: dict[str, list[Alternative]] = {}
         self._fire: set[str] | None = None
         self._checked: dict[int, Reason | None] | None = None
+        self._boxes: dict[tuple[str, int], State | None] = {}  # (fact, mask) -> box (None: allows nothing)
+        self._negated: dict[str, State | None] = {}  # rule id -> box of the negation of its condition
+        self._deep: dict[int, Reason | None] = {}
+        #: derived fact -> (rule whose negated condition went over the cap, its size), see MAX_NEGATED_ALTERNATIVES
+        self.capped: dict[str, tuple[str, int]] = {}
 
     # ------------------------------------------------------------------ states
     def conjoin(self, literals: Iterable[Literal]) -> tuple[State | None, Reason | None]:
@@ -230,17 +229,20 @@ class Reasoner:
         return self._fire
 
     def check(self, alt: Alternative) -> Reason | None:
-        """None when the alternative can hold (facts followed one level), else why not."""
+        """None when the alternative can hold (facts followed one level, then through every level
+        as boxes, see :meth:`deep_check`), else why not."""
         if alt.state is None:
             return alt.reason
         if not alt.needs:
-            return None
+            return self.deep_check(alt)
         if self._fire is None:  # the facts' derivers are judged by the fixpoint: reach it first
             self._fire = self._fixpoint()
         cache = self._checked
         if cache is not None and id(alt) in cache:
             return cache[id(alt)]
         reason = self._check(alt)
+        if reason is None:
+            reason = self.deep_check(alt)
         if cache is not None:
             cache[id(alt)] = reason
         return reason

@@ -106,11 +106,37 @@ def _run(paths: Sequence[Path | str], knowledge: Path | str | None, gap_fields: 
     for family in families():
         if hasattr(family, "finalize"):
             findings = family.finalize(ctx, findings)
+    findings = _withhold_knock_on(findings)
     unique = {(f.code, f.location, f.message): f for f in findings}
     bases = {basis: sum(1 for r in loaded.rules.rules if r.basis == basis) for basis in ("source", "reading",
                                                                                      "assumption", "")}
     return AuditResult(sorted(unique.values(), key=Finding.sort_key), files=loaded.rules.files,
                        rule_count=len(loaded.rules.rules), bases=bases)
+
+
+#: Findings that a rule file which cannot be read may have caused: they say something is missing
+#: (a fact nobody derives, declares or tests, a passage nobody cites, an entry nobody concludes, a
+#: combination nobody advises, a practice nobody establishes), and the unreadable file may hold it.
+KNOCK_ON_CODES = ("A202", "A301", "A302", "A303", "A701", "A801", "A802", "A821")
+
+
+def _withhold_knock_on(findings: list[Finding]) -> list[Finding]:
+    """When a rule file cannot be read or parsed (A100, A101), drop the findings that its definitions
+    could answer and say so once, on the first such file's finding."""
+    from dataclasses import replace
+
+    broken = sorted((f for f in findings if f.code in ("A100", "A101")), key=Finding.sort_key)
+    if not broken:
+        return findings
+    kept = [f for f in findings if f.code not in KNOCK_ON_CODES]
+    withheld = len(findings) - len(kept)
+    if withheld:
+        first = broken[0]
+        note = (f" - {withheld} finding{'s' if withheld != 1 else ''} that what this file defines could answer "
+                f"({', '.join(sorted({f.code for f in findings if f.code in KNOCK_ON_CODES}))}) "
+                f"{'are' if withheld != 1 else 'is'} withheld until every rule file can be read")
+        kept = [replace(f, message=f.message + note) if f is first else f for f in kept]
+    return kept
 
 
 def _check_gap_fields(names: tuple[str, ...], fieldset) -> None:

@@ -216,6 +216,15 @@ def parse_careful(text: str, name: str, error: type[InputError], yaml: Any) -> t
     except yaml.composer.ComposerError as exc:  # e.g. "found undefined alias"
         raise error(f"YAML error: {exc.problem}", code="E120", location=_yaml_loc(name, exc.problem_mark)) from None
     except yaml.MarkedYAMLError as exc:
+        opened = _opening(exc, name) or _runaway_quote(text, exc, name, yaml)
+        if opened is not None:
+            what, start, end = opened
+            problem = exc.problem or "cannot parse"
+            found = error(f"YAML syntax error: the {what} opened at line {start.line}, column {start.column} is not "
+                          f"closed ({problem} at line {end.line}, column {end.column}, where the parser gave up)",
+                          code="E120", location=start)
+            found.gave_up = end  # where the parser stopped, shown beside where the problem starts
+            raise found from None
         problem = exc.problem or exc.context or "cannot parse"
         raise error(f"YAML syntax error: {problem}", code="E120",
                     location=_yaml_loc(name, exc.problem_mark or exc.context_mark)) from None
@@ -251,6 +260,45 @@ def _measure_depth(text: str, name: str, error: type[InputError], yaml: Any, loa
         if count > MAX_YAML_NODES:
             raise error(f"YAML document holds more than {MAX_YAML_NODES:,} values", code="E125",
                         location=_yaml_loc(name, event.start_mark), expected="the rules split over several files")
+
+
+#: what the parser was reading when it failed -> the thing left open, in words
+_OPENINGS = (("while scanning a quoted scalar", "quoted text"), ("while parsing a flow mapping", "'{' mapping"),
+             ("while parsing a flow sequence", "'[' list"), ("while scanning a block scalar", "block text"))
+
+
+def _opening(exc: Any, name: str) -> tuple[str, Location, Location] | None:
+    """For an error inside a quote or bracket that was never closed: what was left open, where it
+    opened and where the parser gave up (None for other errors)."""
+    context = str(exc.context or "")
+    mark, end = exc.context_mark, exc.problem_mark
+    if mark is None or end is None or (mark.line, mark.column) == (end.line, end.column):
+        return None
+    for prefix, what in _OPENINGS:
+        if context.startswith(prefix):
+            return what, _yaml_loc(name, mark), _yaml_loc(name, end)
+    return None
+
+
+def _runaway_quote(text: str, exc: Any, name: str, yaml: Any) -> tuple[str, Location, Location] | None:
+    """A quoted text that runs over several lines up to where the parser gave up: its closing quote
+    is most likely missing (a later quote closed it), so the error starts where it opened."""
+    end = exc.problem_mark
+    if end is None:
+        return None
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.line > end.line:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") \
+                    and token.end_mark.line > token.start_mark.line:
+                found = token
+    except yaml.YAMLError:
+        pass
+    if found is None or found.end_mark.line + 1 < end.line:  # it must run on to (about) where the parser failed
+        return None
+    return "quoted text", _yaml_loc(name, found.start_mark), _yaml_loc(name, end)
 
 
 def _yaml_loc(name: str, mark: Any) -> Location:

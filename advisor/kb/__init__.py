@@ -19,7 +19,7 @@ import lazy_loader as _lazy
 EXPORTS = {
     "catalog": ["COSTS", "Catalog", "EFFORTS", "Ground", "ORDERING_KEYS", "check_ordering", "load_catalog"],
     "compiled": ["CompiledBase"],
-    "conditions": ["dnf", "parse_condition", "raw_dnf"],
+    "conditions": ["count_alternatives", "dnf", "parse_condition", "raw_dnf"],
     "facts": ["answer_facts", "derived_prop", "fact_texts", "retract_text"],
     "fields": ["Field", "FieldSet", "Goal", "META_KEYS", "Practice", "load_fields", "profile_schema"],
     "knowledge_base": ["KnowledgeBase", "default_paths", "load_knowledge_base", "record_types"],

@@ -130,4 +130,6 @@ def _finding(code: str, problem: RuleFileError) -> Finding:
         fix = f"Did you mean {problem.suggestion!r}?"
     found = _RULE.match(where)
     rules = (found.group(1),) if found else ()
-    return check(code).at(problem.location, message + f" [{problem.code}]", fix=fix, rules=rules)
+    gave_up = getattr(problem, "gave_up", None)  # a YAML error: where the parser stopped, past where it starts
+    return check(code).at(problem.location, message + f" [{problem.code}]", fix=fix, rules=rules,
+                          related=(gave_up,) if gave_up is not None else ())

@@ -2,9 +2,10 @@
 whatever the other answers are - the decision-table "missing rule".
 
 Each alternative of each rule recommending a channel covers a box of
-combinations: the answers its tests (and, followed through their derivers, the
-facts it needs) allow for each main field. What no box covers is a gap. Boxes
-over-approximate (negated facts and priorities are ignored), so a reported gap
+combinations: the answers its tests (and, followed through their derivers at
+every level, the facts it tests, negated ones included: see
+:meth:`~advisor.audit.reasoning.Reasoner.box`) allow for each main field. What
+no box covers is a gap. Boxes over-approximate (priorities are ignored), so a reported gap
 is certain; each is merged with its neighbours into a larger box and shown
 with an example profile the reference evaluator confirms.
 
@@ -63,7 +64,7 @@ def run(ctx) -> Iterable[Finding]:
         for alt in reasoner.alternatives(rule):
             if reasoner.check(alt) is not None:
                 continue
-            if reasoner.needs(alt.state):
+            if any(s[0] == "fact" for s in alt.state):
                 deferred.append(alt.state)
             else:
                 direct.add(_project(alt.state, subjects, domains))
@@ -75,11 +76,15 @@ def run(ctx) -> Iterable[Finding]:
         for state in deferred:
             if not gap:
                 break
-            local = _project(state, subjects, domains)
+            grounded = reasoner.ground(state)  # every fact, negated ones too, in answers (one box)
+            if grounded is None:
+                continue
+            local = _project(grounded, subjects, domains)
             if not any(cell in gap for cell in _cells(local)):
                 continue
             try:
-                boxes = {_project(s, subjects, domains) for s in reasoner.expand(state, Budget(_EXPAND_BUDGET))}
+                boxes = {_project(g, subjects, domains) for g in map(reasoner.ground, reasoner.expand(
+                    state, Budget(_EXPAND_BUDGET))) if g is not None}
             except Exhausted:
                 boxes = {local}
             for box in boxes:

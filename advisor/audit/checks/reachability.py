@@ -12,7 +12,7 @@ from advisor.errors import Location
 
 from ..checks import Check, check
 from ..finding import Finding, Severity
-from ..reasoning import Alternative, Reason, describe_literal
+from ..reasoning import MAX_NEGATED_ALTERNATIVES, Alternative, Reason, describe_literal
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -44,6 +44,15 @@ CHECKS = (
           passes="when:\n  all:\n    - {field: price_level, equals: high}\n"
                  "    - {field: product_type, equals: vehicles}",
           fix="Remove the part that can never hold, or correct it."),
+    Check("A206", "analysis-capped", Severity.INFO, "The audit could not follow a negated derived fact into "
+          "answers: the negation of a deriver's condition has more alternatives than the cap "
+          f"({MAX_NEGATED_ALTERNATIVES}), so conditions testing `not` of the fact were checked one level deep only.",
+          fail="- id: niche\n  when:\n    any:   # 6 alternatives of 3 tests: its negation has 3^6 = 729\n"
+               "      - all: [{field: a, ...}, {field: b, ...}, {field: c, ...}]\n      - ...\n"
+               "  then: [{derive: niche}]\n- id: broad\n  when: {not: {fact: niche}}",
+          passes="split the deriver into several rules deriving the same fact (one per alternative):\n"
+                 "each negation is then small",
+          fix="Derive the fact with several small rules instead of one large `any`, or accept the shallower check."),
 )
 
 _NUMERIC_OPS = ("less_than", "at_most", "greater_than", "at_least", "equals")
@@ -64,6 +73,14 @@ def run(ctx) -> Iterable[Finding]:
             yield _never_fires(ctx, rule, alternatives, reasons)
             continue
         yield from _dead_parts(ctx, rule, alternatives, never_holds)
+    for fact, (rule_id, size) in sorted(reasoner.capped.items()):
+        testers = sorted(r.id for r in ctx.rules if fact in reasoner.facts_used[r.id])
+        shown = ", ".join(testers[:5]) + (f" and {len(testers) - 5} more" if len(testers) > 5 else "")
+        yield check("A206").at(
+            reasoner.by_id[rule_id].location,
+            f"'not {fact}' is not followed into answers: the negation of rule {rule_id!r}'s condition has {size} "
+            f"alternatives, more than the cap of {MAX_NEGATED_ALTERNATIVES}; rules testing it ({shown}) were checked "
+            "one derivation deep only", rules=(rule_id,))
 
 
 def _thresholds(ctx, rule, never_holds: set) -> Iterable[Finding]:
@@ -96,7 +113,9 @@ def _never_fires(ctx, rule, alternatives: list[Alternative], reasons: list[Reaso
     if len(alternatives) > 1:
         text = f"none of its {len(alternatives)} alternatives can hold; the first that fails: {text}"
     location = _reason_location(rule, first)
-    return check(code).at(location, f"rule {rule.id!r} can never fire: {text}", rules=(rule.id,),
+    fix = ("Remove or correct one of the clashing tests, or the derivation that makes them exclude each other."
+           if first.kind == "derived" else None)
+    return check(code).at(location, f"rule {rule.id!r} can never fire: {text}", rules=(rule.id,), fix=fix,
                           related=tuple(_rule_locations(ctx, first.rules)))
 
 
@@ -136,6 +155,9 @@ def explain(ctx, reason: Reason) -> str:
         values = ", ".join(domain.labels[1:]) or "nothing"
         return f"no rule derives {fact!r} with a value for which {tests} holds (rules derive: {values})"
     names = ", ".join(reason.rules)
+    if reason.kind == "derived":
+        return f"followed through the rules that derive its facts, {tests} cannot hold together: " + "; ".join(
+            reason.chain)
     if reason.kind == "dead":
         if set(reason.rules) <= ctx.cyclic_rules:
             return f"{fact!r} is derived only by rules caught in a cycle of derived facts ({names}; see A401)"
@@ -146,6 +168,8 @@ def explain(ctx, reason: Reason) -> str:
 def _reason_location(rule, reason: Reason) -> Location:
     if reason.literals:
         lit = reason.literals[-1] if reason.kind in ("range", "contradiction") else reason.literals[0]
+        if reason.kind == "derived":
+            lit = next((x for x in reason.literals if x[1].kind == "fact"), lit)
         if lit[1].location is not None:
             return lit[1].location
     return rule.location or Location()

@@ -14,6 +14,8 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Iterable
 
+from advisor.kb import SEVERITIES, STRENGTHS
+
 from ..checks import Check, check
 from ..domains import value_key
 from ..finding import Finding, Severity
@@ -41,6 +43,30 @@ _MAX_SUBSET_SUBJECTS = 10  # beyond this, scan the conclusion's group instead of
 
 def _conclusion_key(c) -> tuple:
     return (c.kind, c.target, value_key(c.value), c.role, c.strength, c.severity, c.kpi_target)
+
+
+def _base_key(key: tuple) -> tuple:
+    """A conclusion key without its strength and severity (what "the same conclusion" compares)."""
+    return key[:4] + key[6:]
+
+
+def _at_least_as_strong(mine: tuple, theirs: tuple) -> bool:
+    """Whether conclusion ``theirs`` says what ``mine`` says at least as strongly: a strength at
+    least ``mine``'s (unset counts as moderate), and the same severity or a higher one (an unset
+    severity is the catalog's, so it only matches an unset one)."""
+    if _base_key(mine) != _base_key(theirs):
+        return False
+    if STRENGTHS.get(theirs[4] or "moderate", 0) < STRENGTHS.get(mine[4] or "moderate", 0):
+        return False
+    if mine[5] != theirs[5]:
+        if mine[5] is None or theirs[5] is None or SEVERITIES.get(theirs[5], 0) < SEVERITIES.get(mine[5], 0):
+            return False
+    return True
+
+
+def _covers(keys: frozenset, other_keys: frozenset) -> bool:
+    """Whether every conclusion of ``keys`` is said at least as strongly among ``other_keys``."""
+    return all(any(_at_least_as_strong(k, o) for o in other_keys) for k in keys)
 
 
 def run(ctx) -> Iterable[Finding]:
@@ -76,14 +102,14 @@ def _subsumed(ctx, info) -> Iterable[Finding]:
     by_conclusion: dict[tuple, list[str]] = {}
     index: dict[tuple, dict[frozenset, list[tuple[str, dict]]]] = {}
     for rule_id, (rule, states, keys, _) in info.items():
-        for key in keys:
+        for key in {_base_key(k) for k in keys}:
             by_conclusion.setdefault(key, []).append(rule_id)
             table = index.setdefault(key, {})
             for state in states:
                 table.setdefault(frozenset(state), []).append((rule_id, state))
     found: dict[str, str] = {}
     for rule_id, (rule, states, keys, condition) in sorted(info.items()):
-        rarest = min(keys, key=lambda k: (len(by_conclusion[k]), k))
+        rarest = min({_base_key(k) for k in keys}, key=lambda k: (len(by_conclusion[k]), repr(k)))
         table = index[rarest]
         covering: set[str] | None = None
         for state in states:
@@ -96,7 +122,7 @@ def _subsumed(ctx, info) -> Iterable[Finding]:
                 break
         for other_id in sorted(covering or ()):
             other, _, other_keys, other_condition = info[other_id]
-            if not keys <= other_keys or other.priority < rule.priority:
+            if not _covers(keys, other_keys) or other.priority < rule.priority:
                 continue
             if other_condition == condition and other_keys == keys:
                 continue  # a duplicate, reported as such
@@ -106,7 +132,7 @@ def _subsumed(ctx, info) -> Iterable[Finding]:
             continue  # each implies the other: report only the later one
         rule, other = info[rule_id][0], info[other_id][0]
         yield check("A502").at(rule.location, f"rule {rule.id!r} is subsumed by rule {other.id!r}: whenever it "
-                               f"fires, {other.id!r} fires too and concludes the same", rules=(rule.id, other.id),
+                               f"fires, {other.id!r} fires too and concludes the same, at least as strongly", rules=(rule.id, other.id),
                                related=(other.location,))
 
 
