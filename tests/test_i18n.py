@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from advisor.commands.cli import cli
 from advisor.i18n import LOCALE_DIR, from_environment
+from advisor.kb import languages
 
 ROOT = Path(__file__).resolve().parent.parent
 TEA = str(ROOT / "examples" / "tea-shop.json")
@@ -112,13 +113,21 @@ def test_an_edited_english_text_makes_its_translation_stale(tmp_path):
 def test_unknown_ids_and_missing_texts_of_a_complete_language_are_reported(tmp_path):
     kb = _copy_kb(tmp_path)
     i18n = kb / "knowledge" / "i18n"
+    assert languages(kb / "knowledge")["zh"]["complete"] is True  # the shipped Chinese translates every text
+    steps = i18n / "zh" / "steps.yaml"
+    text = steps.read_text(encoding="utf-8")
+    start = text.index("\nbuild-customer-database:\n")
+    steps.write_text(text[:start] + text[text.index("\nbuild-financing-case:\n"):], encoding="utf-8")
     with open(i18n / "zh" / "channels.yaml", "a", encoding="utf-8") as f:
         f.write("seo-tools:\n  fingerprint: 0123456789\n  name: 工具\n")
-    quiet = _run(["audit", str(kb), "--select", "A83"]).stdout
-    assert "A833" in quiet and "A831" not in quiet  # zh is not declared complete: no missing-text findings
-    (i18n / "languages.yaml").write_text("zh: {complete: true}\n", encoding="utf-8")
     loud = _run(["audit", str(kb), "--select", "A83"]).stdout
-    assert "A831" in loud and "(the language is declared complete)" in loud
+    assert "A833" in loud and "(the language is declared complete)" in loud
+    assert "A831" in loud and "'build-customer-database' has no translation of description, judgement, name" in loud
+    (i18n / "languages.yaml").write_text("zh: {complete: false}\n", encoding="utf-8")
+    quiet = _run(["audit", str(kb), "--select", "A83"]).stdout
+    assert "A833" in quiet and "A831" not in quiet  # a language under way: no missing-text findings
+    listing = _run(["audit", "--knowledge", str(kb / "knowledge"), "--translations", "zh"]).stdout
+    assert "build-customer-database:   # missing" in listing and "steps.yaml: 54 of 57" in listing
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

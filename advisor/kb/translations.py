@@ -17,11 +17,12 @@ the translation is *stale*: it is not used (the English shows instead) and the
 audit reports it (A832). An item with no translation falls back to English too.
 
 Which texts are translatable, and under which key, is said once here
-(:func:`english_texts`): catalog items by id (name, description, fix, unit);
-profile fields by id (label, description, question, help, ``choice.<id>``,
-``choice.<id>.help``), goals as ``goal:<id>``, practices as ``practice:<id>``,
-question groups as ``group:<id>``; rules by id (title, because, ``note.<n>`` for
-the note of the rule's n-th conclusion, counted from 0).
+(:func:`english_texts`): catalog items by id (name, description, fix, unit,
+judgement); profile fields by id (label, description, question, help,
+``choice.<id>``, ``choice.<id>.help``), goals as ``goal:<id>``, practices as
+``practice:<id>``, question groups as ``group:<id>``; rules by id (title,
+because, judgement, ``note.<n>`` for the note of the rule's n-th conclusion,
+counted from 0).
 
 Stage: kb.
 """
@@ -41,7 +42,7 @@ __all__ = ["LANGUAGES", "Translation", "Translations", "english_texts", "fingerp
 
 #: The languages the advisor speaks; English is the original.
 LANGUAGES = ("en", "zh")
-_ITEM_FIELDS = ("name", "description", "fix", "unit")
+_ITEM_FIELDS = ("name", "description", "fix", "unit", "judgement")
 _CATALOG_FILES = {"channel": "channels.yaml", "tactic": "tactics.yaml", "mistake": "mistakes.yaml",
                   "kpi": "kpis.yaml", "step": "steps.yaml"}
 
@@ -61,7 +62,7 @@ def english_texts(kb: Any) -> dict[str, dict[str, dict[str, str]]]:
     out: dict[str, dict[str, dict[str, str]]] = {}
     for item in kb.catalog.items:
         texts = {"name": item.name, "description": item.description}
-        texts.update({k: item.get(k) for k in ("fix", "unit") if isinstance(item.get(k), str)})
+        texts.update({k: item.get(k) for k in _ITEM_FIELDS[2:] if isinstance(item.get(k), str)})
         out.setdefault(_CATALOG_FILES.get(item.kind, item.kind + "s.yaml"), {})[item.id] = _nonempty(texts)
     fields = out.setdefault("fields.yaml", {})
     for f in kb.fields.fields:
@@ -75,7 +76,7 @@ def english_texts(kb: Any) -> dict[str, dict[str, dict[str, str]]]:
         for record in records:
             fields[f"{prefix}:{record.id}"] = {"label": record.label}
     for rule in kb.rules.rules:
-        texts = {"title": rule.title, "because": rule.because}
+        texts = {"title": rule.title, "because": rule.because, "judgement": rule.judgement}
         texts.update({f"note.{n}": c.note for n, c in enumerate(rule.then) if c.note})
         stem = Path(rule.location.path).stem if rule.location and rule.location.path else "rules"
         out.setdefault(f"rules/{stem}.yaml", {})[rule.id] = _nonempty(texts)
@@ -213,7 +214,8 @@ def _rule(rule: Any, t: dict[str, str]) -> Any:
     if not t:
         return rule
     then = tuple(replace(c, note=t.get(f"note.{n}", c.note)) if c.note else c for n, c in enumerate(rule.then))
-    return replace(rule, title=t.get("title", rule.title), because=t.get("because", rule.because), then=then)
+    return replace(rule, title=t.get("title", rule.title), because=t.get("because", rule.because),
+                   judgement=t.get("judgement", rule.judgement), then=then)
 
 
 def coverage(kb: Any, lang: str) -> dict[str, dict[str, Any]]:
