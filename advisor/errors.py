@@ -152,7 +152,15 @@ class AdvisorError(Exception):
         self.hint = hint
 
     def render(self) -> str:
-        """The one-line form printed to standard error."""
+        """The one-line form printed to standard error.
+
+        The errors a shop owner meets (files, JSON, profiles, options: see :func:`localized`) are joined in the
+        language in use; their parts were written in it when they were raised. The others (rule files, YAML,
+        catalogs: the knowledge engineer's) are English.
+        """
+        from advisor.i18n import N_, _
+
+        tr = _ if localized(self.code) else str
         head = []
         if self.location is not None:
             head.append(str(self.location))
@@ -160,11 +168,11 @@ class AdvisorError(Exception):
             head.append(self.where)
         text = self.message
         if self.expected:
-            text += f"; expected {self.expected}"
+            text = tr(N_("{message}; expected {expected}")).format(message=text, expected=self.expected)
         if self.suggestion:
-            text += f" (did you mean {self.suggestion!r}?)"
+            text = tr(N_("{message} (did you mean {suggestion}?)")).format(message=text, suggestion=repr(self.suggestion))
         if self.hint:
-            text += f"; {self.hint}"
+            text = tr(N_("{message}; {hint}")).format(message=text, hint=self.hint)
         line = ": ".join(head + [text]) + f" [{self.code}]"
         return " ".join(line.split())  # always one line, whatever a message quoted
 
@@ -196,6 +204,20 @@ class InternalError(AdvisorError):
     """Something the advisor should have prevented; a bug, reported as such."""
 
     exit_code = ExitCode.INTERNAL
+
+
+#: codes whose messages speak the user's language: files (E10x), JSON (E11x), outputs (E15x), profiles (E2xx),
+#: options (E5xx); the rest (YAML, rule files, catalogs) are the knowledge engineer's and English
+_LOCALIZED = re.compile(r"E(1[015]\d|[25]\d\d)")
+
+
+def localized(code: str) -> bool:
+    """True when an error of ``code`` is written in the user's language (``--lang``).
+
+    >>> localized("E203"), localized("E110"), localized("E120"), localized("E301")
+    (True, True, False, False)
+    """
+    return bool(_LOCALIZED.fullmatch(code))
 
 
 def elide(parts: list[str], joiner: str, *, head: int = 4, tail: int = 2) -> str:
@@ -245,21 +267,26 @@ def unknown_fields_error(names: Iterable[str], fields: Iterable[str], *, code: s
                          location: "Location | None" = None, where: str | None = None) -> "ProfileError":
     """The one error for a profile's unknown keys: one key with its close match, or all of them at
     once (an exported profile need not fail once per key), each with its own."""
+    from advisor.i18n import _
+
     names, pool = list(names), list(fields)
-    expected = "a field of knowledge/fields.yaml (see `advisor fields`)"
+    expected = _("a field of knowledge/fields.yaml (see `advisor fields`)")
     if len(names) == 1:
-        return ProfileError(f"unknown field {names[0]!r}", code=code, location=location, where=where,
-                            expected=expected, suggestion=did_you_mean(names[0], pool))
-    return ProfileError(f"{len(names)} unknown fields: {unknown_names(names, pool)}", code=code, location=location,
-                        where=where, expected=expected)
+        return ProfileError(_("unknown field {name}").format(name=repr(names[0])), code=code, location=location,
+                            where=where, expected=expected, suggestion=did_you_mean(names[0], pool))
+    return ProfileError(_("{count} unknown fields: {names}").format(count=len(names), names=unknown_names(names, pool)),
+                        code=code, location=location, where=where, expected=expected)
 
 
 def unknown_names(names: Iterable[str], candidates: Iterable[str]) -> str:
     """Several unknown names in one phrase, each with its close match when there is one:
     ``'budget' (did you mean 'marketing_budget'?), 'shop_name'``."""
+    from advisor.i18n import _
+
     pool = list(candidates)
     out = []
     for name in names:
         match = did_you_mean(name, pool)
-        out.append(f"{name!r}" + (f" (did you mean {match!r}?)" if match else ""))
-    return ", ".join(out)
+        out.append(_("{message} (did you mean {suggestion}?)").format(message=repr(name), suggestion=repr(match))
+                   if match else repr(name))
+    return _(", ").join(out)

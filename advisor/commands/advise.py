@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from advisor.i18n import _
+
 from .common import (
     REPORT_SUFFIXES,
     color_option,
@@ -74,8 +76,8 @@ def advise(profile: str, fmt: str | None, output: str | None, width: int | None,
             from advisor.render import have_graphviz
 
             if not have_graphviz():
-                click.echo("advisor: note: Graphviz is not installed, so the page has no pictures "
-                           "(pip install pygraphviz, or apt-get install graphviz)", err=True)
+                click.echo("advisor: " + _("note: Graphviz is not installed, so the page has no pictures "
+                                           "(pip install pygraphviz, or apt-get install graphviz)"), err=True)
     else:
         report = run_advice(kb, checked)
     if width is None:
@@ -88,5 +90,5 @@ def advise(profile: str, fmt: str | None, output: str | None, width: int | None,
         return None
     write_output(text, output)
     if output:
-        click.echo(f"wrote {chosen} report to {Path(output)}", err=True)
+        click.echo(_("wrote {format} report to {file}").format(format=chosen, file=Path(output)), err=True)
     return None

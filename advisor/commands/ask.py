@@ -88,8 +88,8 @@ def ask(save: Path | None, resume: Path | None, edit: Path | None, answers_file:
     from .common import use_color
 
     if sum(x is not None for x in (resume, edit, answers_file)) > 1:
-        raise InputError("--resume, --edit and --answers cannot be combined", code="E500",
-                         expected="one of them (--save may go with any)")
+        raise InputError(_("--resume, --edit and --answers cannot be combined"), code="E500",
+                         expected=_("one of them (--save may go with any)"))
     kb = load_kb(kb_options)
     planner = Planner(kb)
     if width is None:  # the terminal's, even when only standard error is one (advisor ask > report.txt)
@@ -101,7 +101,8 @@ def ask(save: Path | None, resume: Path | None, edit: Path | None, answers_file:
         if save is not None:
             saver = Saver(save)
             if not saver.save(interview):
-                raise InputError(f"cannot save the answers: {saver.problem}", code="E100", location=Location(str(save)))
+                raise InputError(_("cannot save the answers: {problem}").format(problem=saver.problem), code="E100",
+                                 location=Location(str(save)))
         unused = [name for name in given if name not in asked]
         dont_know = len([name for name in asked if name in interview.skipped])
         click.echo(_("asked {asked} of {total} questions ({count} don't know)").format(
@@ -124,11 +125,12 @@ def ask(save: Path | None, resume: Path | None, edit: Path | None, answers_file:
         interview = Interview(planner)
         saver = Saver(save if save is not None else _free_name(Path(DEFAULT_SAVE)))
         if save is not None and save.exists():
-            raise InputError("file already exists", code="E500", location=Location(str(save)),
-                             expected=f"a new file, or continue it with: advisor ask --resume {shlex.quote(str(save))}")
+            raise InputError(_("file already exists"), code="E500", location=Location(str(save)),
+                             expected=_("a new file, or continue it with: {command}").format(
+                                 command=f"advisor ask --resume {shlex.quote(str(save))}"))
     if not saver.save(interview):
-        raise InputError(f"cannot save the answers here: {saver.problem}", code="E100",
-                         location=Location(str(saver.path)), expected="a file you can write (choose one with --save)")
+        raise InputError(_("cannot save the answers here: {problem}").format(problem=saver.problem), code="E100",
+                         location=Location(str(saver.path)), expected=_("a file you can write (choose one with --save)"))
     try:
         _introduce(screen, interview, saver, kb, source, editing=edit is not None)
         if source is None:

@@ -108,7 +108,9 @@ class Saver:
         try:
             write_atomic(self.path, text)
         except OSError as exc:
-            self.problem = exc.strerror or str(exc)
+            from advisor.io import os_reason
+
+            self.problem = os_reason(exc)
             return False
         self.problem = None
         return True

@@ -73,6 +73,9 @@ def audit(paths: tuple[Path, ...], knowledge: Path | None, fmt: str | None, outp
     \b
     Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 unreadable input.
     """
+    from advisor.i18n import set_language
+
+    set_language("en")  # the knowledge engineer's tool speaks English, its errors too, whatever the locale
     fmt = pick_format(fmt, output, {".txt": "text", ".json": "json", ".sarif": "sarif"})
     from advisor.audit import docs
 

@@ -13,6 +13,7 @@ from typing import IO, Any
 import click
 
 from advisor.errors import ExitCode, InputError, Location
+from advisor.i18n import _
 
 from .common import knowledge_options, lang_option, load_kb, pick_format
 from .outputs import output_error
@@ -81,10 +82,10 @@ def batch(input_path: str, output: str, jobs: int, fail_fast: bool, quiet: bool,
         sink.commit()
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: say what is left and how to finish
         done = counts["ok"] + counts["failed"]
-        kept = (f"the reports of the first {done:,} profiles are on standard output" if output == "-"
-                else f"{output} was left as it was")
-        click.echo(f"\nadvisor: stopped after {done:,} profiles; {kept}. Run the same command again to "
-                   "advise them all.", err=True)
+        kept = (_("the reports of the first {count} profiles are on standard output").format(count=f"{done:,}")
+                if output == "-" else _("{output} was left as it was").format(output=output))
+        click.echo("\nadvisor: " + _("stopped after {count} profiles; {kept}. Run the same command again to advise "
+                                     "them all.").format(count=f"{done:,}", kept=kept), err=True)
         raise
     finally:
         sink.discard()
@@ -93,14 +94,16 @@ def batch(input_path: str, output: str, jobs: int, fail_fast: bool, quiet: bool,
     elapsed = time.perf_counter() - started
     failed = counts["failed"]
     if failed > SHOWN_ERRORS:
-        click.echo(f"advisor: ... and {failed - SHOWN_ERRORS:,} more bad lines (see the error records in the output)",
-                   err=True)
+        click.echo("advisor: " + _("... and {count} more bad lines (see the error records in the output)").format(
+            count=f"{failed - SHOWN_ERRORS:,}"), err=True)
     if not quiet:
         done = counts["ok"] + failed
-        rate = f", {done / elapsed:,.0f} profiles/s" if elapsed > 0 and done else ""
-        stopped = " (stopped at the first bad line)" if fail_fast and failed else ""
-        click.echo(f"advisor: {done:,} profiles: {counts['ok']:,} advised, {failed:,} failed{stopped} "
-                   f"in {elapsed:.1f} s{rate}" + (f" -> {output}" if output != "-" else ""), err=True)
+        rate = _(", {rate} profiles/s").format(rate=f"{done / elapsed:,.0f}") if elapsed > 0 and done else ""
+        stopped = _(" (stopped at the first bad line)") if fail_fast and failed else ""
+        summary = _("{count} profiles: {ok} advised, {failed} failed{stopped} in {seconds} s{rate}")
+        click.echo("advisor: " + summary.format(count=f"{done:,}", ok=f"{counts['ok']:,}", failed=f"{failed:,}",
+                                                stopped=stopped, seconds=f"{elapsed:.1f}", rate=rate)
+                   + (f" -> {output}" if output != "-" else ""), err=True)
     if failed:
         click.get_current_context().exit(int(ExitCode.FINDINGS))
 
@@ -112,15 +115,18 @@ def _open_input(path: str) -> tuple[IO[bytes], int | None]:
     try:
         handle = open(path, "rb")
     except OSError as exc:
-        raise InputError(f"cannot read input: {exc.strerror or exc}", code="E100", location=Location(path),
-                         expected="a JSON-lines file (one profile object per line), or - for standard input") from None
+        from advisor.io import os_reason
+
+        raise InputError(_("cannot read input: {reason}").format(reason=os_reason(exc)), code="E100",
+                         location=Location(path),
+                         expected=_("a JSON-lines file (one profile object per line), or - for standard input")) from None
     import stat
 
     info = os.fstat(handle.fileno())
     if stat.S_ISDIR(info.st_mode):
         handle.close()
-        raise InputError("input is a folder", code="E100", location=Location(path),
-                         expected="a JSON-lines file (one profile object per line)")
+        raise InputError(_("input is a folder"), code="E100", location=Location(path),
+                         expected=_("a JSON-lines file (one profile object per line)"))
     if not stat.S_ISREG(info.st_mode) or info.st_size > 512 * 1024 * 1024:
         return handle, None
     count = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
@@ -190,9 +196,9 @@ def _progress(total: int | None, quiet: bool) -> Any:
         return _NoBar()
     if total is None:
         # unknown length: count up instead of showing a share
-        return click.progressbar(length=sys.maxsize, label="advising", show_percent=False, show_eta=False,
+        return click.progressbar(length=sys.maxsize, label=_("advising"), show_percent=False, show_eta=False,
                                  show_pos=True, file=sys.stderr, bar_template="%(label)s  %(info)s")
-    return click.progressbar(length=max(total, 1), label="advising", show_pos=True, file=sys.stderr)
+    return click.progressbar(length=max(total, 1), label=_("advising"), show_pos=True, file=sys.stderr)
 
 
 def _echo_err(text: str, bar: Any) -> None:

@@ -13,6 +13,7 @@ from typing import Any, Callable
 import click
 
 from advisor.errors import InputError, Location
+from advisor.i18n import N_, _
 
 from .outputs import output_error
 
@@ -22,8 +23,8 @@ REPORT_SUFFIXES = {".txt": "text", ".text": "text", ".json": "json", ".md": "mar
 
 #: What to do instead when a suffix asks for a format no command writes.
 INSTEAD = {
-    ".pdf": "write HTML (-o report.html) and print it to PDF from any browser: the page has a print stylesheet",
-    ".png": "advisor graph PROFILE -o reasoning.png draws the reasoning as a picture",
+    ".pdf": N_("write HTML (-o report.html) and print it to PDF from any browser: the page has a print stylesheet"),
+    ".png": N_("advisor graph PROFILE -o reasoning.png draws the reasoning as a picture"),
 }
 
 
@@ -94,14 +95,17 @@ def pick_format(fmt: str | None, output: str | None, suffixes: dict[str, str], d
     listed = ", ".join(f"{name} ({', '.join(s for s, n in suffixes.items() if n == name)})" for name in formats)
     if fmt is not None:
         if suffix and named is not None and named != fmt:
-            raise InputError(f"the name asks for {named} but --format asks for {fmt}", code="E150",
-                             location=Location(str(output)),
-                             expected=f"a file name ending in {_suffix_of(fmt, suffixes)} for {fmt}")
+            raise InputError(_("the name asks for {named} but --format asks for {format}").format(named=named, format=fmt),
+                             code="E150", location=Location(str(output)),
+                             expected=_("a file name ending in {suffix} for {format}").format(
+                                 suffix=_suffix_of(fmt, suffixes), format=fmt))
         return fmt
     if named is None:
-        raise InputError(f"cannot write {suffix[1:].upper() or 'this'} files", code="E150",
-                         location=Location(str(output)), expected=f"one of: {listed}",
-                         hint=INSTEAD.get(suffix) or ("or name the format with --format" if format_option else None))
+        hint = INSTEAD.get(suffix) or (N_("or name the format with --format") if format_option else None)
+        message = (_("cannot write {kind} files").format(kind=suffix[1:].upper()) if suffix[1:] else
+                   _("cannot write this files"))
+        raise InputError(message, code="E150", location=Location(str(output)),
+                         expected=_("one of: {choices}").format(choices=listed), hint=_(hint) if hint else None)
     return named
 
 

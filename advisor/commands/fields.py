@@ -9,8 +9,14 @@ import json
 
 import click
 
+from advisor.i18n import N_, _
+
 from .common import knowledge_options, lang_option, load_kb
 from .completion import complete_groups
+
+#: a field's type as `advisor fields` shows it
+_KINDS = {"choice": N_("one of"), "multi": N_("list of"), "boolean": N_("true/false"), "integer": N_("integer"),
+          "number": N_("number")}
 
 
 @click.command("fields", context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,7 +33,9 @@ def fields_cmd(group: str | None, kb_options: dict) -> None:
     kb = load_kb(kb_options)
     groups = {g.id: g.label for g in kb.fields.groups}
     if group is not None and group not in groups:
-        raise click.BadParameter(f"unknown group {group!r}; groups: {', '.join(groups)}", param_hint="--group")
+        raise click.BadParameter(_("unknown group {group}; groups: {groups}").format(group=repr(group),
+                                                                                    groups=", ".join(groups)),
+                                 param_hint="--group")
     for g in kb.fields.groups:
         if group and g.id != group:
             continue
@@ -36,13 +44,13 @@ def fields_cmd(group: str | None, kb_options: dict) -> None:
             continue
         click.echo(f"{g.label} ({g.id})")
         for f in members:
-            kind = {"choice": "one of", "multi": "list of", "boolean": "true/false"}.get(f.type, f.type)
+            kind = _(_KINDS[f.type]) if f.type in _KINDS else f.type
             if f.is_numeric:
-                kind = f"{f.type} {f.minimum:g}..{f.maximum:g}" + (f" {f.unit}" if f.unit else "")
+                kind += f" {f.minimum:g}..{f.maximum:g}" + (f" {f.unit}" if f.unit else "")
             click.echo(f"  {f.id}  ({kind})")
             click.echo(f"      {f.question}")
             if f.choices:
-                click.echo("      choices: " + ", ".join(c.id for c in f.choices))
+                click.echo("      " + _("choices: {ids}").format(ids=", ".join(c.id for c in f.choices)))
         click.echo()
     return None
 

@@ -20,6 +20,7 @@ import sys
 from typing import Any
 
 from advisor.errors import Location, OutputError
+from advisor.i18n import N_, _
 
 __all__ = ["STDOUT", "Terminated", "output_error", "flush_stdout", "stdout_closed", "silence_stdout",
            "catch_sigterm", "is_output_failure"]
@@ -30,16 +31,16 @@ STDOUT = "<stdout>"
 _STREAM_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EPIPE}
 
 _HINTS = {
-    errno.ENOSPC: "a disk or device with room for the output",
-    errno.EDQUOT: "a disk with room for the output within your quota",
-    errno.EFBIG: "a file system that takes files this large",
-    errno.EIO: "a working disk or device",
-    errno.EPIPE: "a reader that keeps the pipe open until the advisor is done",
-    errno.EROFS: "a folder that is not read-only",
-    errno.EACCES: "a path you may write to",
-    errno.EPERM: "a path you may write to",
-    errno.ENOENT: "a path in a folder that exists",
-    errno.ENOTDIR: "a path in a folder that exists",
+    errno.ENOSPC: N_("a disk or device with room for the output"),
+    errno.EDQUOT: N_("a disk with room for the output within your quota"),
+    errno.EFBIG: N_("a file system that takes files this large"),
+    errno.EIO: N_("a working disk or device"),
+    errno.EPIPE: N_("a reader that keeps the pipe open until the advisor is done"),
+    errno.EROFS: N_("a folder that is not read-only"),
+    errno.EACCES: N_("a path you may write to"),
+    errno.EPERM: N_("a path you may write to"),
+    errno.ENOENT: N_("a path in a folder that exists"),
+    errno.ENOTDIR: N_("a path in a folder that exists"),
 }
 
 
@@ -54,8 +55,11 @@ def is_output_failure(exc: BaseException) -> bool:
 
 def output_error(exc: OSError, name: str) -> OutputError:
     """The one-line error for output ``name`` that failed with ``exc``."""
-    return OutputError(f"cannot write the output: {exc.strerror or exc}", code="E104", location=Location(name),
-                       expected=_HINTS.get(exc.errno or 0))
+    from advisor.io import os_reason
+
+    hint = _HINTS.get(exc.errno or 0)
+    return OutputError(_("cannot write the output: {reason}").format(reason=os_reason(exc)), code="E104",
+                       location=Location(name), expected=_(hint) if hint else None)
 
 
 def flush_stdout() -> None:

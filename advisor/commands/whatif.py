@@ -48,8 +48,10 @@ def whatif_cmd(profile: str, sets: tuple[str, ...], unsets: tuple[str, ...], fmt
     kb = load_kb(kb_options)
     changes = parse_settings(kb, sets, unsets)
     if not changes:
-        raise InputError("nothing to change", code="E502", where="whatif",
-                         expected="at least one --set FIELD=VALUE or --unset FIELD")
+        from advisor.i18n import _
+
+        raise InputError(_("nothing to change"), code="E502", where="whatif",
+                         expected=_("at least one --set FIELD=VALUE or --unset FIELD"))
     checked = read_profile_source(profile, kb.fields)
     comparison = whatif(kb, checked, changes)
     if fmt == "json":

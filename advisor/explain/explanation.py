@@ -154,9 +154,11 @@ def resolve(kb: KnowledgeBase, target: str, report: dict[str, Any] | None = None
             return f"item:{titled}"
         candidates, bare = items | facts | rules, target
     near = close_matches(bare, candidates, n=4)
-    hint = f"; close matches: {', '.join(near)}" if near else ""
-    raise InputError(f"unknown id {target!r}{hint}", code="E501", where="explain",
-                     expected="an item's id, title or number in the report (3, w1), or a derived fact or rule id")
+    message = _("unknown id {target}").format(target=repr(target))
+    if near:
+        message = _("{message}; close matches: {ids}").format(message=message, ids=", ".join(near))
+    raise InputError(message, code="E501", where="explain",
+                     expected=_("an item's id, title or number in the report (3, w1), or a derived fact or rule id"))
 
 
 def _numbered(report: dict[str, Any] | None, target: str) -> str | None:
@@ -166,23 +168,27 @@ def _numbered(report: dict[str, Any] | None, target: str) -> str | None:
         moves = report.get("next_moves", [])
         index = int(text[1:])
         if not 1 <= index <= len(moves):
-            raise InputError(f"the report has no move {target!r}", code="E501", where="explain",
-                             expected=f"m1 to m{len(moves)}" if moves else "an item's id or title (no moves)")
+            raise InputError(_("the report has no move {target}").format(target=repr(target)), code="E501",
+                             where="explain", expected=_("m1 to m{count}").format(count=len(moves)) if moves
+                             else _("an item's id or title (no moves)"))
         return moves[index - 1]
     section, digits = ("warnings", text[1:]) if text.startswith("w") else ("recommendations", text)
     if not digits.isdigit():
         return None
     if report is None:
-        raise InputError(f"{target!r} is a number in a report; this command has none", code="E501", where="explain",
-                         expected="an item's id or title")
+        raise InputError(_("{target} is a number in a report; this command has none").format(target=repr(target)),
+                         code="E501", where="explain", expected=_("an item's id or title"))
     entries = report[section]
     index = int(digits)
     if not 1 <= index <= len(entries):
-        what = "recommendation" if section == "recommendations" else "warning"
-        raise InputError(f"the report has no {what} {target!r}", code="E501", where="explain",
-                         expected=f"{'w' if section == 'warnings' else ''}1 to "
-                                  f"{'w' if section == 'warnings' else ''}{len(entries)}" if entries
-                         else f"an item's id or title (the report has no {what}s)")
+        warning = section == "warnings"
+        message = (_("the report has no warning {target}") if warning else
+                   _("the report has no recommendation {target}")).format(target=repr(target))
+        prefix = "w" if warning else ""
+        expected = (_("{first} to {last}").format(first=f"{prefix}1", last=f"{prefix}{len(entries)}") if entries else
+                    _("an item's id or title (the report has no warnings)") if warning else
+                    _("an item's id or title (the report has no recommendations)"))
+        raise InputError(message, code="E501", where="explain", expected=expected)
     return entries[index - 1]["id"]
 
 
@@ -200,9 +206,10 @@ def _titled(kb: KnowledgeBase, target: str) -> str | None:
         return titles[near[0].lower()]
     if holding or near:
         choices = holding or [titles[n.lower()] for n in near]
-        more = f" and {len(choices) - 6} more" if len(choices) > 6 else ""
-        raise InputError(f"{target!r} could be {', '.join(repr(c) for c in choices[:6])}{more}", code="E501",
-                         where="explain", expected="one of these ids, or more of the title")
+        ids = ", ".join(repr(c) for c in choices[:6])
+        message = (_("{target} could be {ids} and {count} more") if len(choices) > 6 else
+                   _("{target} could be {ids}")).format(target=repr(target), ids=ids, count=len(choices) - 6)
+        raise InputError(message, code="E501", where="explain", expected=_("one of these ids, or more of the title"))
     return None
 
 

@@ -24,7 +24,7 @@ from typing import Any, Iterable
 
 from advisor.errors import InputError, close_matches
 from advisor.i18n import _, current
-from advisor.inference import Profile
+from advisor.inference import Profile, choice_list
 from advisor.kb import Field, KnowledgeBase, Rule
 from advisor.report import level_word
 
@@ -49,6 +49,12 @@ def _bad(message: str, *, expected: str | None = None, suggestion: str | None = 
     return InputError(message, code="E502", where="--set", expected=expected, suggestion=suggestion)
 
 
+def _range(f: Field, unit: bool = True) -> str:
+    """``a number from 0 to 100 (people)``, in the language in use."""
+    words = _("a number from {minimum} to {maximum}").format(minimum=f"{f.minimum:g}", maximum=f"{f.maximum:g}")
+    return _("{range} ({unit})").format(range=words, unit=f.unit) if unit and f.unit else words
+
+
 def parse_value(f: Field, text: str) -> Any:
     """An answer for field ``f`` from command-line text (lists comma-separated, yes/no, numbers).
 
@@ -65,31 +71,34 @@ def parse_value(f: Field, text: str) -> Any:
             return True
         if raw.lower() in _FALSE:
             return False
-        raise _bad(f"{f.id}={text!r}: not a yes/no value", expected="yes, no, true or false")
+        raise _bad(_("{field}={value}: not a yes/no value").format(field=f.id, value=repr(text)),
+                   expected=_("yes, no, true or false"))
     if f.is_numeric:
         try:
             number = float(raw)
         except ValueError:
-            raise _bad(f"{f.id}={text!r}: not a number",
-                       expected=f"a number from {f.minimum:g} to {f.maximum:g}") from None
+            raise _bad(_("{field}={value}: not a number").format(field=f.id, value=repr(text)),
+                       expected=_range(f, unit=False)) from None
         if f.type == "integer":
             if number != int(number):
-                raise _bad(f"{f.id}={text!r}: not a whole number", expected="a whole number")
+                raise _bad(_("{field}={value}: not a whole number").format(field=f.id, value=repr(text)),
+                           expected=_("a whole number"))
             number = int(number)
         if (f.minimum is not None and number < f.minimum) or (f.maximum is not None and number > f.maximum):
-            raise _bad(f"{f.id}={text!r}: out of range", expected=f"a number from {f.minimum:g} to {f.maximum:g}"
-                       + (f" ({f.unit})" if f.unit else ""))
+            raise _bad(_("{field}={value}: out of range").format(field=f.id, value=repr(text)), expected=_range(f))
         return number
     allowed = f.choice_ids()
     values = [part.strip() for part in raw.split(",") if part.strip()] if f.type == "multi" else [raw]
     for value in values:
         if value not in allowed:
             near = close_matches(value, allowed, n=1)
-            raise _bad(f"{f.id}={value!r}: not a choice of {f.id}", expected="one of: " + ", ".join(allowed),
+            raise _bad(_("{field}={value}: not a choice of {field}").format(field=f.id, value=repr(value)),
+                       expected=_("one of: {choices}").format(choices=choice_list(f)),
                        suggestion=near[0] if near else None)
     if f.type == "multi":
         if len(set(values)) != len(values):
-            raise _bad(f"{f.id}={text!r}: a choice is listed twice", expected="each choice once")
+            raise _bad(_("{field}={value}: a choice is listed twice").format(field=f.id, value=repr(text)),
+                       expected=_("each choice once"))
         return values
     return values[0]
 
@@ -98,8 +107,8 @@ def _field(kb: KnowledgeBase, name: str, option: str) -> Field:
     f = kb.fields.get(name)
     if f is None:
         near = close_matches(name, kb.fields.names(), n=1)
-        raise InputError(f"unknown field {name!r}", code="E502", where=option,
-                         expected="a field of `advisor fields`", suggestion=near[0] if near else None)
+        raise InputError(_("unknown field {name}").format(name=repr(name)), code="E502", where=option,
+                         expected=_("a field of `advisor fields`"), suggestion=near[0] if near else None)
     return f
 
 
@@ -109,16 +118,16 @@ def parse_settings(kb: KnowledgeBase, sets: Iterable[str] = (), unsets: Iterable
     for text in sets:
         name, sep, value = text.partition("=")
         if not sep:
-            raise _bad(f"{text!r} has no '='", expected="FIELD=VALUE, e.g. price_level=high")
+            raise _bad(_("{text} has no '='").format(text=repr(text)), expected=_("FIELD=VALUE, e.g. price_level=high"))
         f = _field(kb, name.strip(), "--set")
         if f.id in changes:
-            raise _bad(f"{f.id} is set twice", expected="each field once")
+            raise _bad(_("{field} is set twice").format(field=f.id), expected=_("each field once"))
         changes[f.id] = parse_value(f, value)
     for name in unsets:
         f = _field(kb, name.strip(), "--unset")
         if f.id in changes:
-            raise InputError(f"{f.id} is both set and unset", code="E502", where="--unset",
-                             expected="each field once")
+            raise InputError(_("{field} is both set and unset").format(field=f.id), code="E502", where="--unset",
+                             expected=_("each field once"))
         changes[f.id] = None
     return changes
 

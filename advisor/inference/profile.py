@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from advisor.errors import Location, ProfileError, did_you_mean, unknown_fields_error
+from advisor.i18n import N_, _
 from advisor.io import MAX_PROFILE_BYTES, find_token, parse_json, read_stream, read_text
 from advisor.kb import META_KEYS, FieldSet, profile_schema
 
-__all__ = ["Profile", "parse_profile", "load_profile", "read_profile_source", "text_problem", "validate_answers"]
+__all__ = ["Profile", "choice_list", "parse_profile", "load_profile", "read_profile_source", "text_problem", "validate_answers"]
 
 
 @dataclass(frozen=True)
@@ -120,9 +121,10 @@ def validate_answers(data: Any, fields: FieldSet, *, source: str = "<profile>", 
     same message.
     """
     if not isinstance(data, dict):
-        kind = {list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(type(data), "a number")
-        raise ProfileError(f"profile is {kind}, not a JSON object", code="E200", location=Location(source),
-                           expected='an object such as {"business_model": "B2C"}')
+        kind = {list: N_("a list"), str: N_("a string"), bool: N_("a boolean"), type(None): N_("null")}.get(
+            type(data), N_("a number"))
+        raise ProfileError(_("profile is {kind}, not a JSON object").format(kind=_(kind)), code="E200",
+                           location=Location(source), expected=_('an object such as {"business_model": "B2C"}'))
     order = {name: i for i, name in enumerate(fields.names())}
     errors = [] if _surely_valid(data, fields) else list(_validator(fields).iter_errors(data))
     if errors:
@@ -173,14 +175,15 @@ def text_problem(key: str, value: str) -> ProfileError | None:
         char = found.group()
         if char in allowed:
             continue
-        where, at = f"field {key!r}", f"character {found.start() + 1}"
+        where, point, at = _field(key), f"U+{ord(char):04X}", found.start() + 1
         if "\ud800" <= char <= "\udfff":
-            return ProfileError(f"text holds U+{ord(char):04X} at {at}, a lone half of a UTF-16 surrogate pair",
-                                code="E206", where=where,
-                                expected="whole characters (the character itself, or both halves of its \\u pair)")
-        kinds = "line breaks and tabs" if allowed else "no control characters"
-        return ProfileError(f"text holds the control character U+{ord(char):04X} at {at}", code="E206", where=where,
-                            expected=f"printable text ({kinds} in {key!r})")
+            return ProfileError(_("text holds {char} at character {at}, a lone half of a UTF-16 surrogate pair").format(
+                                char=point, at=at), code="E206", where=where,
+                                expected=_("whole characters (the character itself, or both halves of its \\u pair)"))
+        message = _("text holds the control character {char} at character {at}").format(char=point, at=at)
+        expected = (_("printable text (line breaks and tabs in {field})") if allowed else
+                    _("printable text (no control characters in {field})")).format(field=repr(key))
+        return ProfileError(message, code="E206", where=where, expected=expected)
     return None
 
 
@@ -190,49 +193,78 @@ def _profile_error(error: Any, fields: FieldSet, source: str, text: str | None) 
     if error.validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(fields.names()) - set(META_KEYS))
         return unknown_fields_error(extra, fields.names(), code=code, location=_where(source, text, extra[0]),
-                                    where="profile")
+                                    where=_("profile"))
     key = path[0] if path else None
     f = fields.get(key) if isinstance(key, str) else None
-    where = f"field {key!r}" if key is not None else "profile"
+    where = _field(key) if key is not None else _("profile")
     if len(path) > 1:
         where += f"[{path[1]}]"
     value = error.instance
     location = _where(source, text, key)
     if f is None and key == "skipped":  # the questions `advisor ask` recorded as "don't know"
         if error.validator == "uniqueItems":
-            message = "the list repeats a field"
+            message = _("the list repeats a field")
         elif len(path) > 1:
-            message = f"{value!r} is not a field name"
+            message = _("{value} is not a field name").format(value=repr(value))
         else:
-            message = f"{value!r} is not a list"
+            message = _("{value} is not a list").format(value=repr(value))
         near = did_you_mean(str(value), fields.names()) if len(path) > 1 else None
         return ProfileError(message, code=code, location=location, where=where,
-                            expected="a list of field names (see `advisor fields`), each once", suggestion=near)
+                            expected=_("a list of field names (see `advisor fields`), each once"), suggestion=near)
     if f is None:
-        return ProfileError(f"{value!r} is not valid here", code=code, location=location, where=where)
+        return ProfileError(_("{value} is not valid here").format(value=repr(value)), code=code, location=location,
+                            where=where)
     if error.validator == "enum":
         near = did_you_mean(str(value), f.choice_ids())
-        return ProfileError(f"{value!r} is not allowed", code=code, location=location, where=where,
-                            expected="one of: " + ", ".join(f.choice_ids()), suggestion=near)
+        return ProfileError(_("{value} is not allowed").format(value=repr(value)), code=code, location=location,
+                            where=where, expected=_("one of: {choices}").format(choices=choice_list(f)),
+                            suggestion=near)
     if error.validator in ("minimum", "maximum"):
-        return ProfileError(f"{value!r} is out of range", code=code, location=location, where=where,
-                            expected=f"a number from {f.minimum:g} to {f.maximum:g}" + (f" ({f.unit})" if f.unit else ""))
+        expected = _("a number from {minimum} to {maximum}").format(minimum=f"{f.minimum:g}", maximum=f"{f.maximum:g}")
+        if f.unit:
+            expected = _("{range} ({unit})").format(range=expected, unit=f.unit)
+        return ProfileError(_("{value} is out of range").format(value=repr(value)), code=code, location=location,
+                            where=where, expected=expected)
     if error.validator == "uniqueItems":
-        return ProfileError("the list repeats a value", code=code, location=location, where=where,
-                            expected="each choice at most once")
+        return ProfileError(_("the list repeats a value"), code=code, location=location, where=where,
+                            expected=_("each choice at most once"))
     if f.type == "choice":
-        expected = "one of: " + ", ".join(f.choice_ids())
+        expected = _("one of: {choices}").format(choices=choice_list(f))
     elif f.type == "multi":
-        expected = "a list of: " + ", ".join(f.choice_ids())
+        expected = _("a list of: {choices}").format(choices=choice_list(f))
     elif f.type == "boolean":
-        expected = "true or false"
+        expected = _("true or false")
     else:
-        kind = "a whole number" if f.type == "integer" else "a number"
-        expected = f"{kind} from {f.minimum:g} to {f.maximum:g}"
+        kind = _("a whole number from {minimum} to {maximum}") if f.type == "integer" else \
+            _("a number from {minimum} to {maximum}")
+        expected = kind.format(minimum=f"{f.minimum:g}", maximum=f"{f.maximum:g}")
     if key in ("name", "notes", "$schema"):
-        expected = "a string"
-    shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
-    return ProfileError(f"{shown} has the wrong type", code=code, location=location, where=where, expected=expected)
+        expected = _("a string")
+    shown = repr(value) if not isinstance(value, (dict, list)) else _(_JSON_KINDS[type(value)])
+    return ProfileError(_("{value} has the wrong type").format(value=shown), code=code, location=location,
+                        where=where, expected=expected)
+
+
+#: how a JSON object or array is named where the value itself would be too long to show
+_JSON_KINDS = {dict: N_("dict"), list: N_("list")}
+
+
+def _field(key: str) -> str:
+    """The breadcrumb of a profile's field: ``field 'price_level'``."""
+    return _("field {name}").format(name=repr(key))
+
+
+def choice_list(f: Any) -> str:
+    """A field's choices for a message: their ids (``low, medium``), in Chinese each with its label
+    (``low（低价）、medium（中等）``) when the knowledge base is translated (the ids are what a profile holds)."""
+    ids = f.choice_ids()
+    from advisor.i18n import current
+
+    if current() == "en":
+        return ", ".join(ids)
+    # a label the knowledge base has not translated yet is left out: the id says as much
+    labels = {c.id: c.label for c in f.choices if any(ch >= "\u2e80" for ch in c.label)}
+    return _(", ").join(_("{id} ({label})").format(id=i, label=labels[i]) if i in labels else i for i in ids)
 
 
 def _where(source: str, text: str | None, key: Any) -> Location:

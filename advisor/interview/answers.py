@@ -61,6 +61,8 @@ class Invalid:
     """An answer that cannot be used, and what to type instead."""
 
     message: str
+    #: a number outside the field's range (E204 in an answer file), not a wrong kind of answer
+    out_of_range: bool = False
 
 
 _MISSING = object()
@@ -161,7 +163,8 @@ def _number(f: Field, typed: str) -> Any:
         value = int(value)
     if (f.minimum is not None and value < f.minimum) or (f.maximum is not None and value > f.maximum):
         return Invalid(_("{typed} is out of range. Please type {number}.").format(typed=typed,
-                                                                                    number=_number_words(f, False)))
+                                                                                    number=_number_words(f, False)),
+                       out_of_range=True)
     return value
 
 
@@ -176,13 +179,6 @@ def _number_words(f: Field, whole: bool = True) -> str:
     return sentence.format(low=f"{f.minimum:,g}", high=f"{f.maximum:,g}", unit=unit)
 
 
-def _range_words(f: Field) -> str:
-    if f.minimum is None or f.maximum is None:
-        return ""
-    unit = f" ({f.unit})" if f.unit else ""
-    return f" from {f.minimum:,g} to {f.maximum:,g}{unit}"
-
-
 def coerce(f: Field, raw: Any) -> Any:
     """One value of an answer file: typed text or a profile value -> the answer, ``Command('skip')``, or Invalid.
 
@@ -192,40 +188,50 @@ def coerce(f: Field, raw: Any) -> Any:
         return Command("skip")
     if isinstance(raw, str):
         if not raw.strip():
-            return Invalid("is empty; write the answer, or s for don't know")
+            return Invalid(_("is empty; write the answer, or s for don't know"))
         result = parse_answer(f, raw)
         if isinstance(result, Command) and result.name != "skip":
-            return Invalid(f"{raw!r} is a command of the interview, not an answer")
+            return Invalid(_("{raw} is a command of the interview, not an answer").format(raw=repr(raw)))
         return result
     if isinstance(raw, bool):
         if f.type == "boolean":
             return raw
-        return Invalid(f"{str(raw).lower()} is a yes/no answer, but this question expects {_expects(f)}")
+        return Invalid(_("{raw} is a yes/no answer, but this question expects {expected}").format(
+            raw=str(raw).lower(), expected=_expects(f)))
     if isinstance(raw, (int, float)):
         if f.type in ("boolean", "multi"):
-            return Invalid(f"{raw!r} is a number, but this question expects {_expects(f)}")
+            return Invalid(_("{raw} is a number, but this question expects {expected}").format(raw=repr(raw),
+                                                                                              expected=_expects(f)))
         return parse_answer(f, str(raw))
     if isinstance(raw, list) and f.type == "multi":
         if not all(isinstance(item, (str, int)) and not isinstance(item, bool) for item in raw):
-            return Invalid("a list of choice ids or numbers is expected")
+            return Invalid(_("a list of choice ids or numbers is expected"))
         return _multi(f, " ".join(str(item) for item in raw)) if raw else []
-    return Invalid(f"a {type(raw).__name__} is not an answer here; expected {_expects(f)}")
+    return Invalid(_("a {kind} is not an answer here; expected {expected}").format(kind=type(raw).__name__,
+                                                                                  expected=_expects(f)))
 
 
 def _expects(f: Field) -> str:
+    from advisor.inference import choice_list
+
     if f.type == "choice":
-        return "one of: " + ", ".join(f.choice_ids())
+        return _("one of: {choices}").format(choices=choice_list(f))
     if f.type == "multi":
-        return "a list of: " + ", ".join(f.choice_ids())
+        return _("a list of: {choices}").format(choices=choice_list(f))
     if f.type == "boolean":
-        return "yes or no"
-    return ("a whole number" if f.type == "integer" else "a number") + _range_words(f)
+        return _("yes or no")
+    if f.minimum is None or f.maximum is None:
+        return _("a whole number") if f.type == "integer" else _("a number")
+    unit = _(" ({unit})").format(unit=f.unit) if f.unit else ""
+    sentence = (_("a whole number from {low} to {high}{unit}") if f.type == "integer"
+                else _("a number from {low} to {high}{unit}"))
+    return sentence.format(low=f"{f.minimum:,g}", high=f"{f.maximum:,g}", unit=unit)
 
 
 def show_value(f: Field, value: Any) -> str:
     """An answer in words, as the person would recognise it."""
     if f.type == "multi":
-        return "; ".join(f.label_of(v) for v in value) if value else "none of these"
+        return _("; ").join(f.label_of(v) for v in value) if value else _("none of these")
     if f.is_numeric:
         return f"{value:,} {f.unit}".strip() if isinstance(value, int) else f.label_of(value)
     return f.label_of(value)
@@ -294,8 +300,8 @@ def read_answer_file(path: Path, fields: FieldSet) -> tuple[str, dict[str, Any]]
         def where(key: str) -> Location:
             return marks.location((key,), key=True)
     if not isinstance(data, dict):
-        raise ProfileError("an answer file holds a mapping of question (field) to answer", code="E200",
-                           location=Location(str(path)), expected="e.g. price_level: 2  or  price_level: medium")
+        raise ProfileError(_("an answer file holds a mapping of question (field) to answer"), code="E200",
+                           location=Location(str(path)), expected=_("e.g. price_level: 2  or  price_level: medium"))
     given: dict[str, Any] = {}
     unknown = [str(k) for k in data if str(k) not in ("name", "notes", "$schema", "skipped") and fields.get(str(k)) is None]
     if unknown:
@@ -319,7 +325,8 @@ def read_answer_file(path: Path, fields: FieldSet) -> tuple[str, dict[str, Any]]
             raise unknown_fields_error([key], fields.names(), location=where(key))
         value = coerce(f, raw)
         if isinstance(value, Invalid):
-            code = "E204" if f.is_numeric and "range" in value.message else ("E203" if f.choices else "E202")
-            raise ProfileError(value.message.rstrip("."), code=code, location=where(key), where=f"field {key!r}")
+            code = "E204" if f.is_numeric and value.out_of_range else ("E203" if f.choices else "E202")
+            raise ProfileError(value.message.rstrip(".。"), code=code, location=where(key),
+                               where=_("field {name}").format(name=repr(key)))
         given[key] = None if isinstance(value, Command) else value
     return name, given

@@ -15,7 +15,7 @@ import lazy_loader as _lazy
 #: submodule -> the names other stages import from this stage
 EXPORTS = {
     "limits": ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_PROFILE_BYTES", "MAX_YAML_NODES", "MAX_ALIAS_NODES", "Marks"],
-    "reading": ["find_token", "load_yaml_file", "parse_json", "parse_yaml", "read_stream", "read_text"],
+    "reading": ["find_token", "load_yaml_file", "parse_json", "os_reason", "parse_yaml", "read_stream", "read_text"],
     "writing": ["AtomicFile", "Unwritable", "write_atomic"],
 }
 SUBMODULES = []

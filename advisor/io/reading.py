@@ -35,6 +35,7 @@ import stat
 from typing import Any, BinaryIO
 
 from advisor.errors import InputError, Location
+from advisor.i18n import N_, _
 
 from .limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_PROFILE_BYTES, Marks, Path_, line_col
 from .yamlread import read_yaml
@@ -65,16 +66,16 @@ def read_text(path: Path_, *, limit: int = MAX_FILE_BYTES, error: type[InputErro
     try:
         st = os.stat(path)  # follows symlinks; a loop raises OSError
     except FileNotFoundError:
-        raise error("file not found", code="E100", location=loc) from None
+        raise error(_("file not found"), code="E100", location=loc) from None
     except OSError as exc:
-        raise error(f"cannot read file: {exc.strerror or exc}", code="E100", location=loc) from None
+        raise error(_("cannot read file: {reason}").format(reason=os_reason(exc)), code="E100", location=loc) from None
     if stat.S_ISDIR(st.st_mode):
-        raise error("is a directory, not a file", code="E100", location=loc)
+        raise error(_("is a directory, not a file"), code="E100", location=loc)
     if not stat.S_ISREG(st.st_mode):
-        raise error("is not a regular file (a device, pipe or socket)", code="E100", location=loc)
+        raise error(_("is not a regular file (a device, pipe or socket)"), code="E100", location=loc)
     if st.st_size > limit:
         raise error(
-            f"file is {st.st_size:,} bytes, more than the limit of {limit:,}",
+            _("file is {size} bytes, more than the limit of {limit}").format(size=f"{st.st_size:,}", limit=f"{limit:,}"),
             code="E101",
             location=loc,
         )
@@ -82,9 +83,10 @@ def read_text(path: Path_, *, limit: int = MAX_FILE_BYTES, error: type[InputErro
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise error(f"cannot read file: {exc.strerror or exc}", code="E100", location=loc) from None
+        raise error(_("cannot read file: {reason}").format(reason=os_reason(exc)), code="E100", location=loc) from None
     if len(data) > limit:
-        raise error(f"file is more than the limit of {limit:,} bytes", code="E101", location=loc)
+        raise error(_("file is more than the limit of {limit} bytes").format(limit=f"{limit:,}"), code="E101",
+                    location=loc)
     return decode(data, name, error=error)
 
 
@@ -93,32 +95,33 @@ def read_stream(stream: BinaryIO, name: str = "<stdin>", *, limit: int = MAX_PRO
     """Read a binary stream (standard input) as UTF-8 text, within ``limit`` bytes."""
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise error(f"input is more than the limit of {limit:,} bytes", code="E101", location=Location(name))
+        raise error(_("input is more than the limit of {limit} bytes").format(limit=f"{limit:,}"), code="E101",
+                    location=Location(name))
     return decode(data, name, error=error)
 
 
 def decode(data: bytes, name: str, *, error: type[InputError] = InputError) -> str:
     """Decode UTF-8 (a leading byte-order mark is dropped); name the bad byte's line and column."""
     if not data.strip():
-        raise error("file is empty", code="E103", location=Location(name),
-                    expected="a JSON object or a YAML mapping")
+        raise error(_("file is empty"), code="E103", location=Location(name),
+                    expected=_("a JSON object or a YAML mapping"))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise error(
-            f"not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded)",
+            _("not UTF-8 text (byte {byte} cannot be decoded)").format(byte=f"0x{data[exc.start]:02x}"),
             code="E102",
             location=Location(name, line, column),
-            expected="a text file saved as UTF-8",
+            expected=_("a text file saved as UTF-8"),
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\x00" in text:
         pos = text.index("\x00")
         line, column = line_col(text, pos)
-        raise error("binary data (a NUL byte) in a text file", code="E102", location=Location(name, line, column))
+        raise error(_("binary data (a NUL byte) in a text file"), code="E102", location=Location(name, line, column))
     return text
 
 
@@ -132,29 +135,30 @@ def parse_json(text: str, name: str, *, error: type[InputError] = InputError) ->
         out: dict[str, Any] = {}
         for key, value in items:
             if key in out:
-                raise _JsonProblem(f"key {key!r} appears twice in one object", "E113", key)
+                raise _JsonProblem(_("key {key} appears twice in one object").format(key=repr(key)), "E113", key)
             out[key] = value
         return out
 
     def constant(word: str) -> Any:
-        raise _JsonProblem(f"{word} is not a number JSON allows", "E112", word)
+        raise _JsonProblem(_("{word} is not a number JSON allows").format(word=word), "E112", word)
 
     def parse_float(literal: str) -> float:
         value = float(literal)
         if not math.isfinite(value):
-            raise _JsonProblem(f"number {literal[:20]} is too large", "E112", literal)
+            raise _JsonProblem(_("number {number} is too large").format(number=literal[:20]), "E112", literal)
         return value
 
     def parse_int(literal: str) -> int | float:
         if len(literal.lstrip("-")) > 30:
-            raise _JsonProblem(f"number {literal[:20]}... has too many digits", "E112", literal)
+            raise _JsonProblem(_("number {number}... has too many digits").format(number=literal[:20]), "E112",
+                              literal)
         return int(literal)
 
     # fewer brackets than the limit cannot nest past it: skip the character scan
     depth = _json_depth(text) if text.count("[") + text.count("{") > MAX_DEPTH else 0
     if depth > MAX_DEPTH:
         raise error(
-            f"JSON nests {depth} levels deep, more than the limit of {MAX_DEPTH}",
+            _("JSON nests {depth} levels deep, more than the limit of {limit}").format(depth=depth, limit=MAX_DEPTH),
             code="E111",
             location=Location(name),
         )
@@ -167,13 +171,37 @@ def parse_json(text: str, name: str, *, error: type[InputError] = InputError) ->
             parse_int=parse_int,
         )
     except json.JSONDecodeError as exc:
-        raise error(f"not valid JSON: {exc.msg}", code="E110",
+        raise error(_("not valid JSON: {problem}").format(problem=_(exc.msg) if exc.msg in _JSON_MESSAGES else exc.msg),
+                    code="E110",
                     location=Location(name, exc.lineno, exc.colno)) from None
     except _JsonProblem as exc:
         line, column = find_token(text, exc.token)
         raise error(exc.message, code=exc.code, location=Location(name, line, column)) from None
     except RecursionError:
-        raise error("JSON nests too deeply", code="E111", location=Location(name)) from None
+        raise error(_("JSON nests too deeply"), code="E111", location=Location(name)) from None
+
+
+#: what Python's JSON parser says of a syntax error (json/decoder.py, and its C scanner), to translate
+_JSON_MESSAGES = frozenset((
+    N_("Expecting value"), N_("Expecting ',' delimiter"), N_("Expecting ':' delimiter"),
+    N_("Expecting property name enclosed in double quotes"), N_("Extra data"), N_("Unterminated string starting at"),
+    N_("Invalid control character at"), N_("Invalid \\escape"), N_("Invalid \\uXXXX escape"),
+    N_("Illegal trailing comma before end of object"), N_("Illegal trailing comma before end of array"),
+))
+
+#: the system's words (``strerror``) for the reasons a person meets why a file cannot be read or written, in the
+#: catalogue so that they are translated (others are shown as the system says them)
+_OS_REASONS = (
+    N_("Permission denied"), N_("Operation not permitted"), N_("No such file or directory"), N_("Not a directory"),
+    N_("Is a directory"), N_("No space left on device"), N_("Input/output error"),
+    N_("Too many levels of symbolic links"), N_("Read-only file system"), N_("File name too long"), N_("Broken pipe"),
+    N_("Disk quota exceeded"), N_("File too large"), N_("No such device or address"),
+)
+
+
+def os_reason(exc: OSError) -> str:
+    """Why ``exc`` failed, in the user's language (the system's words when the catalogue does not have them)."""
+    return _(exc.strerror) if exc.strerror else str(exc)
 
 
 class _JsonProblem(Exception):

@@ -36,6 +36,8 @@ import stat
 from pathlib import Path
 from typing import IO, Any
 
+from advisor.i18n import N_
+
 from .limits import Path_
 
 __all__ = ["AtomicFile", "Unwritable", "write_atomic", "clean_stale", "ENCODING_ERRORS"]
@@ -151,11 +153,11 @@ def destination(path: Path) -> tuple[Path, bool]:
     if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
         return path, True
     if stat.S_ISSOCK(mode):
-        raise Unwritable(errno.EINVAL, "is a socket, which cannot be written to as a file", str(path))
+        raise Unwritable(errno.EINVAL, N_("is a socket, which cannot be written to as a file"), str(path))
     if stat.S_ISBLK(mode):
-        raise Unwritable(errno.EINVAL, "is a block device (a disk); the advisor never writes to one", str(path))
+        raise Unwritable(errno.EINVAL, N_("is a block device (a disk); the advisor never writes to one"), str(path))
     if stat.S_ISDIR(mode):
-        raise Unwritable(errno.EISDIR, "is a directory; give a file name", str(path))
+        raise Unwritable(errno.EISDIR, N_("is a directory; give a file name"), str(path))
     if not os.path.islink(path):
         return path, False
     real = Path(os.path.realpath(path))

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping
 
 from advisor.errors import AdvisorError, Location, ProfileError
+from advisor.i18n import _
 
 __all__ = ["LineResult", "advise_one", "advise_many", "run_lines", "CHUNK_LINES"]
 
@@ -62,12 +63,13 @@ def advise_one(kb: Any, item: Mapping[str, Any] | str | bytes, *, line: int = 0,
     try:
         if isinstance(item, (bytes, bytearray)):
             if len(item) > MAX_PROFILE_BYTES:
-                raise ProfileError(f"line is more than the limit of {MAX_PROFILE_BYTES:,} bytes", code="E101")
+                raise ProfileError(_("line is more than the limit of {limit} bytes").format(
+                    limit=f"{MAX_PROFILE_BYTES:,}"), code="E101")
             try:
                 item = item.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise ProfileError(f"not UTF-8 text (byte 0x{item[exc.start]:02x} cannot be decoded)",
-                                   code="E102", expected="text saved as UTF-8") from None
+                raise ProfileError(_("not UTF-8 text (byte {byte} cannot be decoded)").format(
+                    byte=f"0x{item[exc.start]:02x}"), code="E102", expected=_("text saved as UTF-8")) from None
         if isinstance(item, str):
             data = parse_json(item.lstrip("\ufeff"), name, error=ProfileError)
         else:
@@ -124,9 +126,13 @@ def _advise_chunk(chunk: list[tuple[int, bytes]]) -> list[LineResult]:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(kb: Any, source: str, worker: bool = False) -> None:
+def _init_worker(kb: Any, source: str, worker: bool = False, lang: str | None = None) -> None:
     import signal
 
+    if lang is not None:
+        from advisor.i18n import set_language
+
+        set_language(lang)
     if worker:
         # a worker process: the parent ends it with SIGTERM and handles Ctrl-C (sent to the whole
         # process group) itself; whatever handlers the parent installed do not apply here
@@ -201,7 +207,10 @@ def run_lines(lines: Iterable[tuple[int, bytes]], kb: Any, *, jobs: int = 1, sou
     gc.collect()
     gc.freeze()
     try:
-        pool = context.Pool(jobs, initializer=_init_worker, initargs=(kb, source, True))
+        from advisor.i18n import current
+
+        # the language goes with them: a spawned worker starts from English (its error records speak --lang)
+        pool = context.Pool(jobs, initializer=_init_worker, initargs=(kb, source, True, current()))
     finally:
         gc.unfreeze()
     try:
