@@ -139,3 +139,11 @@ def test_output_to_a_device_is_written_through_not_replaced(kb, tmp_path, run_cl
     result = run_cli(["batch", str(source), "-o", os.devnull, "--fail-fast", "-q"])
     assert result.exit_code == 1
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)  # still the device, not a file put in its place
+
+
+def test_the_summary_counts_one_profile_in_the_singular(tmp_path, run_cli):
+    source = tmp_path / "one.jsonl"
+    source.write_text('{"business_model": "B2C"}\n', encoding="utf-8")
+    result = run_cli(["batch", str(source), "-o", str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 0
+    assert "advisor: 1 profile: 1 advised, 0 failed in " in result.stderr

@@ -13,7 +13,7 @@ from typing import IO, Any
 import click
 
 from advisor.errors import ExitCode, InputError, Location
-from advisor.i18n import _
+from advisor.i18n import _, ngettext
 
 from .common import knowledge_options, lang_option, load_kb, pick_format
 from .outputs import output_error
@@ -84,8 +84,10 @@ def batch(input_path: str, output: str, jobs: int, fail_fast: bool, quiet: bool,
         done = counts["ok"] + counts["failed"]
         kept = (_("the reports of the first {count} profiles are on standard output").format(count=f"{done:,}")
                 if output == "-" else _("{output} was left as it was").format(output=output))
-        click.echo("\nadvisor: " + _("stopped after {count} profiles; {kept}. Run the same command again to advise "
-                                     "them all.").format(count=f"{done:,}", kept=kept), err=True)
+        click.echo("\nadvisor: " + ngettext("stopped after {count} profile; {kept}. Run the same command again to "
+                                            "advise them all.",
+                                            "stopped after {count} profiles; {kept}. Run the same command again to "
+                                            "advise them all.", done).format(count=f"{done:,}", kept=kept), err=True)
         raise
     finally:
         sink.discard()
@@ -100,7 +102,8 @@ def batch(input_path: str, output: str, jobs: int, fail_fast: bool, quiet: bool,
         done = counts["ok"] + failed
         rate = _(", {rate} profiles/s").format(rate=f"{done / elapsed:,.0f}") if elapsed > 0 and done else ""
         stopped = _(" (stopped at the first bad line)") if fail_fast and failed else ""
-        summary = _("{count} profiles: {ok} advised, {failed} failed{stopped} in {seconds} s{rate}")
+        summary = ngettext("{count} profile: {ok} advised, {failed} failed{stopped} in {seconds} s{rate}",
+                           "{count} profiles: {ok} advised, {failed} failed{stopped} in {seconds} s{rate}", done)
         click.echo("advisor: " + summary.format(count=f"{done:,}", ok=f"{counts['ok']:,}", failed=f"{failed:,}",
                                                 stopped=stopped, seconds=f"{elapsed:.1f}", rate=rate)
                    + (f" -> {output}" if output != "-" else ""), err=True)
