@@ -116,8 +116,9 @@ def _run(paths: Sequence[Path | str], knowledge: Path | str | None, gap_fields: 
 
 #: Findings that a rule file which cannot be read may have caused: they say something is missing
 #: (a fact nobody derives, declares or tests, a passage nobody cites, an entry nobody concludes, a
-#: combination nobody advises, a practice nobody establishes), and the unreadable file may hold it.
-KNOCK_ON_CODES = ("A202", "A301", "A302", "A303", "A701", "A801", "A802", "A821")
+#: combination nobody advises, a practice nobody establishes, the English of a translated id), and the
+#: unreadable file may hold it.
+KNOCK_ON_CODES = ("A202", "A301", "A302", "A303", "A701", "A801", "A802", "A821", "A833")
 
 
 def _withhold_knock_on(findings: list[Finding]) -> list[Finding]:
