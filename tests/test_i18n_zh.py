@@ -1,10 +1,10 @@
 """The Chinese experience: every sentence the code builds is Chinese, the interview asks in Chinese, lines fit
 the width in display columns, and a knowledge-base translation of one file never shadows another's id.
 
-What may stay English in a Chinese report: ids, the sources' quotes and citations, proper names, units and
-targets of KPIs. The check below removes exactly those from the report and then asks for no run of three or more
-English words; the rules' own texts (titles, rationales, notes, the advisor's judgements) are all translated
-(knowledge/i18n/zh/, the language is declared complete).
+What may stay English in a Chinese report: ids, the sources' quotes and citations, proper names and units. The
+check below removes exactly those from the report and then asks for no run of three or more English words; the
+rules' own texts (titles, rationales, notes, KPI targets, the advisor's judgements) and what their derived facts
+mean are all translated (knowledge/i18n/zh/, the language is declared complete).
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ def _allowed(report: dict) -> set[str]:
             allowed.add(e["id"])
             allowed.update(e.get("because", ()))  # rule ids
             allowed.add(e.get("quote", ""))
-            allowed.update(e.get("targets", ()))
             allowed.update(f"{s['doc']} {s['section']}" for s in e.get("sources", ()))
     for c in report["conflicts"]:
         allowed.add(c["item"])
@@ -108,6 +107,39 @@ def test_every_judgement_of_the_knowledge_base_is_chinese():
         if item.id in items:
             assert item.get("judgement") != items[item.id] and CJK.search(item.get("judgement")), item.id
     assert zh.rule("budget-tight").judgement.endswith("这是我们的假设。")
+
+
+def test_every_kpi_target_and_fact_meaning_of_the_knowledge_base_is_chinese():
+    from advisor.kb import load_knowledge_base, localize
+    from advisor.kb.translations import english_texts
+
+    kb = load_knowledge_base()
+    zh = localize(kb, "zh")
+    targets = {(r.id, n): c.kpi_target for r in kb.rules.rules for n, c in enumerate(r.then) if c.kpi_target}
+    assert len(targets) >= 21 and len(kb.rules.facts) >= 34
+    for rule in zh.rules.rules:
+        for n, c in enumerate(rule.then):
+            if (rule.id, n) in targets:
+                assert c.kpi_target != targets[(rule.id, n)] and CJK.search(c.kpi_target), (rule.id, n)
+    assert zh.rules.facts.keys() == kb.rules.facts.keys()
+    for name, meaning in zh.rules.facts.items():
+        assert meaning != kb.rules.facts[name] and CJK.search(meaning), name
+    english = english_texts(kb)  # the keys: target.<n> in the rule's entry, fact:<id> in the declaring file's
+    assert english["rules/stages.yaml"]["traffic-targets-for-own-site"]["target.2"].startswith("longer visits")
+    assert english["rules/wechat.yaml"]["fact:wechat_new"]["meaning"] == kb.rules.facts["wechat_new"]
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_a_chinese_detail_report_shows_no_english_kpi_target(example):
+    english = json.loads(_run(["advise", str(example), "-f", "json", "--no-cache"]).stdout)
+    chinese = json.loads(_run(["advise", str(example), "--lang", "zh", "-f", "json", "--no-cache"]).stdout)
+    shown = {t for e in english["kpis"] for t in e["targets"]}
+    assert [e["id"] for e in chinese["kpis"]] == [e["id"] for e in english["kpis"]]
+    assert all(CJK.search(t) for e in chinese["kpis"] for t in e["targets"]), example.name
+    text = " ".join(_run(["advise", str(example), "--lang", "zh", "--detail", "--top", "0",
+                          "--width", "400"]).stdout.split())
+    assert not [t for t in shown if t in text], example.name
+    assert not shown or any(t in text for e in chinese["kpis"] for t in e["targets"]), example.name
 
 
 def test_every_format_shows_the_chinese_judgement():
@@ -259,7 +291,6 @@ def _kb_allowed() -> set[str]:
         for rule in kb.rules.rules:
             _KB_ALLOWED.update((rule.title, rule.because, rule.judgement or ""))
             _KB_ALLOWED.update(c.note or "" for c in rule.then)
-            _KB_ALLOWED.update(c.kpi_target or "" for c in rule.then)
             _KB_ALLOWED.update(q for c in rule.sources for q in c.quotes)
         for item in kb.catalog.items:
             _KB_ALLOWED.add(item.get("judgement") or "")
@@ -267,7 +298,6 @@ def _kb_allowed() -> set[str]:
         for document in kb.catalog.documents:
             _KB_ALLOWED.update(sec.title for sec in document.sections)
             _KB_ALLOWED.add(document.title)
-        _KB_ALLOWED.update(kb.rules.facts.values())  # what a derived fact means, written in the rule files
     return {" ".join(a.split()) for a in _KB_ALLOWED if a and a.strip()}
 
 

@@ -134,6 +134,7 @@ def _load_rule_base(paths: Iterable[Path | str], fields: FieldSet, catalog: Cata
         raise RuleFileError(f"no rule files (*.yaml) found in {shown}", code="E401", location=Location(shown))
     rules: list[Rule] = []
     facts: dict[str, str] = {}
+    fact_files: dict[str, str] = {}
     marks_by_file: dict[str, Marks] = {}
     rule_paths: dict[tuple, tuple[Marks, tuple]] = {}
     declarations: dict[str, list[Location]] = {}
@@ -152,6 +153,7 @@ def _load_rule_base(paths: Iterable[Path | str], fields: FieldSet, catalog: Cata
             rule_paths[(loc.path, loc.line, loc.column)] = (marks, ("rules", index))
         for name, text in file_facts.items():
             facts.setdefault(name, text)
+            fact_files.setdefault(name, str(path))
         declared = data.get("facts") if isinstance(data, dict) else None
         for name in declared if isinstance(declared, dict) else ():
             if isinstance(name, str):
@@ -160,7 +162,8 @@ def _load_rule_base(paths: Iterable[Path | str], fields: FieldSet, catalog: Cata
     _check_ids(rules, collector)
     rules = _unique(rules)
     _check_facts(rules, collector)
-    base = RuleBase(tuple(rules), dict(sorted(facts.items())), tuple(str(p) for p in files))
+    base = RuleBase(tuple(rules), dict(sorted(facts.items())), tuple(str(p) for p in files),
+                    dict(sorted(fact_files.items())))
     declarations = {name: sorted(places, key=lambda loc: loc.path or "") for name, places in declarations.items()}
     return LoadResult(base, sorted(collector.problems, key=_problem_key), marks_by_file, rule_paths,
                       declarations)

@@ -231,6 +231,8 @@ class RuleBase:
     rules: tuple[Rule, ...]
     facts: dict[str, str]  # derived fact -> what it means
     files: tuple[str, ...]
+    #: derived fact -> the rule file that declares it (its ``facts:``), for its translation
+    fact_files: dict[str, str] = field(default_factory=dict)
 
     def by_id(self) -> dict[str, Rule]:
         return {rule.id: rule for rule in self.rules}

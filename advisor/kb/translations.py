@@ -22,7 +22,9 @@ judgement); profile fields by id (label, description, question, help,
 ``choice.<id>``, ``choice.<id>.help``), goals as ``goal:<id>``, practices as
 ``practice:<id>``, question groups as ``group:<id>``; rules by id (title,
 because, judgement, ``note.<n>`` for the note of the rule's n-th conclusion,
-counted from 0).
+counted from 0, ``target.<n>`` for the target of its n-th conclusion when that is a
+``kpi``); what a derived fact means (the ``facts:`` of a rule file) as ``fact:<id>``
+with ``meaning``, in the translation file of the rule file that declares it.
 
 Stage: kb.
 """
@@ -78,8 +80,13 @@ def english_texts(kb: Any) -> dict[str, dict[str, dict[str, str]]]:
     for rule in kb.rules.rules:
         texts = {"title": rule.title, "because": rule.because, "judgement": rule.judgement}
         texts.update({f"note.{n}": c.note for n, c in enumerate(rule.then) if c.note})
+        texts.update({f"target.{n}": c.kpi_target for n, c in enumerate(rule.then) if c.kpi_target})
         stem = Path(rule.location.path).stem if rule.location and rule.location.path else "rules"
         out.setdefault(f"rules/{stem}.yaml", {})[rule.id] = _nonempty(texts)
+    for name, meaning in kb.rules.facts.items():
+        path = kb.rules.fact_files.get(name)
+        stem = Path(path).stem if path else "rules"
+        out.setdefault(f"rules/{stem}.yaml", {})[f"fact:{name}"] = _nonempty({"meaning": meaning})
     return {name: dict(sorted(entries.items())) for name, entries in sorted(out.items())}
 
 
@@ -192,7 +199,8 @@ def localize(kb: Any, lang: str) -> Any:
                      practices=tuple(_labelled(p, table.get(f"field:practice:{p.id}")) for p in kb.fields.practices),
                      groups=tuple(_labelled(g, table.get(f"field:group:{g.id}")) for g in kb.fields.groups))
     rules = tuple(_rule(r, table.get(f"rule:{r.id}", {})) for r in kb.rules.rules)
-    out = replace(kb, catalog=catalog, fields=fields, rules=replace(kb.rules, rules=rules))
+    facts = {name: table.get(f"rule:fact:{name}", {}).get("meaning", meaning) for name, meaning in kb.rules.facts.items()}
+    out = replace(kb, catalog=catalog, fields=fields, rules=replace(kb.rules, rules=rules, facts=facts))
     memo[lang] = out
     return out
 
@@ -213,7 +221,8 @@ def _field(f: Any, t: dict[str, str]) -> Any:
 def _rule(rule: Any, t: dict[str, str]) -> Any:
     if not t:
         return rule
-    then = tuple(replace(c, note=t.get(f"note.{n}", c.note)) if c.note else c for n, c in enumerate(rule.then))
+    then = tuple(replace(c, note=t.get(f"note.{n}", c.note), kpi_target=t.get(f"target.{n}", c.kpi_target))
+                 if c.note or c.kpi_target else c for n, c in enumerate(rule.then))
     return replace(rule, title=t.get("title", rule.title), because=t.get("because", rule.because),
                    judgement=t.get("judgement", rule.judgement), then=then)
 
