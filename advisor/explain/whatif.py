@@ -24,7 +24,7 @@ from typing import Any, Iterable
 
 from advisor.errors import InputError, close_matches
 from advisor.i18n import _, current
-from advisor.inference import Profile, choice_list
+from advisor.inference import Profile, choice_list, range_words
 from advisor.kb import Field, KnowledgeBase, Rule
 from advisor.report import level_word
 
@@ -47,12 +47,6 @@ _FALSE = {"no", "n", "false", "f", "0", "off"}
 
 def _bad(message: str, *, expected: str | None = None, suggestion: str | None = None) -> InputError:
     return InputError(message, code="E502", where="--set", expected=expected, suggestion=suggestion)
-
-
-def _range(f: Field, unit: bool = True) -> str:
-    """``a number from 0 to 100 (people)``, in the language in use."""
-    words = _("a number from {minimum} to {maximum}").format(minimum=f"{f.minimum:g}", maximum=f"{f.maximum:g}")
-    return _("{range} ({unit})").format(range=words, unit=f.unit) if unit and f.unit else words
 
 
 def parse_value(f: Field, text: str) -> Any:
@@ -78,14 +72,14 @@ def parse_value(f: Field, text: str) -> Any:
             number = float(raw)
         except ValueError:
             raise _bad(_("{field}={value}: not a number").format(field=f.id, value=repr(text)),
-                       expected=_range(f, unit=False)) from None
+                       expected=range_words(f, unit=False)) from None
         if f.type == "integer":
             if number != int(number):
                 raise _bad(_("{field}={value}: not a whole number").format(field=f.id, value=repr(text)),
                            expected=_("a whole number"))
             number = int(number)
         if (f.minimum is not None and number < f.minimum) or (f.maximum is not None and number > f.maximum):
-            raise _bad(_("{field}={value}: out of range").format(field=f.id, value=repr(text)), expected=_range(f))
+            raise _bad(_("{field}={value}: out of range").format(field=f.id, value=repr(text)), expected=range_words(f))
         return number
     allowed = f.choice_ids()
     values = [part.strip() for part in raw.split(",") if part.strip()] if f.type == "multi" else [raw]

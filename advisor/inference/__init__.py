@@ -17,7 +17,7 @@ EXPORTS = {
     "conclude": ["Conclusions", "Decision", "OUTCOMES", "Support", "conclude"],
     "engine": ["Derivation", "Engine", "Inference"],
     "outcomes": ["ADVICE_KINDS", "Item", "OutcomeModel"],
-    "profile": ["Profile", "choice_list", "load_profile", "read_profile_source", "text_problem", "validate_answers"],
+    "profile": ["Profile", "choice_list", "load_profile", "range_words", "read_profile_source", "text_problem", "validate_answers"],
     "reference": ["ReferenceEvaluator", "evaluate3", "test_holds"],
     "run": ["as_profile", "engine_for", "infer"],
 }

@@ -21,7 +21,7 @@ from advisor.i18n import N_, _
 from advisor.io import MAX_PROFILE_BYTES, find_token, parse_json, read_stream, read_text
 from advisor.kb import META_KEYS, FieldSet, profile_schema
 
-__all__ = ["Profile", "choice_list", "parse_profile", "load_profile", "read_profile_source", "text_problem", "validate_answers"]
+__all__ = ["Profile", "choice_list", "parse_profile", "range_words", "load_profile", "read_profile_source", "text_problem", "validate_answers"]
 
 
 @dataclass(frozen=True)
@@ -220,11 +220,8 @@ def _profile_error(error: Any, fields: FieldSet, source: str, text: str | None) 
                             where=where, expected=_("one of: {choices}").format(choices=choice_list(f)),
                             suggestion=near)
     if error.validator in ("minimum", "maximum"):
-        expected = _("a number from {minimum} to {maximum}").format(minimum=f"{f.minimum:g}", maximum=f"{f.maximum:g}")
-        if f.unit:
-            expected = _("{range} ({unit})").format(range=expected, unit=f.unit)
         return ProfileError(_("{value} is out of range").format(value=repr(value)), code=code, location=location,
-                            where=where, expected=expected)
+                            where=where, expected=range_words(f))
     if error.validator == "uniqueItems":
         return ProfileError(_("the list repeats a value"), code=code, location=location, where=where,
                             expected=_("each choice at most once"))
@@ -252,6 +249,12 @@ _JSON_KINDS = {dict: N_("dict"), list: N_("list")}
 def _field(key: str) -> str:
     """The breadcrumb of a profile's field: ``field 'price_level'``."""
     return _("field {name}").format(name=repr(key))
+
+
+def range_words(f: Any, unit: bool = True) -> str:
+    """A numeric field's range for a message: ``a number from 0 to 100 (people)``, in the language in use."""
+    words = _("a number from {minimum} to {maximum}").format(minimum=f"{f.minimum:g}", maximum=f"{f.maximum:g}")
+    return _("{range} ({unit})").format(range=words, unit=f.unit) if unit and f.unit else words
 
 
 def choice_list(f: Any) -> str:

@@ -220,12 +220,7 @@ def _expects(f: Field) -> str:
         return _("a list of: {choices}").format(choices=choice_list(f))
     if f.type == "boolean":
         return _("yes or no")
-    if f.minimum is None or f.maximum is None:
-        return _("a whole number") if f.type == "integer" else _("a number")
-    unit = _(" ({unit})").format(unit=f.unit) if f.unit else ""
-    sentence = (_("a whole number from {low} to {high}{unit}") if f.type == "integer"
-                else _("a number from {low} to {high}{unit}"))
-    return sentence.format(low=f"{f.minimum:,g}", high=f"{f.maximum:,g}", unit=unit)
+    return _number_words(f)
 
 
 def show_value(f: Field, value: Any) -> str:
