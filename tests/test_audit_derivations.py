@@ -109,7 +109,7 @@ def test_a_gap_behind_a_negated_derived_fact_is_found_as_on_the_answer(tmp_path)
 
 
 def test_no_gap_when_the_negated_fact_leaves_every_model_some_advice(tmp_path):
-    rules = copy_base(tmp_path, _guard_channel_advice({"not": {"fact": "weibo_only"}}))
+    rules = copy_base(tmp_path, _guard_channel_advice({"not": {"fact": "microblog_only"}}))
     assert active(run([rules]), "A701") == []
 
 

@@ -22,22 +22,22 @@ EXPECT: dict[str, dict] = {
         recommend=["human-live-chat",            # 003 live-service: a robot answers now
                    "repeat-purchase-programme",  # 004 maintenance: tea is bought often
                    "membership-database",        # 004 multichannel: stores and web on one member base
-                   "wechat-subscription",        # 002 wechat-purpose: WeChat to promote products
-                   "study-peer-accounts",        # 002 wechat-peers
+                   "messenger-subscription",        # 002 messenger-purpose: WeChat to promote products
+                   "study-peer-accounts",        # 002 messenger-peers
                    "interesting-content",        # 001 4I: it posts official announcements
                    "holiday-campaigns",          # 000 activities: a major holiday is coming
                    "advertorials"],              # 000: no soft content yet
         warn=["viral-for-everyone",              # 001 mistake 2: counts on viral, cannot steer it
               "copying-offline-online",          # 004 no-imitation: copied the offline business
               "robot-chat",                      # 003 live-service
-              "social-equals-weibo",             # 001 mistake 1: Weibo only, customers also on WeChat
+              "social-equals-microblog",             # 001 mistake 1: Weibo only, customers also on WeChat
               "official-boring-content",         # 001 4I interesting
               "neglecting-soft-marketing"],      # 000 overview
         not_recommend=["network-hype",           # 001 mistake 2 beats 002 initial buzz
                        "ad-alliance"],           # a small budget cannot test alliances
         not_essential=["search-bidding"],        # 002: bidding rewards those who pay well
         not_advised=["network-hype"],
-        plan=["submit-to-search-engines", "wechat-trial-run", "set-promotion-targets"],
+        plan=["submit-to-search-engines", "messenger-trial-run", "set-promotion-targets"],
         kpi=["repeat-purchase-rate", "cost-per-acquired-customer"],
         conflicts={"network-hype": "not_advised"},
     ),
@@ -46,16 +46,16 @@ EXPECT: dict[str, dict] = {
         essential=["personal-closing"],          # 004 sales-channel: big purchases need people
         recommend=["online-to-offline-promotion",  # 004 promotion-channel: cars are promoted online
                    "phone-sales", "physical-stores",
-                   "wechat-service",             # 002 wechat-purpose: the purpose is service
+                   "messenger-service",             # 002 messenger-purpose: the purpose is service
                    "media-reviews",              # 000 competition: intense competition
                    "pay-by-goal",                # 003: pay for store visits
                    "seo"],                       # 002/003: SEO only basic
         warn=["hard-ads-on-social",              # 001 mistake 3
-              "wrong-wechat-account",            # 002: subscription cannot become a service account
+              "wrong-messenger-account",            # 002: subscription cannot become a service account
               "paying-for-exposure",             # 003: paying per view for store visits
               "judging-by-clicks",               # 003 cost-per-user: does not track cost per customer
-              "social-equals-weibo",             # 001 mistake 1: audience on forums and video too
-              "qa-as-interaction"],              # 002 wechat-interaction: only answers
+              "social-equals-microblog",             # 001 mistake 1: audience on forums and video too
+              "qa-as-interaction"],              # 002 messenger-interaction: only answers
         not_recommend=["online-only-sale",       # 004: luxury goods are not sold the whole way online
                        "shopping-guides", "network-hype"],
         not_advised=["online-only-sale"],
@@ -87,14 +87,14 @@ EXPECT: dict[str, dict] = {
         # a well-run travel agency: integrated channels, engaging social media, membership database
         recommend=["online-to-offline-promotion",  # 004: services are booked by phone / in store
                    "phone-sales",
-                   "wechat-service",             # 002: service and promotion, only a subscription account
+                   "messenger-service",             # 002: service and promotion, only a subscription account
                    "cross-promotion",            # 002: it has complementary partners
                    "holiday-campaigns",          # 000 activities: a holiday is coming
                    "customer-care",              # 003 customer-care: sends none yet
                    "repeat-purchase-programme"],
         no_warnings=True,                        # nothing the documents warn about applies
         not_recommend=["online-only-sale",       # 004: services are consumed offline
-                       "wechat-subscription"],   # it already runs one
+                       "messenger-subscription"],   # it already runs one
         not_advised=["online-only-sale"],
         kpi=["offline-leads"],
     ),
@@ -105,7 +105,7 @@ EXPECT: dict[str, dict] = {
                    "network-hype",               # 001: a famous brand able to steer a story
                    "user-pr",                    # 000 pr, 002 maturity
                    "holiday-campaigns",          # a shopping festival is coming
-                   "imitate-peer-accounts",      # 002 wechat-peers: peers' methods can be copied
+                   "imitate-peer-accounts",      # 002 messenger-peers: peers' methods can be copied
                    "brand-personality"],         # 001 individuality: in the brand's own voice
         warn=["copying-offline-online", "online-price-conflict", "qa-as-interaction"],
         no_warn=["early-sales-targets",          # 002: the account is a year old
@@ -126,7 +126,7 @@ EXPECT: dict[str, dict] = {
                        "network-hype"],
         not_advised=["search-bidding", "network-hype"],
         plan=["settle-business-model", "plan-site-construction", "analyse-market-and-users",
-              "decide-wechat-purpose", "submit-to-search-engines"],
+              "decide-messenger-purpose", "submit-to-search-engines"],
         kpi=["registered-users"],
         conflicts={"network-hype": "not_advised"},
         sequenced={"financing-publicity": "financing-before-traction"},  # 000: financing after traction
@@ -138,9 +138,9 @@ EXPECT: dict[str, dict] = {
                    "human-live-chat", "interesting-content", "two-way-interaction",
                    "imitate-peer-accounts"],     # 002: a new account may copy a peer, then fine-tune
         warn=["hard-ads-on-social", "robot-chat", "paying-for-exposure", "judging-by-clicks",
-              "early-sales-targets", "wechat-plan-without-foundation", "qa-as-interaction",
-              "ignoring-peer-accounts", "social-equals-weibo", "neglecting-repeat-customers"],
-        kpi=["registered-users", "wechat-reads-and-shares"],
+              "early-sales-targets", "messenger-plan-without-foundation", "qa-as-interaction",
+              "ignoring-peer-accounts", "social-equals-microblog", "neglecting-repeat-customers"],
+        kpi=["registered-users", "messenger-reads-and-shares"],
         sequenced={"opinion-leaders": "hard-ads-on-social"},  # 001: first content worth passing on
     ),
     "custom-furniture": dict(
@@ -188,7 +188,7 @@ EXPECT: dict[str, dict] = {
         not_recommend=["seo",                    # no own site to optimise
                        "search-bidding", "targeted-ads", "ad-alliance"],
         not_advised=["search-bidding"],
-        plan=["write-wechat-plan", "wechat-data-review"],
+        plan=["write-messenger-plan", "messenger-data-review"],
     ),
     "home-repair": dict(
         # home repairs by phone and visiting staff, nothing online, paying a fixed fee for ads
@@ -196,7 +196,7 @@ EXPECT: dict[str, dict] = {
                    "seo",                        # 002: found in search even without a web shop
                    "phone-sales",
                    "professional-help"],         # 003 carrier: nobody works on marketing
-        plan=["decide-wechat-purpose"],          # 001 layout / 002: its customers are on WeChat
+        plan=["decide-messenger-purpose"],          # 001 layout / 002: its customers are on WeChat
         warn=["ignoring-the-network", "paying-for-exposure", "judging-by-clicks",
               "neglecting-repeat-customers"],
         not_recommend=["online-only-sale", "own-online-mall"],
@@ -229,9 +229,9 @@ EXPECT: dict[str, dict] = {
         # and promotion, hard ads, paying per view for store visits, no idea who its users are
         essential=["online-to-offline-promotion",  # 004 promotion-channel: a service is won online, used offline
                    "seo"],                       # 002 seo: its own site has none
-        recommend=["wechat-service",             # 002 wechat-purpose: service needs a service account
-                   "study-peer-accounts",        # 002 wechat-peers
-                   "cross-promotion",            # 002 wechat-operate-first: complementary partners
+        recommend=["messenger-service",             # 002 messenger-purpose: service needs a service account
+                   "study-peer-accounts",        # 002 messenger-peers
+                   "cross-promotion",            # 002 messenger-operate-first: complementary partners
                    "pay-by-goal",                # 003: pay by the store visits it needs
                    "interesting-content", "two-way-interaction",  # 001 4I, interaction
                    "holiday-campaigns",          # 000 activities: a holiday is coming
@@ -241,7 +241,7 @@ EXPECT: dict[str, dict] = {
         warn=["hard-ads-on-social",              # 001 mistake 3
               "paying-for-exposure",             # 003: per view for store visits
               "unknown-audience",                # 001 finding users
-              "qa-as-interaction"],              # 002 wechat-interaction
+              "qa-as-interaction"],              # 002 messenger-interaction
         not_recommend=["online-only-sale"],      # 004: services are consumed offline
         not_advised=["online-only-sale"],
         kpi=["offline-leads"],
@@ -257,7 +257,7 @@ EXPECT: dict[str, dict] = {
                    "repeat-purchase-programme", "customer-care",  # 004 maintenance, 003 care
                    "membership-database"],       # 003 customer-management: only orders kept
         warn=["neglecting-repeat-customers"],    # 004: 12% repeat orders after 18 months
-        no_warn=["hard-ads-on-social", "official-boring-content", "social-equals-weibo",
+        no_warn=["hard-ads-on-social", "official-boring-content", "social-equals-microblog",
                  "viral-for-everyone", "robot-chat"],
         not_recommend=["seo", "customer-experience-site",  # no own site to optimise
                        "search-bidding", "network-hype"],
@@ -300,10 +300,10 @@ EXPECT: dict[str, dict] = {
         # a two-person bookkeeping service for small firms; a basic site without SEO, a chatbot, a WeChat
         # subscription account where a service account was needed; about to start paid promotion
         essential=["online-to-offline-promotion", "seo", "customer-experience-site"],
-        recommend=["phone-sales", "wechat-service", "human-live-chat", "customer-care",
+        recommend=["phone-sales", "messenger-service", "human-live-chat", "customer-care",
                    "cross-promotion",            # 002: it knows complementary partners
                    "pay-by-goal"],               # 003: when it starts paying, pay per call
-        warn=["wrong-wechat-account", "robot-chat", "unknown-audience", "qa-as-interaction"],
+        warn=["wrong-messenger-account", "robot-chat", "unknown-audience", "qa-as-interaction"],
         not_recommend=["online-only-sale", "shopping-guides"],
         not_advised=["online-only-sale"],
         plan=["decide-primary-requirement"],     # 003: before the first payment
@@ -320,9 +320,9 @@ EXPECT: dict[str, dict] = {
         warn=["unpackaged-platform", "financing-before-traction"],
         severity={"unpackaged-platform": "high"},
         sequenced={"financing-publicity": "financing-before-traction"},  # first traction, then publicity
-        plan=["decide-wechat-purpose", "open-social-accounts"],
+        plan=["decide-messenger-purpose", "open-social-accounts"],
         kpi=["registered-users"],
-        starting=["wechat", "social_accounts"],
+        starting=["messenger", "social_accounts"],
     ),
     "linen-house": dict(
         # a well-known mature brand with shops, web shop and platform store, a loyal member base and a team
@@ -336,11 +336,11 @@ EXPECT: dict[str, dict] = {
     "baby-food": dict(
         # one parent planning an own web shop for baby food, WeChat and social accounts to come
         essential=["customer-experience-site", "seo"],  # 002 site-foundation, seo: built in from the start
-        recommend=["study-peer-accounts", "wechat-subscription", "two-way-interaction"],
+        recommend=["study-peer-accounts", "messenger-subscription", "two-way-interaction"],
         warn=["unknown-audience"],               # 001 finding users: no practice known yet
         plan=["plan-site-construction", "analyse-market-and-users", "build-customer-database",
               "open-social-accounts"],
-        starting=["own_site", "wechat", "social_accounts"],
+        starting=["own_site", "messenger", "social_accounts"],
         no_warn=["no-customer-database"],        # nothing to keep yet
     ),
 }

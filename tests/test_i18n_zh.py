@@ -126,7 +126,7 @@ def test_every_kpi_target_and_fact_meaning_of_the_knowledge_base_is_chinese():
         assert meaning != kb.rules.facts[name] and CJK.search(meaning), name
     english = english_texts(kb)  # the keys: target.<n> in the rule's entry, fact:<id> in the declaring file's
     assert english["rules/stages.yaml"]["traffic-targets-for-own-site"]["target.2"].startswith("longer visits")
-    assert english["rules/wechat.yaml"]["fact:wechat_new"]["meaning"] == kb.rules.facts["wechat_new"]
+    assert english["rules/messenger.yaml"]["fact:messenger_new"]["meaning"] == kb.rules.facts["messenger_new"]
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
@@ -146,11 +146,11 @@ def test_every_format_shows_the_chinese_judgement():
     tea = str(ROOT / "examples" / "tea-shop.json")
     english = _judgements(json.loads(_run(["advise", tea, "-f", "json"]).stdout))
     chinese = _judgements(json.loads(_run(["advise", tea, "--lang", "zh", "-f", "json"]).stdout))
-    key = next(k for k in chinese if k[1] == "wechat-subscription")
+    key = next(k for k in chinese if k[1] == "messenger-subscription")
     for args in (["--detail", "--width", "400"], ["-f", "markdown"], ["-f", "html"]):
         shown = _run(["advise", tea, "--lang", "zh", *args]).stdout
         assert chinese[key] in shown and english[key] not in shown, args
-    explained = " ".join(_run(["explain", tea, "wechat-subscription", "--lang", "zh", "--width", "400"]).stdout.split())
+    explained = " ".join(_run(["explain", tea, "messenger-subscription", "--lang", "zh", "--width", "400"]).stdout.split())
     assert chinese[key] in explained and english[key] not in explained  # the rule's, in the reasoning
     assert "投入精力高（每天都要发内容）、花费和推广初期这个阶段，是我们的判断。" in explained  # the channel's own
 
@@ -360,12 +360,12 @@ def test_chinese_markdown_and_html_reports_have_no_english_sentence_outside_the_
 
 def test_explanations_read_as_whole_chinese_sentences():
     tea = str(ROOT / "examples" / "tea-shop.json")
-    text = _run(["explain", tea, "weibo", "--lang", "zh", "--width", "200"]).stdout
-    assert text.startswith("微博  [渠道 weibo]\n微博：推荐，依据 1 条规则。")
+    text = _run(["explain", tea, "microblog", "--lang", "zh", "--width", "200"]).stdout
+    assert text.startswith("微博  [渠道 microblog]\n微博：推荐，依据 1 条规则。")
     assert "第 32 名（共 41 个）：强度一般、优先级 52、1 条规则支持。" in text
-    assert "|  结论：推荐 weibo（一般，用于品牌）" in text and "`- 回答 audience_hangouts = " in text
+    assert "|  结论：推荐 microblog（一般，用于品牌）" in text and "`- 回答 audience_hangouts = " in text
     assert "concludes:" not in text and "Not among" not in text
-    data = json.loads(_run(["explain", tea, "weibo", "--lang", "zh", "-f", "json"]).stdout)
+    data = json.loads(_run(["explain", tea, "microblog", "--lang", "zh", "-f", "json"]).stdout)
     assert data["reasons"][0]["details"][0]["label"] == "concludes"  # the JSON keeps the labels' ids
 
 

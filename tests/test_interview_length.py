@@ -31,12 +31,12 @@ SMALL_SHOP: dict[str, Any] = dict(
     business_stage="launch", months_online=4, marketing_budget="small", marketing_staff=1,
     brand_awareness="unknown", counts_on_viral=False, viral_capability=False, competition="intense",
     storefront="marketplace", offline_channels=[], online_offline=[], site_experience="basic", seo="none",
-    live_chat="people", audience_online_shoppers="most", audience_hangouts=["shopping_guides", "wechat"],
+    live_chat="people", audience_online_shoppers="most", audience_hangouts=["shopping_guides", "messenger"],
     social_accounts=[], social_content="ads", promotion_goals=["online_purchases", "repeat_purchases"],
     primary_goal="online_purchases", ad_payment="per_click", upcoming_events=["shopping_festival"],
     marketing_practices=["know_customers"], customer_database="orders", customer_count=300,
     repeat_customer_share=10, customer_service=["instant_messaging"], customer_care=False,
-    wechat_purpose="none", wechat_account="none", wechat_months=0, wechat_practices=[],
+    messenger_purpose="none", messenger_account="none", messenger_months=0, messenger_practices=[],
     complementary_partners=False, plans_to_start=[],
 )
 
@@ -50,7 +50,7 @@ NOT_FOR_THE_SMALL_SHOP = {
     "primary_goal": "the goals name a single result a promotion can deliver",
     "customer_count": "order records only", "customer_care": "order records only",
     "repeat_customer_share": "just launched",
-    "wechat_account": "no WeChat", "wechat_months": "no WeChat", "wechat_practices": "no WeChat",
+    "messenger_account": "no WeChat", "messenger_months": "no WeChat", "messenger_practices": "no WeChat",
     "complementary_partners": "no WeChat",
 }
 

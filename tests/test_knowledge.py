@@ -347,7 +347,7 @@ def test_what_the_texts_say_about_order_is_cited_not_assumed(kb):
     """The three orderings the sources state in so many words are grounded in their sentences."""
     said = {("community-promotion", "cost"): "most economical",
             ("search-bidding", "cost"): "paying a high price may be very rewarding",
-            ("write-wechat-plan", "after"): "1-2 months first",
+            ("write-messenger-plan", "after"): "1-2 months first",
             ("seo", "after"): "Do a good job of website experience"}
     for (item, key), words in said.items():
         quotes = [q for g in kb.catalog.item(item).grounds_of(key) for q in g.citation.quotes]
@@ -395,13 +395,13 @@ EXTRA_PROFILES = {
                                        "storefront": "none"},
     "one-member-base-for-new-channels": {"plans_to_start": ["multichannel"], "storefront": "own_site",
                                          "offline_channels": []},
-    "known-brand-keeps-its-voice": {"brand_awareness": "famous", "wechat_purpose": "promotion",
-                                    "wechat_account": "none"},
+    "known-brand-keeps-its-voice": {"brand_awareness": "famous", "messenger_purpose": "promotion",
+                                    "messenger_account": "none"},
     "stores-join-big-sales": {"price_level": "luxury", "product_type": "physical_goods",
                               "offline_channels": ["physical_stores"]},
     "audience-on-sns": {"audience_hangouts": ["sns"]},
     "b2c-builds-own-mall": {"business_model": "B2C", "business_stage": "planning", "product_type": "physical_goods"},
-    "both-purposes-add-subscription": {"wechat_purpose": "both", "wechat_account": "service"},
+    "both-purposes-add-subscription": {"messenger_purpose": "both", "messenger_account": "service"},
     "decide-the-requirement": {"marketing_budget": "small"},
     "maturity-multichannel": {"business_stage": "mature", "storefront": "own_site", "price_level": "low",
                               "product_type": "physical_goods"},

@@ -28,7 +28,7 @@ def fields_cmd(group: str | None, kb_options: dict) -> None:
 
     \b
     Example:
-      advisor fields --group wechat
+      advisor fields --group messenger
     """
     kb = load_kb(kb_options)
     groups = {g.id: g.label for g in kb.fields.groups}
