@@ -222,7 +222,7 @@ def _load_items(path: Path, documents: tuple[Document, ...], root: str = "") -> 
     return items
 
 
-def load_catalog(directory: Path | str, *, skip: Iterable[str] = ("fields.yaml",)) -> Catalog:
+def load_catalog(directory: Path | str, *, skip: Iterable[str] = ("fields.yaml", "markets.yaml")) -> Catalog:
     """Load ``sources.yaml`` and every other catalog file of ``directory``.
 
     Raises :class:`KnowledgeError` on the first malformed file, a duplicate id

@@ -283,6 +283,7 @@ def _parse_rule(raw: dict, path: tuple, area: str, marks: Marks, fields: FieldSe
         location=loc,
         basis=raw.get("basis", ""),
         judgement=" ".join(raw["judgement"].split()) if isinstance(raw.get("judgement"), str) else "",
+        platform=raw.get("platform", ""),
     )
 
 

@@ -210,6 +210,8 @@ class Rule:
     basis: str = ""
     #: for a reading or an assumption: what the text says and what the advisor adds
     judgement: str = ""
+    #: the one platform (a brand of ``knowledge/markets.yaml``) the advice holds for alone; "" for most rules
+    platform: str = ""
 
     def tests(self) -> list[Test]:
         return list(iter_tests(self.when))
