@@ -211,8 +211,7 @@ def _show_question(screen: Screen, q: Question, default: Any, group: str, editin
 
 def _interview(screen: Screen, interview: Interview, saver: Saver, *, revisit_only: bool = False) -> None:
     """Ask until nothing more can change the advice (or only the revisits, for the edit menu)."""
-    planner = interview.planner
-    groups = {g.id: g.label for g in planner.fields.groups}
+    groups = {g.id: g.label for g in interview.fields().groups}
     while True:
         if revisit_only and not interview.revisit:
             return
@@ -246,7 +245,7 @@ def _interview(screen: Screen, interview: Interview, saver: Saver, *, revisit_on
         else:
             dropped = interview.answer(f.id, result)
         for name in dropped:
-            gone = planner.fields.get(name)
+            gone = interview.fields().get(name)
             screen.say(_('(Your answer to "{label}" no longer applies and was removed.)').format(
                 label=gone.label if gone else name), "dim")
         if not saver.save(interview):
@@ -257,7 +256,7 @@ def _interview(screen: Screen, interview: Interview, saver: Saver, *, revisit_on
 
 def _why(screen: Screen, interview: Interview, name: str) -> None:
     planner = interview.planner
-    f = planner.fields.get(name)
+    f = interview.fields().get(name)
     assert f is not None
     if f.help:
         screen.say(_("Why we ask: {help}").format(help=f.help), indent=2)
@@ -265,10 +264,10 @@ def _why(screen: Screen, interview: Interview, name: str) -> None:
     if stakes:
         screen.say(_("Your answer decides whether your advice includes:"), indent=2)
         for stake in stakes[:10]:
-            screen.say(_("- {title} ({kind})").format(title=stake.title, kind=_(_STAKE_WORDS[stake.kind])), indent=4)
+            screen.say(_("- {title} ({kind})").format(title=interview.words(stake.title), kind=_(_STAKE_WORDS[stake.kind])), indent=4)
         if len(stakes) > 10:
             screen.say(_("...and {count} more.").format(count=len(stakes) - 10), indent=4)
-        opened = [other for other in planner.fields.fields if other.id in interview.assessment().waiting
+        opened = [other for other in interview.fields().fields if other.id in interview.assessment().waiting
                   and name in _gate_fields(planner, other.id)]
         if opened:
             screen.say(_("It also decides whether these questions apply to you:"), indent=2)
@@ -286,7 +285,7 @@ def _gate_fields(planner: Planner, name: str) -> set[str]:
 
 
 def _edit_menu(screen: Screen, interview: Interview, saver: Saver) -> None:
-    fields = interview.planner.fields
+    fields = interview.fields()
     while True:
         listed = [f for f in fields.fields if f.id in interview.answers or f.id in interview.skipped]
         screen.say()

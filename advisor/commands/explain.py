@@ -52,14 +52,16 @@ def explain_cmd(profile: str, item: str, fmt: str | None, output: str | None, wi
     fmt = pick_format(fmt, output, {".txt": "text", ".json": "json"})
     from advisor.explain import analyse, explain, resolve
     from advisor.inference import read_profile_source
+    from advisor.kb import for_market
     from advisor.render import render_text
 
     kb = load_kb(kb_options)
     text = item.strip().lower()
     numbered = text[1:].isdigit() if text[:1] in ("w", "m") else text.isdigit()
-    if not numbered:
-        item = resolve(kb, item)  # an unknown id fails before the profile is run
     checked = read_profile_source(profile, kb.fields)
+    kb = for_market(kb, checked)  # titles name the market's platforms, as the report does
+    if not numbered:
+        item = resolve(kb, item)
     run = analyse(kb, checked)
     if numbered:
         item = resolve(kb, item, run.report)

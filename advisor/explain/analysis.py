@@ -127,6 +127,8 @@ class Analysis:
 def analyse(kb: KnowledgeBase, profile: Profile | Mapping[str, Any]) -> Analysis:
     """Infer ``profile`` once and keep what came out."""
     from advisor.inference import as_profile, infer
+    from advisor.kb import for_market
 
     checked = as_profile(kb, profile)
+    kb = for_market(kb, checked)  # the texts name the platforms of the business's market
     return Analysis(kb, checked, infer(kb, checked))

@@ -64,7 +64,20 @@ from dataclasses import dataclass, field
 from typing import Any, Collection, Mapping
 
 from advisor.inference import ADVICE_KINDS, Item, OutcomeModel, test_holds
-from advisor.kb import All, Condition, KnowledgeBase, Not, Rule, Test, dependency_levels, iter_tests
+from advisor.kb import (
+    All,
+    Condition,
+    FieldSet,
+    KnowledgeBase,
+    Not,
+    Rule,
+    Test,
+    dependency_levels,
+    iter_tests,
+    markets_of,
+    rewrite_fields,
+)
+from advisor.kb.markets import market_of_answers
 
 __all__ = ["ADVICE_KINDS", "Assessment", "Planner", "Stake"]
 
@@ -111,6 +124,8 @@ class Planner:
         # (a cycle keeps a dropped base alive until the collector's rare full collection)
         self.catalog = kb.catalog
         self.fields = kb.fields
+        self.markets = markets_of(kb)
+        self._worded: dict[tuple[str | None, str], FieldSet] = {}
         self.ask_if: dict[str, Condition] = dict(kb.ask_if)
         never = set(kb.compiled.never)  # rules whose condition can never hold
         derivers: dict[str, list[tuple[Rule, Any]]] = defaultdict(list)
@@ -138,6 +153,17 @@ class Planner:
         self._group_order = {g.id: i for i, g in enumerate(self.fields.groups)}
 
     # ------------------------------------------------------------------ evaluation
+
+    def fields_for(self, answers: Mapping[str, Any]) -> FieldSet:
+        """The fields with their questions and choices naming the platforms of the market ``answers`` name."""
+        from advisor.i18n import current
+
+        market = market_of_answers(answers, self.fields)
+        key = (market, current())
+        if key not in self._worded:
+            markets = self.markets
+            self._worded[key] = rewrite_fields(self.fields, lambda _k, _n, text: markets.fill(text, market, key[1]))
+        return self._worded[key]
 
     def assess(self, answers: Mapping[str, Any], skipped: Collection[str] = ()) -> Assessment:
         """Evaluate every rule and ``ask_if`` over ``answers``; see the module notes."""

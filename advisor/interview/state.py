@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from advisor.kb import Field
+from advisor.kb import Field, FieldSet
+from advisor.kb.markets import MARKET_FIELD
 
 from .planner import Assessment, Planner
 
@@ -71,15 +72,32 @@ class Interview:
         assessment = self.assessment()
         if self.revisit:
             name = self.revisit[0]
+        elif self._market_open():
+            name = MARKET_FIELD  # first: it decides which platforms the other questions name
         else:
             name = self.planner.choose(assessment, self.history[-1] if self.history else None)
             if name is None:
                 return None
-        f = self.planner.fields.get(name)
+        f = self.fields().get(name)
         assert f is not None
         number = len(self.history) + 1
         about = len(self.history) + len(self.revisit) + assessment.remaining()
         return Question(f, number, max(about, number), self.answers.get(name), bool(self.revisit))
+
+    def fields(self) -> FieldSet:
+        """The fields as the person sees them: questions and choices name their market's platforms."""
+        return self.planner.fields_for(self.answers)
+
+    def words(self, text: str) -> str:
+        """``text`` (a title of the knowledge base) naming the platforms of the answered market."""
+        from advisor.i18n import current
+        from advisor.kb.markets import market_of_answers
+
+        return self.planner.markets.fill(text, market_of_answers(self.answers, self.planner.fields), current())
+
+    def _market_open(self) -> bool:
+        return (self.planner.fields.get(MARKET_FIELD) is not None and MARKET_FIELD not in self.answers
+                and MARKET_FIELD not in self.skipped and MARKET_FIELD not in self.history)
 
     def answer(self, name: str, value: Any) -> list[str]:
         """Record an answer; returns the fields whose answers no longer apply and were removed."""

@@ -29,7 +29,8 @@ EXPORTS = {
               "SEVERITIES", "STRENGTHS", "Test", "iter_tests", "lazy_firing"],
     "passages": ["Passages", "passages_for"],
     "translations": ["Translation", "Translations", "coverage", "english_texts", "fingerprint", "languages", "load_translations",
-                     "localize", "source_of"],
+                     "localize", "rewrite_fields", "rewrite_texts", "source_of"],
+    "markets": ["Markets", "for_market", "load_markets", "market_of", "markets_of"],
 }
 SUBMODULES = ["cache", "generate"]
 

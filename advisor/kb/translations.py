@@ -34,13 +34,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from advisor.errors import KnowledgeError, Location
 from advisor.io import load_yaml_file
 
 __all__ = ["LANGUAGES", "Translation", "Translations", "english_texts", "fingerprint", "languages",
-           "load_translations", "localize", "source_of"]
+           "load_translations", "localize", "rewrite_fields", "rewrite_texts", "source_of"]
 
 #: The languages the advisor speaks; English is the original.
 LANGUAGES = ("en", "zh")
@@ -184,47 +184,66 @@ def localize(kb: Any, lang: str) -> Any:
     if lang in memo:
         return memo[lang]
     table = _fresh(kb, lang)
-    if not table:
-        memo[lang] = kb
-        return kb
-    items = []
-    for item in kb.catalog.items:
-        t = table.get(item.id, {})
-        extra = tuple((k, t.get(k, v) if k in _ITEM_FIELDS else v) for k, v in item.extra)
-        items.append(replace(item, name=t.get("name", item.name), description=t.get("description", item.description),
-                             extra=extra))
-    catalog = replace(kb.catalog, items=tuple(items))
-    fields = replace(kb.fields, fields=tuple(_field(f, table.get(f"field:{f.id}", {})) for f in kb.fields.fields),
-                     goals=tuple(_labelled(g, table.get(f"field:goal:{g.id}")) for g in kb.fields.goals),
-                     practices=tuple(_labelled(p, table.get(f"field:practice:{p.id}")) for p in kb.fields.practices),
-                     groups=tuple(_labelled(g, table.get(f"field:group:{g.id}")) for g in kb.fields.groups))
-    rules = tuple(_rule(r, table.get(f"rule:{r.id}", {})) for r in kb.rules.rules)
-    facts = {name: table.get(f"rule:fact:{name}", {}).get("meaning", meaning) for name, meaning in kb.rules.facts.items()}
-    out = replace(kb, catalog=catalog, fields=fields, rules=replace(kb.rules, rules=rules, facts=facts))
+    out = rewrite_texts(kb, lambda key, name, text: table.get(key, {}).get(name, text)) if table else kb
     memo[lang] = out
     return out
 
 
-def _labelled(record: Any, t: dict[str, str] | None) -> Any:
-    return replace(record, label=t["label"]) if t and "label" in t else record
+Rewrite = Callable[[str, str, str], str]
 
 
-def _field(f: Any, t: dict[str, str]) -> Any:
-    if not t:
-        return f
-    choices = tuple(replace(c, label=t.get(f"choice.{c.id}", c.label), help=t.get(f"choice.{c.id}.help", c.help))
+def rewrite_texts(kb: Any, rewrite: Rewrite) -> Any:
+    """A copy of ``kb`` whose every translatable text is ``rewrite(key, name, text)``.
+
+    ``key`` is the text's owner as the translation tables key it (``seo``, ``field:storefront``,
+    ``field:goal:brand``, ``rule:seo-first``, ``rule:fact:uses_seo``), ``name`` the text's name
+    there (``name``, ``question``, ``choice.own_site``, ``note.0``...). Ids, conditions, order
+    and the compiled rules stay the same objects.
+    """
+    def text(key: str, name: str, value: Any) -> Any:
+        return rewrite(key, name, value) if isinstance(value, str) and value else value
+
+    items = []
+    for item in kb.catalog.items:
+        extra = tuple((k, text(item.id, k, v) if k in _ITEM_FIELDS else v) for k, v in item.extra)
+        items.append(replace(item, name=text(item.id, "name", item.name),
+                             description=text(item.id, "description", item.description), extra=extra))
+    catalog = replace(kb.catalog, items=tuple(items))
+    rules = tuple(_rule(r, text) for r in kb.rules.rules)
+    facts = {name: text(f"rule:fact:{name}", "meaning", meaning) for name, meaning in kb.rules.facts.items()}
+    return replace(kb, catalog=catalog, fields=rewrite_fields(kb.fields, rewrite),
+                   rules=replace(kb.rules, rules=rules, facts=facts))
+
+
+def rewrite_fields(fields: Any, rewrite: Rewrite) -> Any:
+    """A copy of a :class:`~advisor.kb.FieldSet` whose texts are ``rewrite(key, name, text)`` (see :func:`rewrite_texts`)."""
+    def text(key: str, name: str, value: Any) -> Any:
+        return rewrite(key, name, value) if isinstance(value, str) and value else value
+
+    return replace(fields, fields=tuple(_field(f, text) for f in fields.fields),
+                   goals=tuple(_labelled(g, "goal", text) for g in fields.goals),
+                   practices=tuple(_labelled(p, "practice", text) for p in fields.practices),
+                   groups=tuple(_labelled(g, "group", text) for g in fields.groups))
+
+
+def _labelled(record: Any, prefix: str, text: Callable[[str, str, Any], Any]) -> Any:
+    return replace(record, label=text(f"field:{prefix}:{record.id}", "label", record.label))
+
+
+def _field(f: Any, text: Callable[[str, str, Any], Any]) -> Any:
+    key = f"field:{f.id}"
+    choices = tuple(replace(c, label=text(key, f"choice.{c.id}", c.label), help=text(key, f"choice.{c.id}.help", c.help))
                     for c in f.choices)
-    return replace(f, label=t.get("label", f.label), description=t.get("description", f.description),
-                   question=t.get("question", f.question), help=t.get("help", f.help), choices=choices)
+    return replace(f, label=text(key, "label", f.label), description=text(key, "description", f.description),
+                   question=text(key, "question", f.question), help=text(key, "help", f.help), choices=choices)
 
 
-def _rule(rule: Any, t: dict[str, str]) -> Any:
-    if not t:
-        return rule
-    then = tuple(replace(c, note=t.get(f"note.{n}", c.note), kpi_target=t.get(f"target.{n}", c.kpi_target))
+def _rule(rule: Any, text: Callable[[str, str, Any], Any]) -> Any:
+    key = f"rule:{rule.id}"
+    then = tuple(replace(c, note=text(key, f"note.{n}", c.note), kpi_target=text(key, f"target.{n}", c.kpi_target))
                  if c.note or c.kpi_target else c for n, c in enumerate(rule.then))
-    return replace(rule, title=t.get("title", rule.title), because=t.get("because", rule.because),
-                   judgement=t.get("judgement", rule.judgement), then=then)
+    return replace(rule, title=text(key, "title", rule.title), because=text(key, "because", rule.because),
+                   judgement=text(key, "judgement", rule.judgement), then=then)
 
 
 def coverage(kb: Any, lang: str) -> dict[str, dict[str, Any]]:

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from advisor.i18n import _, current
 from advisor.inference import Inference, Profile, Support, as_profile, conclude, infer
-from advisor.kb import BASES, Citation, KnowledgeBase, Rule
+from advisor.kb import BASES, Citation, KnowledgeBase, Rule, for_market
 from advisor.version import __version__
 
 from .diagnosis import diagnosis, item_start
@@ -125,6 +125,7 @@ def advise(kb: KnowledgeBase, profile: Profile | Mapping[str, Any]) -> dict[str,
 
 def build_report(kb: KnowledgeBase, profile: Profile, inference: Inference) -> dict[str, Any]:
     """The report for one profile (see docs/report.md for every key)."""
+    kb = for_market(kb, profile)  # the texts name the platforms of the business's market
     found = conclude(kb, inference)
     decisions = {d.item: d for d in found.decisions}
     answers = profile.as_dict()
