@@ -206,8 +206,8 @@ def rewrite_texts(kb: Any, rewrite: Rewrite) -> Any:
     items = []
     for item in kb.catalog.items:
         extra = tuple((k, text(item.id, k, v) if k in _ITEM_FIELDS else v) for k, v in item.extra)
-        items.append(replace(item, name=text(item.id, "name", item.name),
-                             description=text(item.id, "description", item.description), extra=extra))
+        items.append(_changed(item, name=text(item.id, "name", item.name),
+                              description=text(item.id, "description", item.description), extra=extra))
     catalog = replace(kb.catalog, items=tuple(items))
     rules = tuple(_rule(r, text) for r in kb.rules.rules)
     facts = {name: text(f"rule:fact:{name}", "meaning", meaning) for name, meaning in kb.rules.facts.items()}
@@ -226,24 +226,31 @@ def rewrite_fields(fields: Any, rewrite: Rewrite) -> Any:
                    groups=tuple(_labelled(g, "group", text) for g in fields.groups))
 
 
+def _changed(record: Any, **values: Any) -> Any:
+    """``record`` with ``values``, or ``record`` itself when none differs (most texts have nothing to change)."""
+    if all(getattr(record, name) == value for name, value in values.items()):
+        return record
+    return replace(record, **values)
+
+
 def _labelled(record: Any, prefix: str, text: Callable[[str, str, Any], Any]) -> Any:
-    return replace(record, label=text(f"field:{prefix}:{record.id}", "label", record.label))
+    return _changed(record, label=text(f"field:{prefix}:{record.id}", "label", record.label))
 
 
 def _field(f: Any, text: Callable[[str, str, Any], Any]) -> Any:
     key = f"field:{f.id}"
-    choices = tuple(replace(c, label=text(key, f"choice.{c.id}", c.label), help=text(key, f"choice.{c.id}.help", c.help))
-                    for c in f.choices)
-    return replace(f, label=text(key, "label", f.label), description=text(key, "description", f.description),
-                   question=text(key, "question", f.question), help=text(key, "help", f.help), choices=choices)
+    choices = tuple(_changed(c, label=text(key, f"choice.{c.id}", c.label),
+                             help=text(key, f"choice.{c.id}.help", c.help)) for c in f.choices)
+    return _changed(f, label=text(key, "label", f.label), description=text(key, "description", f.description),
+                    question=text(key, "question", f.question), help=text(key, "help", f.help), choices=choices)
 
 
 def _rule(rule: Any, text: Callable[[str, str, Any], Any]) -> Any:
     key = f"rule:{rule.id}"
-    then = tuple(replace(c, note=text(key, f"note.{n}", c.note), kpi_target=text(key, f"target.{n}", c.kpi_target))
+    then = tuple(_changed(c, note=text(key, f"note.{n}", c.note), kpi_target=text(key, f"target.{n}", c.kpi_target))
                  if c.note or c.kpi_target else c for n, c in enumerate(rule.then))
-    return replace(rule, title=text(key, "title", rule.title), because=text(key, "because", rule.because),
-                   judgement=text(key, "judgement", rule.judgement), then=then)
+    return _changed(rule, title=text(key, "title", rule.title), because=text(key, "because", rule.because),
+                    judgement=text(key, "judgement", rule.judgement), then=then)
 
 
 def coverage(kb: Any, lang: str) -> dict[str, dict[str, Any]]:
