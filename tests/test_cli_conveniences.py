@@ -101,7 +101,7 @@ def test_completion_of_commands_items_fields_and_values():
     assert values == ["offline_channels=dealers,phone_sales", "offline_channels=dealers,physical_stores"] or \
         sorted(values) == ["offline_channels=dealers,phone_sales", "offline_channels=dealers,physical_stores"]
     assert _complete_in_process(["advisor", "whatif", EXAMPLE, "--unset", "marketing_bud"]) == ["marketing_budget"]
-    assert "messenger" in _complete_in_process(["advisor", "fields", "--group", "we"])
+    assert "messenger" in _complete_in_process(["advisor", "fields", "--group", "me"])
 
 
 def test_completion_through_the_shell_protocol():

@@ -15,6 +15,33 @@ from conftest import EXAMPLES
 from advisor.api import advise
 
 EXPECT: dict[str, dict] = {
+    "etsy-ceramics": dict(
+        # international: handmade ceramics on Etsy and Amazon, Instagram ads, counting on a viral hit
+        recommend=["platform-as-promotion",      # 003 platform store: the marketplace is a promotion platform
+                   "interesting-content",        # 001 4I: it posts ads
+                   "two-way-interaction",        # 001 mistake 3: interact instead of broadcasting
+                   "customer-experience-site"],  # 002 site-foundation: about to open its own site
+        warn=["viral-for-everyone",              # 001 mistake 2: counts on viral, cannot steer it
+              "hard-ads-on-social",              # 001 mistake 3: hard ads pushed widely
+              "neglecting-soft-marketing"],      # 000 overview
+        not_advised=["network-hype"],
+    ),
+    "dtc-skincare": dict(
+        # international: a direct-to-consumer brand, own site, TikTok and Instagram, engaging posts
+        essential=["seo"],                       # 002 seo, 003 site-seo: only basic optimisation
+        recommend=["pay-by-goal",                # 003: it pays per view for online sales
+                   "repeat-purchase-programme",  # 004 maintenance: skincare is bought often
+                   "video"],                     # 001: its audience watches video
+        no_warn=["hard-ads-on-social", "viral-for-everyone", "official-boring-content"],
+    ),
+    "b2b-fasteners": dict(
+        # international: a B2B supplier, sales staff and dealers, LinkedIn and trade portals
+        essential=["personal-closing",           # 004 sales-channel: high-value industrial sales close in person
+                   "membership-database"],       # 004 multichannel: web prices undercut the dealers
+        warn=["online-price-conflict",           # 004 no-imitation: online undercuts offline
+              "official-boring-content"],        # 001 4I: it posts announcements
+        not_recommend=["online-only-sale", "shopping-guides"],
+    ),
     "tea-shop": dict(
         # a tea shop with stores, a basic own site and no SEO, just launched, hoping to go viral
         essential=["seo",                        # 002 seo, 003 site-seo: own site not optimised

@@ -362,7 +362,7 @@ def test_explanations_read_as_whole_chinese_sentences():
     tea = str(ROOT / "examples" / "tea-shop.json")
     text = _run(["explain", tea, "microblog", "--lang", "zh", "--width", "200"]).stdout
     assert text.startswith("微博  [渠道 microblog]\n微博：推荐，依据 1 条规则。")
-    assert "第 32 名（共 41 个）：强度一般、优先级 52、1 条规则支持。" in text
+    assert "第 29 名（共 41 个）：强度一般、优先级 52、1 条规则支持。" in text
     assert "|  结论：推荐 microblog（一般，用于品牌）" in text and "`- 回答 audience_hangouts = " in text
     assert "concludes:" not in text and "Not among" not in text
     data = json.loads(_run(["explain", tea, "microblog", "--lang", "zh", "-f", "json"]).stdout)

@@ -27,7 +27,7 @@ EXAMPLE_PATHS = sorted(EXAMPLES.glob("*.json"))
 #: A typical small business, every question answered: one person selling cheap goods in a
 #: marketplace store, just launched, a small budget, no shops, no social accounts, no WeChat.
 SMALL_SHOP: dict[str, Any] = dict(
-    business_model="B2C", product_type="physical_goods", price_level="low", purchase_frequency="occasional",
+    market="cn", business_model="B2C", product_type="physical_goods", price_level="low", purchase_frequency="occasional",
     business_stage="launch", months_online=4, marketing_budget="small", marketing_staff=1,
     brand_awareness="unknown", counts_on_viral=False, viral_capability=False, competition="intense",
     storefront="marketplace", offline_channels=[], online_offline=[], site_experience="basic", seo="none",

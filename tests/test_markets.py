@@ -17,8 +17,8 @@ from advisor.i18n import use_language
 from advisor.interview import Interview, Planner
 from advisor.kb import for_market, localize, markets_of
 from advisor.kb.markets import PLACEHOLDER, join_names, load_markets
-from advisor.report import advise
 from advisor.render import render
+from advisor.report import advise
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -96,8 +96,9 @@ class Interview:
         return self.planner.markets.fill(text, market_of_answers(self.answers, self.planner.fields), current())
 
     def _market_open(self) -> bool:
-        return (self.planner.fields.get(MARKET_FIELD) is not None and MARKET_FIELD not in self.answers
-                and MARKET_FIELD not in self.skipped and MARKET_FIELD not in self.history)
+        # a fresh interview only: one resumed from answers saved without a market keeps the default
+        return (self.planner.fields.get(MARKET_FIELD) is not None and not self.answers and not self.skipped
+                and not self.history)
 
     def answer(self, name: str, value: Any) -> list[str]:
         """Record an answer; returns the fields whose answers no longer apply and were removed."""
