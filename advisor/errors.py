@@ -90,6 +90,7 @@ ERROR_CODES: dict[str, str] = {
     "E402": "catalog entry quotes words its cited section does not hold",
     "E403": "catalog entry's ordering names an unknown goal, practice or item, or an order with a cycle",
     "E404": "translation file (knowledge/i18n/) malformed: not a mapping of id to a fingerprint and texts",
+    "E405": "knowledge/markets.yaml malformed: a concept without its words, or a market without platforms for one",
     "E500": "option or argument is not valid",
     "E501": "explain or graph names an id that is no item, derived fact or rule",
     "E502": "--set or --unset names an unknown field or a value the field cannot take",

@@ -245,3 +245,31 @@ def test_the_questionnaire_shows_the_market_s_platforms_after_the_market_is_answ
     assert any(word in after for word in markets_words), after[-2000:]
     assert not any(word in after for word in ("Weibo", "Taobao", "Baidu", "Renren", "Kaixin"))
     assert json.loads(save.read_text(encoding="utf-8"))["market"] == "intl"
+
+
+def test_batch_names_each_line_s_own_market(kb, run_cli, tmp_path):
+    lines = tmp_path / "two.jsonl"
+    lines.write_text(json.dumps(_profile("tea-shop")) + "\n" + json.dumps(_profile("tea-shop", market="intl")) + "\n",
+                     encoding="utf-8")
+    result = run_cli(["batch", str(lines), "--lang", "en"])
+    assert result.exit_code == 0, result.stderr
+    cn, intl = [json.loads(line) for line in result.stdout.splitlines() if line.strip()][:2]
+    cn_words, intl_words = (json.dumps(_without_quotes(r)) for r in (cn, intl))
+    assert "Weibo" in cn_words and "Weibo" not in intl_words
+    assert "X (Twitter)" in intl_words and "X (Twitter)" not in cn_words
+    platform_items = {c.target for r in kb.rules.rules if r.platform for c in r.then}
+    same = [{k: [i for i in v if i not in platform_items] for k, v in _advice(r).items()} for r in (cn, intl)]
+    assert same[0] == same[1] and same[0]["recommendations"]
+
+
+def test_a_broken_markets_file_is_one_clear_message(run_cli, tmp_path):
+    import shutil
+
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    text = (knowledge / "markets.yaml").read_text(encoding="utf-8")
+    (knowledge / "markets.yaml").write_text(text.replace("  intl:\n", "  intl:\n    platforms: {}\n  old:\n", 1),
+                                            encoding="utf-8")
+    result = run_cli(["advise", str(EXAMPLES / "tea-shop.json"), "--knowledge", str(knowledge), "--no-cache"])
+    assert result.exit_code == 2
+    assert "markets.yaml" in result.stderr and "[E405]" in result.stderr and "Traceback" not in result.stderr

@@ -25,6 +25,7 @@ from .catalog import Catalog, check_ordering, load_catalog
 from .compiled import CompiledBase
 from .fields import FieldSet, load_fields
 from .loader import gc_paused, load_rule_base, parse_condition, rule_files
+from .markets import Markets, load_markets
 from .model import Condition, RuleBase
 
 __all__ = ["KnowledgeBase", "default_paths", "load_knowledge_base", "record_types"]
@@ -40,6 +41,8 @@ class KnowledgeBase:
     fingerprint: str = ""
     #: practice id -> the condition under which the answers say the business runs it (fields.yaml ``practices``)
     practices: dict[str, Condition] = field(default_factory=dict)
+    #: knowledge/markets.yaml: the platforms that fill each concept per market (cached with the rest)
+    markets: Markets | None = None
 
     def rule(self, rule_id: str):
         index = self.__dict__.get("_rules_by_id")
@@ -51,13 +54,13 @@ class KnowledgeBase:
 
 def record_types() -> dict[str, type]:
     """The record types a cache entry of a knowledge base may hold (see :mod:`advisor.kb.knowledge_base.cache`)."""
-    from . import catalog, compiled, fields, model
+    from . import catalog, compiled, fields, markets, model
 
     classes = [
         model.Test, model.All, model.Any_, model.Not, model.Citation, model.Conclusion, model.Rule,
         model.RuleBase, catalog.Section, catalog.Document, catalog.Item, catalog.Catalog,
         fields.Choice, fields.Group, fields.Goal, fields.Practice, fields.Field, fields.FieldSet, catalog.Ground,
-        compiled.Shard, compiled.CompiledBase,
+        compiled.Shard, compiled.CompiledBase, markets.Markets,
         KnowledgeBase,
     ]
     return {cls.__name__: cls for cls in classes}
@@ -120,7 +123,8 @@ def load_knowledge_base(
     with gc_paused():  # see loader.gc_paused: a third of a big cold load otherwise
         result = load_rule_base(rule_paths, fieldset, catalog, strict=True)
         compiled = compile_rules(result.rules, fieldset, prefix="kb")
-        kb = KnowledgeBase(fieldset, catalog, result.rules, compiled, _ask_if(fieldset), key, practices)
+        kb = KnowledgeBase(fieldset, catalog, result.rules, compiled, _ask_if(fieldset), key, practices,
+                           load_markets(knowledge_dir))
         if use_cache:
             cache.store(key, kb)
     return kb

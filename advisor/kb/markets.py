@@ -48,7 +48,7 @@ class Markets:
     #: platforms the sources name that no longer matter, each lang -> name
     historical: tuple[Mapping[str, str], ...] = ()
     #: concepts whose names are occasions, not platforms (not brands)
-    not_brands: frozenset[str] = frozenset()
+    not_brands: tuple[str, ...] = ()
 
     def phrase(self, concept: str, market: str | None, lang: str = "en") -> str | None:
         """The words for ``concept`` in ``market`` ("Weibo"; "X (Twitter) or Threads"); None for an unknown concept."""
@@ -153,13 +153,13 @@ def load_markets(knowledge: Path | str) -> Markets:
                        "one of the concepts: " + ", ".join(concepts))
         platforms[str(market)] = table
     historical = tuple({k: str(v) for k, v in p.items()} for p in data.get("historical") or () if isinstance(p, dict))
-    return Markets(concepts, names, platforms, historical, frozenset(not_brands))
+    return Markets(concepts, names, platforms, historical, tuple(sorted(not_brands)))
 
 
 def markets_of(kb: Any) -> Markets:
     """The markets of ``kb``'s knowledge folder (read once per knowledge base)."""
-    memo = kb.__dict__.get("_markets")
-    if memo is None:
+    memo = getattr(kb, "markets", None) or kb.__dict__.get("_markets")
+    if memo is None:  # a knowledge base put together by hand
         root = kb.catalog.root
         memo = load_markets(root) if root else Markets({}, {}, {})
         object.__setattr__(kb, "_markets", memo)
