@@ -197,7 +197,7 @@ def test_a_platform_rule_applies_only_in_its_platform_s_market(kb):
     for rule in platform_rules:
         assert any(t.name == "market" for t in rule.tests()), rule.id
     # a subscription account that cannot become a service account is WeChat's limit alone
-    profile = {"messenger_purpose": "service", "messenger_account": "subscription", "messenger_months": 3}
+    profile = {"messenger_purpose": "service", "messenger_account": "none"}
     fired_cn = set(infer(kb, dict(profile, market="cn")).fired_ids())
     fired_intl = set(infer(kb, dict(profile, market="intl")).fired_ids())
     only_cn = {r.id for r in platform_rules} & fired_cn
