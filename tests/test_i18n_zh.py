@@ -48,7 +48,19 @@ def _allowed(report: dict) -> set[str]:
     allowed.add(report["business"].get("name") or "")
     allowed.update(f["field"] for f in report["unanswered"])
     allowed.update(report["next_moves"])
+    allowed.update(_PLATFORMS)  # the market's platforms keep their own names (TikTok, Meta Audience Network)
     return {" ".join(a.split()) for a in allowed if a and a.strip()}
+
+
+def _platform_names() -> set[str]:
+    from advisor.kb.markets import load_markets
+
+    markets = load_markets(ROOT / "knowledge")
+    return {name for ps in markets.platforms.values() for platforms in ps.values() for p in platforms
+            for name in p.values()}
+
+
+_PLATFORMS = _platform_names()
 
 
 def _english_left(text: str, allowed: set[str]) -> list[str]:

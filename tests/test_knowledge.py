@@ -400,6 +400,7 @@ EXTRA_PROFILES = {
     "stores-join-big-sales": {"price_level": "luxury", "product_type": "physical_goods",
                               "offline_channels": ["physical_stores"]},
     "audience-on-sns": {"audience_hangouts": ["sns"]},
+    "wechat-subscription-is-final": {"market": "cn", "messenger_purpose": "service", "messenger_account": "none"},
     "b2c-builds-own-mall": {"business_model": "B2C", "business_stage": "planning", "product_type": "physical_goods"},
     "both-purposes-add-subscription": {"messenger_purpose": "both", "messenger_account": "service"},
     "decide-the-requirement": {"marketing_budget": "small"},

@@ -74,10 +74,10 @@ from advisor.kb import (
     Test,
     dependency_levels,
     iter_tests,
+    market_of_answers,
     markets_of,
     rewrite_fields,
 )
-from advisor.kb.markets import market_of_answers
 
 __all__ = ["ADVICE_KINDS", "Assessment", "Planner", "Stake"]
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from advisor.kb import Field, FieldSet
-from advisor.kb.markets import MARKET_FIELD
+from advisor.kb import MARKET_FIELD, Field, FieldSet
 
 from .planner import Assessment, Planner
 
@@ -91,7 +90,7 @@ class Interview:
     def words(self, text: str) -> str:
         """``text`` (a title of the knowledge base) naming the platforms of the answered market."""
         from advisor.i18n import current
-        from advisor.kb.markets import market_of_answers
+        from advisor.kb import market_of_answers
 
         return self.planner.markets.fill(text, market_of_answers(self.answers, self.planner.fields), current())
 

@@ -30,7 +30,8 @@ EXPORTS = {
     "passages": ["Passages", "passages_for"],
     "translations": ["Translation", "Translations", "coverage", "english_texts", "fingerprint", "languages", "load_translations",
                      "localize", "rewrite_fields", "rewrite_texts", "source_of"],
-    "markets": ["Markets", "for_market", "load_markets", "market_of", "markets_of"],
+    "markets": ["MARKET_FIELD", "PLACEHOLDER", "Markets", "for_market", "join_names", "load_markets", "market_of",
+                "market_of_answers", "markets_of"],
 }
 SUBMODULES = ["cache", "generate"]
 

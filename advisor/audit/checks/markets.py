@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from advisor.errors import Location
-from advisor.kb import iter_tests, load_translations
-from advisor.kb.markets import MARKET_FIELD, PLACEHOLDER, Markets, load_markets
+from advisor.kb import MARKET_FIELD, PLACEHOLDER, Markets, iter_tests, load_markets, load_translations
 
 from ..checks import Check, check
 from ..finding import Finding, Severity
