@@ -176,7 +176,7 @@ def test_the_check_finds_an_english_sentence():
 def test_the_diagnosis_reads_as_whole_chinese_sentences():
     text = _run(["advise", str(ROOT / "examples" / "tea-shop.json"), "--lang", "zh", "--width", "200"]).stdout
     assert "Lotus Leaf Tea是一家刚开业的面向消费者的 B2C 商家（卖实物商品），营销只有一个人，预算不多。" in text
-    assert "按一个人、钱不多的条件，一次做 3 件事" in text and "one person" not in text
+    assert "按人手少、钱不多的条件，一次做 3 件事" in text and "little money" not in text
     assert "为什么先做：能解决发现的最严重问题：把线下生意原样搬到网上（严重程度高）。" in text
     assert "服务目标：线上销售和回头客 | 投入精力中，花费低" in text
     assert "开始做微信公众号时" in text

@@ -22,7 +22,7 @@ def _practice_label(kb: Any, practice: str) -> str:
     return next((p.label for p in kb.fields.practices if p.id == practice), practice)
 
 
-CAPACITY_WORDS = {"thin": N_("one person with little money"), "standard": N_("a small team or a steady budget"),
+CAPACITY_WORDS = {"thin": N_("a business with little time and money"), "standard": N_("a small team or a steady budget"),
                   "large": N_("a team and a large budget")}
 
 
