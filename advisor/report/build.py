@@ -14,7 +14,7 @@ import json
 from typing import Any, Mapping
 
 from advisor.i18n import _, current
-from advisor.inference import Inference, Profile, Support, as_profile, conclude, infer
+from advisor.inference import Conclusions, Inference, Profile, Support, as_profile, conclude, infer
 from advisor.kb import BASES, Citation, KnowledgeBase, Rule
 from advisor.version import __version__
 
@@ -138,9 +138,16 @@ def advise(kb: KnowledgeBase, profile: Profile | Mapping[str, Any]) -> dict[str,
     return build_report(kb, checked, infer(kb, checked))
 
 
-def build_report(kb: KnowledgeBase, profile: Profile, inference: Inference) -> dict[str, Any]:
-    """The report for one profile (see docs/report.md for every key)."""
-    found = conclude(kb, inference)
+def build_report(kb: KnowledgeBase, profile: Profile, inference: Inference, *, whole: bool = True,
+                 conclusions: Conclusions | None = None) -> dict[str, Any]:
+    """The report for one profile (see docs/report.md for every key).
+
+    ``whole=False`` leaves out ``unanswered`` and ``fired_rules`` (the interview planner's pass over
+    every rule, and each firing's matched facts), which the next moves and the diagnosis do not
+    read: an explanation needs the advice in its order, not those. ``conclusions`` are the
+    inference's, when the caller has decided them already.
+    """
+    found = conclusions if conclusions is not None else conclude(kb, inference)
     decisions = {d.item: d for d in found.decisions}
     answers = profile.as_dict()
     derived_values = {d.fact: d.value for d in inference.derived}
@@ -211,7 +218,7 @@ def build_report(kb: KnowledgeBase, profile: Profile, inference: Inference) -> d
         })
 
     fired = []
-    for firing in inference.firings:
+    for firing in inference.firings if whole else ():
         rule = kb.rule(firing.rule_id)
         fired.append({
             "id": firing.rule_id,
@@ -233,7 +240,7 @@ def build_report(kb: KnowledgeBase, profile: Profile, inference: Inference) -> d
             "not_advised": len(not_advised),
             "plan_steps": len(plan),
             "kpis": len(kpis),
-            "rules_fired": len(fired),
+            "rules_fired": len(inference.firings),
             "rules_total": len(kb.rules.rules),
             "fields_answered": len(profile.answers),
             "fields_total": len(kb.fields.fields),
@@ -245,9 +252,10 @@ def build_report(kb: KnowledgeBase, profile: Profile, inference: Inference) -> d
         "kpis": kpis,
         "derived_facts": derived,
         "conflicts": [_decision_json(d) for d in sorted(found.decisions, key=lambda d: d.item)],
-        "unanswered": unanswered_fields(kb, profile, inference),
-        "fired_rules": fired,
     }
+    if whole:
+        report["unanswered"] = unanswered_fields(kb, profile, inference)
+        report["fired_rules"] = fired
     return _with_moves(kb, report, answers, derived_values)
 
 
