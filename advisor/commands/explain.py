@@ -64,7 +64,7 @@ def explain_cmd(profile: str, item: str, fmt: str | None, output: str | None, wi
         item = resolve(kb, item)
     run = analyse(kb, checked)
     if numbered:
-        item = resolve(kb, item, run.report)
+        item = resolve(kb, item, run.advice)
     result = explain(run, item, search=max_runs > 0, max_runs=max_runs, passages=passages)
     if fmt == "json":
         out = json.dumps(result.to_dict(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"

@@ -1,5 +1,5 @@
 """One run of the advisor over one profile, kept together: inference, decided conclusions,
-and (built on first use, then kept) the report, the index of where each conclusion came
+and (built on first use, then kept) the report (or only its advice, for explanations), the index of where each conclusion came
 from, and the recommendation graph.
 
 Explanations, what-if comparisons and pictures all read one :class:`Analysis`
@@ -53,6 +53,7 @@ class Analysis:
         self.inference = inference
         self.conclusions = conclusions if conclusions is not None else conclude(kb, inference)
         self._report: dict[str, Any] | None = None
+        self._advice: dict[str, Any] | None = None
         self._graph: Any = None
         self._provenance: Any = None
         self._answers: dict[str, Any] | None = None
@@ -86,8 +87,22 @@ class Analysis:
         if self._report is None:
             from advisor.report import build_report
 
-            self._report = build_report(self.kb, self.profile, self.inference)
+            self._report = build_report(self.kb, self.profile, self.inference, conclusions=self.conclusions)
         return self._report
+
+    @property
+    def advice(self) -> dict[str, Any]:
+        """The report without its unanswered questions and fired rules (``build_report(whole=False)``):
+        the advice ranked, placed among the next moves, and the diagnosis - all that explanations
+        read of it. The whole report when that was already built."""
+        if self._report is not None:
+            return self._report
+        if self._advice is None:
+            from advisor.report import build_report
+
+            self._advice = build_report(self.kb, self.profile, self.inference, whole=False,
+                                        conclusions=self.conclusions)
+        return self._advice
 
     @property
     def provenance(self) -> "Provenance":

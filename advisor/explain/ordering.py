@@ -28,7 +28,7 @@ def order_lines(run: Any, name: str) -> tuple[str, ...]:
     entry = kb.catalog.item(name)
     if entry is None:
         return ()
-    report = run.report
+    report = run.advice
     lines: list[str] = []
     found = next((e for key in ("recommendations", "plan") for e in report[key] if e["id"] == name), None)
     if found is not None:

@@ -184,7 +184,7 @@ def _signature(run: Analysis, kind: str, item: str) -> tuple:
 
 def _state(run: Analysis, section: str, item: str) -> str:
     """The item as the report shows it: ``#2, essential``, ``#1, high``, a phase or a priority."""
-    entry = next((e for e in run.report[section] if e["id"] == item), None)
+    entry = next((e for e in run.advice[section] if e["id"] == item), None)
     if entry is None:
         return ""
     if section == "recommendations":

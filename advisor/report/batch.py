@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, Iterable, Iterator, Mapping
 
 from advisor.errors import AdvisorError, Location, ProfileError
@@ -105,14 +106,36 @@ def advise_many(profiles: Iterable[Mapping[str, Any] | str | bytes], kb: Any = N
             yield _error_record(position, exc)
 
 
-def _dump(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+#: compact JSON text, as ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))`` writes it
+_dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def compact_json(report: dict[str, Any]) -> str:
+    """``report`` as one line of compact JSON (the text of :data:`_dump`), for a report just built:
+    the leading keys of each item entry are written from the text kept with the entry (see
+    :class:`advisor.report.build.ItemEntry`) instead of being encoded again."""
+    parts = []
+    for key, value in report.items():
+        if type(value) is list and value and getattr(value[0], "head", None) is not None:
+            text = "[" + ",".join(map(_entry_json, value)) + "]"
+        else:
+            text = _dump(value)
+        parts.append(_dump(key) + ":" + text)
+    return "{" + ",".join(parts) + "}"
+
+
+def _entry_json(entry: Any) -> str:
+    head = getattr(entry, "head", None)
+    if head is None or tuple(islice(entry, len(entry.head_keys))) != entry.head_keys:
+        return _dump(entry)
+    rest = dict(islice(entry.items(), len(entry.head_keys), None))
+    return "{" + head + ("," + _dump(rest)[1:] if rest else "}")
 
 
 def _advise_line(kb: Any, raw: bytes | str, line: int, source: str) -> LineResult:
     """One numbered input line to its output line (a report, or an error record)."""
     try:
-        return LineResult(line, _dump(advise_one(kb, raw, line=line, source=source)))
+        return LineResult(line, compact_json(advise_one(kb, raw, line=line, source=source)))
     except AdvisorError as exc:
         return LineResult(line, _dump(_error_record(line, exc)), exc)
 

@@ -10,10 +10,11 @@ Stage: report.
 
 from __future__ import annotations
 
+import json
 from typing import Any, Mapping
 
 from advisor.i18n import _, current
-from advisor.inference import Inference, Profile, Support, as_profile, conclude, infer
+from advisor.inference import Conclusions, Inference, Profile, Support, as_profile, conclude, infer
 from advisor.kb import BASES, Citation, KnowledgeBase, Rule, for_market
 from advisor.version import __version__
 
@@ -21,7 +22,7 @@ from .diagnosis import diagnosis, item_start
 from .moves import plan_moves
 from .ranking import explain_rank, plain_key, recommendation_key, severity_of, step_key, strength_of, warning_key
 
-__all__ = ["REPORT_VERSION", "advise", "build_report", "unanswered_fields"]
+__all__ = ["REPORT_VERSION", "ItemEntry", "advise", "build_report", "unanswered_fields"]
 
 REPORT_VERSION = 3
 
@@ -66,21 +67,35 @@ def _notes(supports: list[Support]) -> list[str]:
     return list(seen)
 
 
-def _item_base(kb: KnowledgeBase, item_id: str, supports: list[Support]) -> dict[str, Any]:
+class ItemEntry(dict):
+    """A report item: a plain dict to every reader, which also keeps the compact JSON text of its
+    leading keys (``head``: the part :func:`_item_base` makes, without the braces), so that the batch
+    writes that part without encoding it again (:func:`advisor.report.batch.compact_json`). The text
+    stands for those keys as built: it is only used for a report written as soon as it is built."""
+
+    __slots__ = ("head", "head_keys")
+
+
+def _item_base(kb: KnowledgeBase, item_id: str, supports: list[Support]) -> ItemEntry:
     """An item's report entry as far as its catalog entry and supporting rules make it: the same
-    supports give the same entry, so it is built once per knowledge base and copied (fresh lists,
-    so that a caller changing one report changes no other)."""
+    supports give the same entry, so it is built (and encoded) once per knowledge base and copied
+    (fresh lists, so that a caller changing one report changes no other)."""
     memo = kb.__dict__.get("_item_bases")
     if memo is None:
         memo = {}
         object.__setattr__(kb, "_item_bases", memo)
     key = (item_id,) + tuple((s.rule_id, s.priority, s.conclusion.note) for s in supports)
-    base = memo.get(key)
-    if base is None:
-        base = memo[key] = _new_item_base(kb, item_id, supports)
-    return base | {"because": list(base["because"]), "notes": list(base["notes"]),
-                   "sources": [source | {"quotes": list(source["quotes"])} for source in base["sources"]],
-                   "judgements": [dict(j) for j in base["judgements"]]}
+    found = memo.get(key)
+    if found is None:
+        base = _new_item_base(kb, item_id, supports)
+        found = memo[key] = (base, json.dumps(base, ensure_ascii=False, separators=(",", ":"))[1:-1], tuple(base))
+    base, head, head_keys = found
+    entry = ItemEntry(base)
+    entry.update(because=list(base["because"]), notes=list(base["notes"]),
+                 sources=[source | {"quotes": list(source["quotes"])} for source in base["sources"]],
+                 judgements=[dict(j) for j in base["judgements"]])
+    entry.head, entry.head_keys = head, head_keys
+    return entry
 
 
 def _new_item_base(kb: KnowledgeBase, item_id: str, supports: list[Support]) -> dict[str, Any]:
@@ -123,10 +138,17 @@ def advise(kb: KnowledgeBase, profile: Profile | Mapping[str, Any]) -> dict[str,
     return build_report(kb, checked, infer(kb, checked))
 
 
-def build_report(kb: KnowledgeBase, profile: Profile, inference: Inference) -> dict[str, Any]:
-    """The report for one profile (see docs/report.md for every key)."""
+def build_report(kb: KnowledgeBase, profile: Profile, inference: Inference, *, whole: bool = True,
+                 conclusions: Conclusions | None = None) -> dict[str, Any]:
+    """The report for one profile (see docs/report.md for every key).
+
+    ``whole=False`` leaves out ``unanswered`` and ``fired_rules`` (the interview planner's pass over
+    every rule, and each firing's matched facts), which the next moves and the diagnosis do not
+    read: an explanation needs the advice in its order, not those. ``conclusions`` are the
+    inference's, when the caller has decided them already.
+    """
     kb = for_market(kb, profile)  # the texts name the platforms of the business's market
-    found = conclude(kb, inference)
+    found = conclusions if conclusions is not None else conclude(kb, inference)
     decisions = {d.item: d for d in found.decisions}
     answers = profile.as_dict()
     derived_values = {d.fact: d.value for d in inference.derived}
@@ -197,7 +219,7 @@ def build_report(kb: KnowledgeBase, profile: Profile, inference: Inference) -> d
         })
 
     fired = []
-    for firing in inference.firings:
+    for firing in inference.firings if whole else ():
         rule = kb.rule(firing.rule_id)
         fired.append({
             "id": firing.rule_id,
@@ -219,7 +241,7 @@ def build_report(kb: KnowledgeBase, profile: Profile, inference: Inference) -> d
             "not_advised": len(not_advised),
             "plan_steps": len(plan),
             "kpis": len(kpis),
-            "rules_fired": len(fired),
+            "rules_fired": len(inference.firings),
             "rules_total": len(kb.rules.rules),
             "fields_answered": len(profile.answers),
             "fields_total": len(kb.fields.fields),
@@ -231,9 +253,10 @@ def build_report(kb: KnowledgeBase, profile: Profile, inference: Inference) -> d
         "kpis": kpis,
         "derived_facts": derived,
         "conflicts": [_decision_json(d) for d in sorted(found.decisions, key=lambda d: d.item)],
-        "unanswered": unanswered_fields(kb, profile, inference),
-        "fired_rules": fired,
     }
+    if whole:
+        report["unanswered"] = unanswered_fields(kb, profile, inference)
+        report["fired_rules"] = fired
     return _with_moves(kb, report, answers, derived_values)
 
 

@@ -248,12 +248,22 @@ def plan_moves(kb: Any, report: dict[str, Any], answers: dict[str, Any], derived
         served = {g for j in batch for g in placements[j].goals}
         return current(item)[0] == 0 or len(batch) + len(needed - served) <= room or bool(served & needed)
 
+    def most_urgent(needed: set[str]) -> str | None:
+        """The candidate that can start and fits with the least urgency key now. ``order`` is by the
+        first keys, and a key now is never less than the first (a move only takes away what lifts an
+        item), so the walk stops at the first item whose first key comes after the best key so far."""
+        best = None
+        for i in order:
+            if best is not None and keys[i] > current(best):
+                break
+            if i not in chosen and can_start(i) and fits(i, needed) and (best is None or current(i) < current(best)):
+                best = i
+        return best
+
     while len(chosen) < size:
-        needed = uncovered()
-        fitting = [i for i in order if i not in chosen and can_start(i) and fits(i, needed)]
-        if not fitting:
+        item = most_urgent(uncovered())
+        if item is None:
             break
-        item = min(fitting, key=current)
         batch = [i for i in with_prerequisites(item) if i not in chosen]
         for prerequisite in batch[:-1]:
             pulled[prerequisite] = item
