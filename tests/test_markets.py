@@ -92,6 +92,9 @@ def test_a_placeholder_becomes_the_market_s_platforms_or_the_generic_words(kb):
     assert markets.fill("Post on {microblog}.", "intl") == "Post on X (Twitter) or Threads."
     assert markets.fill("在{microblog}上发帖", "cn", "zh") == "在微博上发帖"
     assert markets.fill("Post on {microblog}.", None) == "Post on microblogs."
+    assert markets.fill("Microblogs ({microblog})", None) == "Microblogs"  # no examples, no doubled words
+    assert markets.fill("微型博客平台（{microblog}）", None, "zh") == "微型博客平台"
+    assert markets.fill("Microblogs ({microblog})", "cn") == "Microblogs (Weibo)"
     assert markets.fill("{not_a_concept} stays", "cn") == "{not_a_concept} stays"
 
 

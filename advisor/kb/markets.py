@@ -33,6 +33,8 @@ MARKET_FIELD = "market"
 #: ``{concept}`` in a text: a concept id, lower case with underscores
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 _LANGS = ("en", "zh")
+#: a placeholder alone in brackets - the market's examples of what the text already names
+_EXAMPLES_ONLY = re.compile(r"\s*[(（]\{([a-z][a-z0-9_]*)\}[)）]")
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,9 @@ class Markets:
         """``text`` with every known ``{concept}`` replaced by its words in ``market`` (unknown ones kept)."""
         if "{" not in text:
             return text
+        if market not in self.platforms:
+            # no market: "Microblogs ({microblog})" says "Microblogs", not "Microblogs (microblogs)"
+            text = _EXAMPLES_ONLY.sub(lambda m: "" if m.group(1) in self.concepts else m.group(0), text)
 
         def one(match: re.Match[str]) -> str:
             words = self.phrase(match.group(1), market, lang)
