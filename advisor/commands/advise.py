@@ -60,12 +60,10 @@ def advise(profile: str, fmt: str | None, output: str | None, width: int | None,
     """
     from advisor.api import advise as run_advice
     from advisor.inference import read_profile_source
-    from advisor.kb import for_market
     from advisor.render import render
 
     kb = load_kb(kb_options)
     checked = read_profile_source(profile, kb.fields)
-    kb = for_market(kb, checked)
     chosen = pick_format(fmt, output, REPORT_SUFFIXES)
     extra: dict = {}
     if chosen in ("markdown", "html"):  # these draw the reasoning: one run gives the report and the graph

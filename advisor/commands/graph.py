@@ -52,7 +52,6 @@ def graph_cmd(profile: str, fmt: str | None, item: str | None, overview: bool, t
     from advisor.errors import InputError
     from advisor.explain import analyse, reasoning, resolve, to_json
     from advisor.inference import read_profile_source
-    from advisor.kb import for_market
     from advisor.render import view
 
     chosen = pick_format(fmt, output, _SUFFIXES, default="dot")
@@ -65,7 +64,6 @@ def graph_cmd(profile: str, fmt: str | None, item: str | None, overview: bool, t
     kb = load_kb(kb_options)
     node = resolve(kb, item) if item else None
     checked = read_profile_source(profile, kb.fields)
-    kb = for_market(kb, checked)
     G = analyse(kb, checked).graph
     if node is not None:
         if node not in G:

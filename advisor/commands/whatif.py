@@ -43,7 +43,6 @@ def whatif_cmd(profile: str, sets: tuple[str, ...], unsets: tuple[str, ...], fmt
     from advisor.errors import InputError
     from advisor.explain import parse_settings, whatif
     from advisor.inference import read_profile_source
-    from advisor.kb import for_market
     from advisor.render import render_comparison
 
     kb = load_kb(kb_options)
@@ -54,7 +53,6 @@ def whatif_cmd(profile: str, sets: tuple[str, ...], unsets: tuple[str, ...], fmt
         raise InputError(_("nothing to change"), code="E502", where="whatif",
                          expected=_("at least one --set FIELD=VALUE or --unset FIELD"))
     checked = read_profile_source(profile, kb.fields)
-    kb = for_market(kb, checked)
     comparison = whatif(kb, checked, changes)
     if fmt == "json":
         data = {

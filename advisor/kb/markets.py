@@ -132,7 +132,7 @@ def load_markets(knowledge: Path | str) -> Markets:
     for concept, words in data["concepts"].items():
         if not isinstance(words, dict) or not all(isinstance(words.get(lang), str) for lang in _LANGS):
             raise fail(f"concept {concept!r}: expected its generic words in each language", ("concepts", concept),
-                       "microblog: {en: microblogs, zh: 微博类平台}")
+                       "microblog: {en: microblogs, zh: 微型博客平台}")
         concepts[str(concept)] = {lang: words[lang] for lang in _LANGS}
         if words.get("brands") is False:
             not_brands.add(str(concept))

@@ -147,6 +147,7 @@ def _names_market(test: Any, owners: set[str]) -> bool:
 def _texts(ctx, markets: Markets) -> Iterable[Finding]:
     brands = markets.brands()
     platform_of = {rule.id: rule.platform for rule in ctx.rules if rule.platform}
+    rules = ctx.load.rules.by_id()
     concepts = set(markets.concepts)
     english = _english(ctx)
     sources: list[tuple[str, Path, dict[str, dict[str, str]]]] = [("", ctx.knowledge, english)]
@@ -162,7 +163,7 @@ def _texts(ctx, markets: Markets) -> Iterable[Finding]:
             path = root / file if lang or not file.startswith("rules/") else None
             for item_id, texts in sorted(entries.items()):
                 where = None
-                rule = ctx.load.rules.by_id().get(item_id) if file.startswith("rules/") else None
+                rule = rules.get(item_id) if file.startswith("rules/") else None
                 for name, text in sorted(texts.items()):
                     unknown = sorted(set(PLACEHOLDER.findall(text)) - concepts)
                     named = [b for b in _named(text, brands) if not _allowed(b, platform_of.get(item_id), markets)]
