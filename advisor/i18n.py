@@ -87,7 +87,9 @@ def _catalogue(lang: str) -> _gettext.NullTranslations:
 
 def _(message: str) -> str:
     """``message`` in the current language (itself when no translation exists)."""
-    return _catalogue(_LANG.get()).gettext(message)
+    lang = _LANG.get()
+    # English is the messages' own language: no catalogue to consult (a report calls this hundreds of times)
+    return message if lang == "en" else _catalogue(lang).gettext(message)
 
 
 def N_(message: str) -> str:
@@ -97,4 +99,7 @@ def N_(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form of a message for ``n``, in the current language."""
-    return _catalogue(_LANG.get()).ngettext(singular, plural, n)
+    lang = _LANG.get()
+    if lang == "en":
+        return singular if n == 1 else plural
+    return _catalogue(lang).ngettext(singular, plural, n)

@@ -11,7 +11,8 @@ import pytest
 
 from advisor import schemas
 from advisor.errors import ProfileError
-from advisor.inference.profile import _fast_validator, validate_answers
+from advisor.inference.fastcheck import fast_validator, schema_key, shipped_source
+from advisor.inference.profile import validate_answers
 from advisor.kb import generate
 from advisor.kb.fields import profile_schema
 
@@ -61,13 +62,62 @@ def _mutations(kb, rng):
 
 
 def test_profile_verdicts_agree(kb):
+    """The check the advisor uses (the shipped one), and the schema compiled afresh, both agree with
+    jsonschema on valid and broken profiles."""
+    import fastjsonschema
+
     schema = profile_schema(kb.fields)
-    check = _fast_validator(kb.fields)
+    check = fast_validator(kb.fields)
+    fresh = fastjsonschema.compile(schema)
     assert check is not None
     rng = random.Random(12)
     cases = [generate.random_profile(kb.fields, rng) for _ in range(200)] + list(_mutations(kb, rng))
     for data in cases:
-        assert _fast_ok(check, data) == _jsonschema_ok(schema, data), data
+        expected = _jsonschema_ok(schema, data)
+        assert _fast_ok(check, data) == expected, data
+        assert _fast_ok(fresh, data) == expected, data
+
+
+def test_the_shipped_profile_check_is_current(kb):
+    """advisor/schemas/profile_check.py is generated from knowledge/fields.yaml; bring it up to date with
+    python3 -c "from advisor.inference.fastcheck import write_shipped; write_shipped()"."""
+    from advisor.kb import for_market
+    from advisor.schemas import profile_check
+
+    generic = for_market(kb, None, "en")
+    assert profile_check.SCHEMA_KEY == schema_key(profile_schema(generic.fields))
+    # the text it would be written with names the same key and entry point
+    text = shipped_source(generic.fields)
+    assert f'SCHEMA_KEY = "{profile_check.SCHEMA_KEY}"' in text
+    assert f"validate = {profile_check.validate.__name__}" in text
+
+
+@pytest.mark.parametrize("market", ["cn", "intl", None])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_market_and_language_uses_the_shipped_check(kb, market, lang):
+    """The words of the fields change with the market and the language; what they check does not."""
+    from advisor.kb import for_market, localize
+    from advisor.schemas import profile_check
+
+    fields = for_market(localize(kb, lang), market, lang).fields
+    assert fast_validator(fields) is profile_check.validate
+
+
+def test_other_fields_are_compiled_not_given_the_shipped_check(kb):
+    """A field set that checks something else (one more choice) gets its own compiled check."""
+    import dataclasses
+
+    from advisor.schemas import profile_check
+
+    first = kb.fields.fields[1]
+    assert first.choices
+    extra = dataclasses.replace(first.choices[0], id="brand_new_choice")
+    changed = dataclasses.replace(first, choices=first.choices + (extra,))
+    fields = dataclasses.replace(kb.fields, fields=(kb.fields.fields[0], changed) + kb.fields.fields[2:])
+    check = fast_validator(fields)
+    assert check is not None and check is not profile_check.validate
+    assert _fast_ok(check, {first.id: "brand_new_choice"})
+    assert not _fast_ok(profile_check.validate, {first.id: "brand_new_choice"})
 
 
 def test_refused_profiles_are_still_explained_by_jsonschema(kb):

@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 import random
 
+import pytest
 from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from advisor.explain import analyse
 from advisor.inference import as_profile, infer
 from advisor.kb.generate import random_profile
-from advisor.report import build_report
+from advisor.report import batch, build_report
 from advisor.report.batch import compact_json
 
 
@@ -21,11 +24,38 @@ def _profiles(kb, n=40, seed=3):
     return examples + [random_profile(kb.fields, rng) for _ in range(n)]
 
 
-def test_compact_json_is_json_dumps(kb):
+@pytest.fixture(params=["orjson", "standard library"])
+def encoder(request, monkeypatch):
+    """compact_json with orjson (when installed) and without it."""
+    if request.param == "orjson":
+        pytest.importorskip("orjson")
+    else:
+        monkeypatch.setattr(batch, "_orjson_dumps", None)
+    return request.param
+
+
+def test_compact_json_is_json_dumps(kb, encoder):
     for data in _profiles(kb):
         profile = as_profile(kb, data)
         report = build_report(kb, profile, infer(kb, profile))
         assert compact_json(report) == json.dumps(report, ensure_ascii=False, separators=(",", ":"))
+
+
+_STANDARD = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_scalars = (st.none() | st.booleans() | st.integers(min_value=-(2 ** 70), max_value=2 ** 70)
+            | st.floats(allow_nan=True, allow_infinity=True) | st.text())
+
+
+@settings(max_examples=300, deadline=None)
+@given(answers=st.dictionaries(st.text(max_size=8), _scalars | st.lists(_scalars, max_size=3), max_size=6),
+       facts=st.lists(_scalars, max_size=4), title=st.text())
+def test_compact_json_writes_any_value_as_the_standard_library_does(answers, facts, title):
+    """Floats in exponent form, infinities, integers beyond 64 bits, unpaired surrogates, control
+    characters: whichever encoder writes the report, the text is the standard library's."""
+    report = {"business": {"name": title, "answers": answers},
+              "recommendations": [{"id": "x", "title": title}],
+              "derived_facts": [{"name": "f", "value": v} for v in facts]}
+    assert compact_json(report) == _STANDARD(report)
 
 
 def test_compact_json_sees_a_changed_entry(kb):

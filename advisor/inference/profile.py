@@ -21,6 +21,8 @@ from advisor.i18n import N_, _
 from advisor.io import MAX_PROFILE_BYTES, find_token, parse_json, read_stream, read_text
 from advisor.kb import META_KEYS, FieldSet, profile_schema
 
+from .fastcheck import fast_validator
+
 __all__ = ["Profile", "choice_list", "parse_profile", "range_words", "load_profile", "read_profile_source", "text_problem", "validate_answers"]
 
 
@@ -62,27 +64,6 @@ def _validator(fields: FieldSet) -> Any:
     return jsonschema.validators.validator_for(schema)(schema)
 
 
-@lru_cache(maxsize=8)
-def _fast_validator(fields: FieldSet) -> Any:
-    """The profile schema compiled to Python by fastjsonschema, or None when it is not installed.
-
-    It only says yes or no, about twenty times faster than jsonschema; a profile
-    it refuses goes through jsonschema, which names the problem.
-    """
-    try:
-        import fastjsonschema
-    except ImportError:
-        return None
-    try:
-        return fastjsonschema.compile(profile_schema(fields), handlers={"http": _no_fetch, "https": _no_fetch})
-    except Exception:  # a schema it cannot compile: jsonschema alone then
-        return None
-
-
-def _no_fetch(uri: str) -> Any:
-    raise ValueError(f"schemas are never fetched ({uri})")
-
-
 _FAST: dict[int, tuple[FieldSet, Any]] = {}
 
 
@@ -92,7 +73,7 @@ def _surely_valid(data: Any, fields: FieldSet) -> bool:
     if entry is None or entry[0] is not fields:
         if len(_FAST) > 16:
             _FAST.clear()
-        entry = _FAST[id(fields)] = (fields, _fast_validator(fields))
+        entry = _FAST[id(fields)] = (fields, fast_validator(fields))
     check = entry[1]
     if check is None:
         return False

@@ -110,10 +110,27 @@ def advise_many(profiles: Iterable[Mapping[str, Any] | str | bytes], kb: Any = N
 _dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
+try:  # the `fast` extra: the same text as _dump, three to four times as fast
+    from orjson import dumps as _orjson_dumps
+except ImportError:  # pragma: no cover - exercised by forcing _orjson_dumps to None in the tests
+    _orjson_dumps = None
+
+
 def compact_json(report: dict[str, Any]) -> str:
-    """``report`` as one line of compact JSON (the text of :data:`_dump`), for a report just built:
-    the leading keys of each item entry are written from the text kept with the entry (see
-    :class:`advisor.report.build.ItemEntry`) instead of being encoded again."""
+    """``report`` as one line of compact JSON (the text of :data:`_dump`), for a report just built.
+
+    With orjson installed the report is encoded by orjson, whose compact text is the standard
+    library's but for floats in exponent form (``1e16`` against ``1e+16``), too large integers
+    and unpaired surrogates: a report whose answers or derived facts hold such a float, or that
+    orjson refuses, goes the standard way. There the leading keys of each item entry are written
+    from the text kept with the entry (see :class:`advisor.report.build.ItemEntry`) instead of
+    being encoded again.
+    """
+    if _orjson_dumps is not None and _plain_floats(report):
+        try:
+            return _orjson_dumps(report).decode()
+        except TypeError:  # an integer beyond 64 bits, an unpaired surrogate: not orjson's to write
+            pass
     parts = []
     for key, value in report.items():
         if type(value) is list and value and getattr(value[0], "head", None) is not None:
@@ -122,6 +139,19 @@ def compact_json(report: dict[str, Any]) -> str:
             text = _dump(value)
         parts.append(_dump(key) + ":" + text)
     return "{" + ",".join(parts) + "}"
+
+
+def _plain_floats(report: dict[str, Any]) -> bool:
+    """Whether every float the report's data can hold (the answers, the derived facts' values) is
+    written the same by orjson as by the standard library: finite, without an exponent."""
+    business = report.get("business")
+    values = list(business.get("answers", {}).values()) if isinstance(business, dict) else []
+    values += [fact.get("value") for fact in report.get("derived_facts", ())]
+    for value in values:
+        for x in (value if type(value) is list else (value,)):
+            if type(x) is float and ("e" in (text := repr(x)) or text[-1] in "fn"):  # 1e+16, inf, nan
+                return False
+    return True
 
 
 def _entry_json(entry: Any) -> str:

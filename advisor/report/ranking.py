@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from advisor.i18n import _, ngettext
+from advisor.i18n import _, current, ngettext
 from advisor.inference import Support
 from advisor.kb import SEVERITIES, STRENGTHS
 
@@ -77,12 +77,23 @@ def explain_rank(rank: int, supports: list[Support], *, strength: str | None = N
 
 def rank_words(supports: list[Support], *, strength: str | None = None, severity: str | None = None) -> str:
     """What places an item: its strength or severity, priority and supporting rules, in words."""
-    parts = []
-    if strength:
-        parts.append(_("strength {strength}").format(strength=level_word(strength)))
-    if severity:
-        parts.append(_("severity {severity}").format(severity=level_word(severity)))
-    count = _support(supports)
-    parts.append(_("priority {priority}").format(priority=_priority(supports)))
-    parts.append(ngettext("{count} supporting rule", "{count} supporting rules", count).format(count=count))
-    return _(", ").join(parts)
+    return _ranked_words(current(), strength, severity, _priority(supports), _support(supports))
+
+
+#: the words for each (language, strength, severity, priority, count) met so far: a few hundred at most
+_WORDS: dict[tuple, str] = {}
+
+
+def _ranked_words(lang: str, strength: str | None, severity: str | None, priority: int, count: int) -> str:
+    key = (lang, strength, severity, priority, count)
+    found = _WORDS.get(key)
+    if found is None:
+        parts = []
+        if strength:
+            parts.append(_("strength {strength}").format(strength=level_word(strength)))
+        if severity:
+            parts.append(_("severity {severity}").format(severity=level_word(severity)))
+        parts.append(_("priority {priority}").format(priority=priority))
+        parts.append(ngettext("{count} supporting rule", "{count} supporting rules", count).format(count=count))
+        found = _WORDS[key] = _(", ").join(parts)
+    return found
