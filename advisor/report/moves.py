@@ -70,7 +70,7 @@ _PHASE_INDEX = {"prepare": 0, "launch": 1, "operate": 2, "mature": 3, "evaluate"
 _BUDGET_COST = {"none": "low", "small": "medium", "medium": "high", "large": "high"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Placement:
     """Where one candidate ended up: ``move`` (``order`` 1..), ``later`` or ``other``, and why."""
 
@@ -131,6 +131,24 @@ class _Catalog:
         self.serves = {c.id: set(c.serves) for c in goals_field.choices} if goals_field else {}
         self.goal_order = [c.id for c in goals_field.choices] if goals_field else []
         self._attrs: dict[tuple[str, str, Any], Any] = {}  # the catalog does not change under a knowledge base
+        self._goals: dict[str, frozenset[str]] = {}
+        self._static: dict[str, tuple[Any, int]] = {}
+
+    def goals_served(self, item: str) -> frozenset[str]:
+        """The goals (``promotion_goals`` choices) ``item`` serves: those sharing one of its goal words."""
+        found = self._goals.get(item)
+        if found is None:
+            own = set(self.attr(item, "goals", ()))
+            found = self._goals[item] = frozenset(g for g, words in self.serves.items() if words & own)
+        return found
+
+    def static(self, item: str) -> tuple[Any, int]:
+        """What ``item``'s urgency takes from the catalog alone: its phase, and its effort plus cost (the load)."""
+        found = self._static.get(item)
+        if found is None:
+            load = EFFORTS.index(self.attr(item, "effort", "medium")) + COSTS.index(self.attr(item, "cost", "low"))
+            found = self._static[item] = (self.attr(item, "phase"), load)
+        return found
 
     @classmethod
     def of(cls, kb: Any) -> _Catalog:
@@ -170,7 +188,8 @@ def plan_moves(kb: Any, report: dict[str, Any], answers: dict[str, Any], derived
     keys: dict[str, tuple] = {}
     for item, entry in advised.items():
         place = Placement(item)
-        place.goals = [g for g in stated if cat.serves.get(g, set()) & set(cat.attr(item, "goals", ()))]
+        served = cat.goals_served(item)
+        place.goals = [g for g in stated if g in served]
         place.fixes = sorted(fixes.get(item, ()), key=lambda m: (-SEVERITIES[warned[m]["severity"]], warned[m]["rank"]))
         place.deferred_by = sorted(deferred.get(item, ()), key=lambda m: warned[m]["rank"])
         if entry.get("start") in (answers.get("plans_to_start") or ()):
@@ -278,6 +297,7 @@ def plan_moves(kb: Any, report: dict[str, Any], answers: dict[str, Any], derived
             place.why = [w for w in place.why if w not in {_(s) for s in STRONGEST}]
 
     # what waits, and why
+    room = None
     for item in order:
         if item in moves:
             continue
@@ -297,9 +317,12 @@ def plan_moves(kb: Any, report: dict[str, Any], answers: dict[str, Any], derived
             reason = wait_words("after_first", titles=titles(kb, place.after))
         else:
             place.wait = "room"
-            reason = wait_words("room", count=len(moves), capacity=capacity_words(capacity))
+            if room is None:  # the same words for every item that waits for room
+                room = wait_words("room", count=len(moves), capacity=capacity_words(capacity))
+            reason = room
         speaks = why_move(cat, item, advised[item], place, warned, [], kb, quiet=True)
         place.why = speaks + [reason] if place.wait == "room" else [reason] + speaks
+
     def group(item: str) -> int:
         place = placements[item]
         if (place.wait == "after" and all(p in moves for p in place.after)) or \
@@ -338,12 +361,12 @@ def _urgency(cat: _Catalog, item: str, entry: dict[str, Any], place: Placement, 
         own = phase is not None and entry.get("phase") == phase
         strength = "strong" if own else "moderate"
     tier = _tier(place.fixes, warned, entry.get("strength") == "essential", bool(place.starts))
-    item_phase = cat.attr(item, "phase") or entry.get("phase")
+    item_phase, load = cat.static(item)
+    item_phase = item_phase or entry.get("phase")
     if phase is None or item_phase not in _PHASE_INDEX:
         stage = 1  # any stage
     else:
         stage = 0 if _PHASE_INDEX[item_phase] == _PHASE_INDEX[phase] else 2  # its own stage's work first
-    load = EFFORTS.index(cat.attr(item, "effort", "medium")) + COSTS.index(cat.attr(item, "cost", "low"))
     return (tier, -STRENGTHS[strength], stage, -len(place.goals), load, -entry.get("priority", 0), item)
 
 

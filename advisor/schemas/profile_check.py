@@ -10,7 +10,16 @@ SCHEMA_KEY = "09ae569e58ac4d3cca88faa01a039b7dd150586569ceb51cd793675ec436973c"
 
 VERSION = "2.22.3"
 from decimal import Decimal
-from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+
+
+class JsonSchemaValueException(ValueError):
+    """The profile breaks the schema (which part, jsonschema says)."""
+
+    def __init__(self, message, *args, **kwargs):
+        super().__init__(message)
+
+
+JsonSchemaValuesException = JsonSchemaValueException
 
 
 NoneType = type(None)
