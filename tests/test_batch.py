@@ -147,3 +147,60 @@ def test_the_summary_counts_one_profile_in_the_singular(tmp_path, run_cli):
     result = run_cli(["batch", str(source), "-o", str(tmp_path / "out.jsonl")])
     assert result.exit_code == 0
     assert "advisor: 1 profile: 1 advised, 0 failed in " in result.stderr
+
+
+def _restricted(line: str, keys) -> str:
+    """A full report line cut down to ``keys``, in the report's order, written as the batch writes."""
+    report = json.loads(line)
+    if "error" in report:
+        return line
+    return json.dumps({k: v for k, v in report.items() if k in keys}, ensure_ascii=False, separators=(",", ":"))
+
+
+@pytest.mark.parametrize("keys", [("diagnosis", "next_moves"), ("fired_rules",), ("unanswered", "summary"),
+                                  ("sequences", "recommendations", "business")])
+def test_keys_write_the_same_values_as_the_whole_report(kb, tmp_path, run_cli, keys):
+    examples = [p.read_text(encoding="utf-8").replace("\n", " ") for p in sorted((ROOT / "examples").glob("*.json"))]
+    source = _write(tmp_path / "in.jsonl", examples + [json.dumps(p) for p in _profiles(kb, 20, seed=4)]
+                    + [BAD_CHOICE])
+    whole, part = tmp_path / "whole.jsonl", tmp_path / "part.jsonl"
+    assert run_cli(["batch", str(source), "-o", str(whole), "-q"]).exit_code == 1
+    assert run_cli(["batch", str(source), "-o", str(part), "-q", "--keys", ",".join(keys)]).exit_code == 1
+    lines = whole.read_text(encoding="utf-8").splitlines()
+    assert part.read_text(encoding="utf-8").splitlines() == [_restricted(line, keys) for line in lines]
+    first = json.loads(part.read_text(encoding="utf-8").splitlines()[0])
+    assert set(first) == set(keys)
+
+
+def test_keys_left_out_are_not_worked_out(kb, monkeypatch):
+    """Leaving out the unanswered questions, the fired rules and the diagnosis skips their work."""
+    from advisor.report import build
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("worked out a key that was not asked for")
+
+    monkeypatch.setattr(build, "unanswered_fields", refuse)
+    monkeypatch.setattr(build, "diagnosis", refuse)
+    profiles = _profiles(kb, 5, seed=6)
+    reports = list(advise_many(profiles, kb, keys=["summary", "next_moves", "recommendations"]))
+    assert all(list(r) == ["summary", "next_moves", "recommendations"] for r in reports)
+    assert reports[0]["recommendations"] and reports[0]["recommendations"][0]["next"]
+    with pytest.raises(AssertionError):
+        list(advise_many(profiles, kb, keys=["unanswered"]))
+    with pytest.raises(AssertionError):
+        list(advise_many(profiles, kb, keys=["diagnosis"]))
+    # the fired rules' matches are not read either
+    from advisor.kb.model import Firing
+
+    monkeypatch.setattr(Firing, "fact_keys", refuse)
+    assert list(advise_many(profiles[:1], kb, keys=["summary"]))[0]["summary"]["rules_fired"] > 0
+
+
+def test_an_unknown_key_is_a_usage_error_naming_the_keys(tmp_path, run_cli):
+    source = _write(tmp_path / "in.jsonl", ['{"business_model": "B2C"}'])
+    result = run_cli(["batch", str(source), "--keys", "summary,diagnosys"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "'diagnosys' is not a key of the report (did you mean diagnosis?)" in result.stderr
+    assert "next_moves" in result.stderr and "Traceback" not in result.stderr
+    empty = run_cli(["batch", str(source), "--keys", " , "])
+    assert empty.exit_code == 2 and "no key given" in empty.stderr

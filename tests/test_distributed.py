@@ -59,3 +59,13 @@ def test_more_than_one_file_is_refused(tmp_path):
         (tmp_path / name).write_text("{}\n")
     with pytest.raises(ValueError, match="names 2 files"):
         advise_jsonl(str(tmp_path / "*.jsonl"))
+
+
+def test_keys_on_dask_give_the_bytes_of_batch_keys(kb, tmp_path, run_cli):
+    source = tmp_path / "shops.jsonl"
+    source.write_bytes(_input(kb, 40))
+    expected = tmp_path / "batch.jsonl"
+    assert run_cli(["batch", str(source), "-o", str(expected), "-q", "--keys", "diagnosis,next_moves"]).exit_code == 1
+    lines = advise_jsonl(str(source), blocksize=3000, keys=["diagnosis", "next_moves"]).compute(scheduler="sync")
+    assert "".join(line + "\n" for line in lines).encode() == expected.read_bytes()
+    assert set(json.loads(lines[0])) <= {"diagnosis", "next_moves", "line", "error"}

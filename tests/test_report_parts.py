@@ -70,6 +70,14 @@ def test_compact_json_sees_a_changed_entry(kb):
     assert json.loads(text)["recommendations"][0]["kind"] == "changed"
 
 
+def test_report_keys_name_every_key_of_a_report_in_its_order(kb):
+    from advisor.report import REPORT_KEYS
+
+    for data in _profiles(kb, n=5):
+        profile = as_profile(kb, data)
+        assert tuple(build_report(kb, profile, infer(kb, profile))) == REPORT_KEYS
+
+
 def test_the_advice_is_the_report_without_questions_and_firings(kb):
     for data in _profiles(kb, n=10):
         run = analyse(kb, data)

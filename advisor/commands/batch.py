@@ -22,6 +22,25 @@ from .outputs import output_error
 SHOWN_ERRORS = 20
 
 
+def _parse_keys(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
+    """``--keys``: report keys, each one the report has, in the order given (duplicates once)."""
+    if value is None:
+        return None
+    from advisor.errors import did_you_mean
+    from advisor.report.build import REPORT_KEYS
+
+    keys = tuple(dict.fromkeys(k.strip() for k in value.split(",") if k.strip()))
+    if not keys:
+        raise click.BadParameter(_("no key given; the report's keys are: {keys}").format(keys=", ".join(REPORT_KEYS)))
+    for key in keys:
+        if key not in REPORT_KEYS:
+            near = did_you_mean(key, REPORT_KEYS)
+            hint = _(" (did you mean {near}?)").format(near=near) if near else ""
+            raise click.BadParameter(_("{key} is not a key of the report{hint}; the keys are: {keys}").format(
+                key=repr(key), hint=hint, keys=", ".join(REPORT_KEYS)))
+    return keys
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("input_path", metavar="INPUT")
 @click.option("-o", "--output", default="-", show_default=True,
@@ -30,9 +49,13 @@ SHOWN_ERRORS = 20
               help="Worker processes to spread the profiles over (0: one per CPU core).")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad line.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary (bad lines are still reported).")
+@click.option("-k", "--keys", "keys", metavar="KEY,...", callback=_parse_keys,
+              help="Write only these top-level keys of each report, comma-separated (e.g. "
+                   "summary,diagnosis,next_moves); the work of the keys left out is skipped.")
 @lang_option
 @knowledge_options
-def batch(input_path: str, output: str, jobs: int, fail_fast: bool, quiet: bool, kb_options: dict) -> None:
+def batch(input_path: str, output: str, jobs: int, fail_fast: bool, quiet: bool, keys: tuple[str, ...] | None,
+          kb_options: dict) -> None:
     """Advise every profile of a JSON-lines file (one profile object per line; - for standard input).
 
     Each output line is the JSON report of the input line in the same position
@@ -46,6 +69,7 @@ def batch(input_path: str, output: str, jobs: int, fail_fast: bool, quiet: bool,
       advisor batch shops.jsonl -o reports.jsonl
       advisor batch shops.jsonl -o reports.jsonl --jobs 4
       cat shops.jsonl | advisor batch - > reports.jsonl
+      advisor batch shops.jsonl --keys diagnosis,next_moves -o moves.jsonl
       advisor batch shops.jsonl --fail-fast -o /dev/null      (check every profile)
     """
     from advisor.report import numbered_lines, run_lines
@@ -62,7 +86,7 @@ def batch(input_path: str, output: str, jobs: int, fail_fast: bool, quiet: bool,
     first_bad: list[int] = []
     sink = _Sink(output)
     try:
-        results = run_lines(numbered_lines(stream), kb, jobs=jobs, source=source)
+        results = run_lines(numbered_lines(stream), kb, jobs=jobs, source=source, keys=keys)
         with _progress(total, quiet) as bar:
             try:
                 for result in results:

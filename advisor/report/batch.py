@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Collection, Iterable, Iterator, Mapping
 
 from advisor.errors import AdvisorError, Location, ProfileError
 from advisor.i18n import _
@@ -50,10 +50,11 @@ def _error_record(line: int, error: AdvisorError) -> dict[str, Any]:
 
 
 def advise_one(kb: Any, item: Mapping[str, Any] | str | bytes, *, line: int = 0,
-               source: str = "<input>") -> dict[str, Any]:
+               source: str = "<input>", keys: Collection[str] | None = None) -> dict[str, Any]:
     """The report for one profile (a mapping, or the JSON text of one); raises on a bad profile.
 
-    Errors name ``source`` and ``line`` as their location.
+    Errors name ``source`` and ``line`` as their location. ``keys``: only those top-level keys of
+    the report (see :func:`advisor.report.build.build_report`).
     """
     from advisor.inference import validate_answers
     from advisor.io import MAX_PROFILE_BYTES, parse_json
@@ -76,7 +77,7 @@ def advise_one(kb: Any, item: Mapping[str, Any] | str | bytes, *, line: int = 0,
         else:
             data = dict(item) if isinstance(item, Mapping) else item
         profile = validate_answers(data, kb.fields, source=name)
-        return advise(kb, profile)
+        return advise(kb, profile, keys=keys)
     except AdvisorError as exc:
         # one location for every error of the line: the input and the line number
         # (a column inside a one-line profile is kept)
@@ -86,11 +87,13 @@ def advise_one(kb: Any, item: Mapping[str, Any] | str | bytes, *, line: int = 0,
 
 
 def advise_many(profiles: Iterable[Mapping[str, Any] | str | bytes], kb: Any = None, *,
-                fail_fast: bool = False, source: str = "<input>") -> Iterator[dict[str, Any]]:
+                fail_fast: bool = False, source: str = "<input>",
+                keys: Collection[str] | None = None) -> Iterator[dict[str, Any]]:
     """Reports for ``profiles``, in order; an error record stands in for each bad profile.
 
     ``kb`` defaults to the shipped knowledge base (loaded once per process).
-    With ``fail_fast`` the first bad profile raises its error instead.
+    With ``fail_fast`` the first bad profile raises its error instead. ``keys``: only those
+    top-level keys of each report (the work of the others is skipped where it can be).
 
     >>> reports = list(advise_many([{"business_model": "B2C"}, {"price_level": "cheap"}]))
     >>> "recommendations" in reports[0], reports[1]["error"]["code"]
@@ -99,7 +102,7 @@ def advise_many(profiles: Iterable[Mapping[str, Any] | str | bytes], kb: Any = N
     kb = kb if kb is not None else _default_kb()
     for position, item in enumerate(profiles, 1):
         try:
-            yield advise_one(kb, item, line=position, source=source)
+            yield advise_one(kb, item, line=position, source=source, keys=keys)
         except AdvisorError as exc:
             if fail_fast:
                 raise
@@ -162,24 +165,26 @@ def _entry_json(entry: Any) -> str:
     return "{" + head + ("," + _dump(rest)[1:] if rest else "}")
 
 
-def _advise_line(kb: Any, raw: bytes | str, line: int, source: str) -> LineResult:
+def _advise_line(kb: Any, raw: bytes | str, line: int, source: str,
+                 keys: Collection[str] | None = None) -> LineResult:
     """One numbered input line to its output line (a report, or an error record)."""
     try:
-        return LineResult(line, compact_json(advise_one(kb, raw, line=line, source=source)))
+        return LineResult(line, compact_json(advise_one(kb, raw, line=line, source=source, keys=keys)))
     except AdvisorError as exc:
         return LineResult(line, _dump(_error_record(line, exc)), exc)
 
 
 def _advise_chunk(chunk: list[tuple[int, bytes]]) -> list[LineResult]:
     """Worker step: each numbered line to its output line (runs in a worker process or inline)."""
-    kb, source = _WORKER["kb"], _WORKER["source"]
-    return [_advise_line(kb, raw, line, source) for line, raw in chunk]
+    kb, source, keys = _WORKER["kb"], _WORKER["source"], _WORKER.get("keys")
+    return [_advise_line(kb, raw, line, source, keys) for line, raw in chunk]
 
 
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(kb: Any, source: str, worker: bool = False, lang: str | None = None) -> None:
+def _init_worker(kb: Any, source: str, worker: bool = False, lang: str | None = None,
+                 keys: Collection[str] | None = None) -> None:
     import signal
 
     if lang is not None:
@@ -193,6 +198,7 @@ def _init_worker(kb: Any, source: str, worker: bool = False, lang: str | None = 
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER["kb"] = kb
     _WORKER["source"] = source
+    _WORKER["keys"] = keys
 
 
 def numbered_lines(stream: Any, limit: int | None = None) -> Iterator[tuple[int, bytes]]:
@@ -238,14 +244,15 @@ def _chunks(lines: Iterable[tuple[int, bytes]], size: int) -> Iterator[list[tupl
 
 
 def run_lines(lines: Iterable[tuple[int, bytes]], kb: Any, *, jobs: int = 1, source: str = "<input>",
-              chunk_lines: int = CHUNK_LINES) -> Iterator[LineResult]:
-    """One :class:`LineResult` per numbered line, in input order, over ``jobs`` processes.
+              chunk_lines: int = CHUNK_LINES, keys: Collection[str] | None = None) -> Iterator[LineResult]:
+    """One :class:`LineResult` per numbered line, in input order, over ``jobs`` processes
+    (``keys``: only those top-level keys of each report).
 
     Stop early by closing the iterator (the worker processes are then ended).
     """
     chunks = _chunks(lines, chunk_lines if jobs > 1 else 1)
     if jobs <= 1:
-        _init_worker(kb, source)
+        _init_worker(kb, source, keys=keys)
         for chunk in chunks:
             yield from _advise_chunk(chunk)
         return
@@ -263,7 +270,7 @@ def run_lines(lines: Iterable[tuple[int, bytes]], kb: Any, *, jobs: int = 1, sou
         from advisor.i18n import current
 
         # the language goes with them: a spawned worker starts from English (its error records speak --lang)
-        pool = context.Pool(jobs, initializer=_init_worker, initargs=(kb, source, True, current()))
+        pool = context.Pool(jobs, initializer=_init_worker, initargs=(kb, source, True, current(), keys))
     finally:
         gc.unfreeze()
     try:

@@ -11,7 +11,7 @@ Stage: report.
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
 from advisor.i18n import _, current
 from advisor.inference import Conclusions, Inference, Profile, Support, as_profile, conclude, infer
@@ -22,9 +22,14 @@ from .diagnosis import diagnosis, item_start
 from .moves import plan_moves
 from .ranking import explain_rank, plain_key, recommendation_key, severity_of, step_key, strength_of, warning_key
 
-__all__ = ["REPORT_VERSION", "ItemEntry", "advise", "build_report", "unanswered_fields"]
+__all__ = ["REPORT_KEYS", "REPORT_VERSION", "ItemEntry", "advise", "build_report", "unanswered_fields"]
 
 REPORT_VERSION = 3
+
+#: The report's top-level keys, in the order it lists them (docs/report.md).
+REPORT_KEYS = ("report_version", "advisor_version", "business", "summary", "diagnosis", "next_moves",
+               "recommendations", "warnings", "not_advised", "plan", "kpis", "derived_facts", "conflicts",
+               "unanswered", "fired_rules", "sequences")
 
 
 def _sources(kb: KnowledgeBase, rules: list[Rule]) -> list[dict[str, Any]]:
@@ -132,21 +137,26 @@ def _decision_json(decision: Any) -> dict[str, Any]:
     }
 
 
-def advise(kb: KnowledgeBase, profile: Profile | Mapping[str, Any]) -> dict[str, Any]:
-    """The report (see docs/report.md) for one profile, as plain JSON-ready data."""
+def advise(kb: KnowledgeBase, profile: Profile | Mapping[str, Any], *,
+           keys: Collection[str] | None = None) -> dict[str, Any]:
+    """The report (see docs/report.md) for one profile, as plain JSON-ready data (only ``keys``, when given)."""
     checked = as_profile(kb, profile)
-    return build_report(kb, checked, infer(kb, checked))
+    return build_report(kb, checked, infer(kb, checked), keys=keys)
 
 
 def build_report(kb: KnowledgeBase, profile: Profile, inference: Inference, *, whole: bool = True,
-                 conclusions: Conclusions | None = None) -> dict[str, Any]:
+                 conclusions: Conclusions | None = None, keys: Collection[str] | None = None) -> dict[str, Any]:
     """The report for one profile (see docs/report.md for every key).
 
     ``whole=False`` leaves out ``unanswered`` and ``fired_rules`` (the interview planner's pass over
     every rule, and each firing's matched facts), which the next moves and the diagnosis do not
     read: an explanation needs the advice in its order, not those. ``conclusions`` are the
-    inference's, when the caller has decided them already.
+    inference's, when the caller has decided them already. ``keys`` (of :data:`REPORT_KEYS`) keeps
+    only those top-level keys, in the report's order, and skips the work of the unanswered
+    questions, the fired rules and the diagnosis when they are left out; every key kept is what the
+    whole report holds.
     """
+    wanted = REPORT_KEYS if keys is None else frozenset(keys)
     kb = for_market(kb, profile)  # the texts name the platforms of the business's market
     found = conclusions if conclusions is not None else conclude(kb, inference)
     decisions = {d.item: d for d in found.decisions}
@@ -219,7 +229,7 @@ def build_report(kb: KnowledgeBase, profile: Profile, inference: Inference, *, w
         })
 
     fired = []
-    for firing in inference.firings if whole else ():
+    for firing in inference.firings if whole and "fired_rules" in wanted else ():
         rule = kb.rule(firing.rule_id)
         fired.append({
             "id": firing.rule_id,
@@ -255,13 +265,14 @@ def build_report(kb: KnowledgeBase, profile: Profile, inference: Inference, *, w
         "conflicts": [_decision_json(d) for d in sorted(found.decisions, key=lambda d: d.item)],
     }
     if whole:
-        report["unanswered"] = unanswered_fields(kb, profile, inference)
+        report["unanswered"] = unanswered_fields(kb, profile, inference) if "unanswered" in wanted else []
         report["fired_rules"] = fired
-    return _with_moves(kb, report, answers, derived_values)
+    report = _with_moves(kb, report, answers, derived_values, "diagnosis" in wanted)
+    return report if keys is None else {key: value for key, value in report.items() if key in wanted}
 
 
 def _with_moves(kb: KnowledgeBase, report: dict[str, Any], answers: dict[str, Any],
-                derived: dict[str, Any]) -> dict[str, Any]:
+                derived: dict[str, Any], diagnose: bool = True) -> dict[str, Any]:
     """The report with its next moves chosen (:mod:`advisor.report.moves`), each item's place among
     them, the sequences the sources support, and the diagnosis on top."""
     plan = plan_moves(kb, report, answers, derived)
@@ -281,7 +292,7 @@ def _with_moves(kb: KnowledgeBase, report: dict[str, Any], answers: dict[str, An
                                         f"{entry['title'][1:]}: {warned[mistake]['fix']}"})
     report["summary"]["next_moves"] = len(plan.moves)
     head = {key: report[key] for key in ("report_version", "advisor_version", "business", "summary")}
-    head["diagnosis"] = diagnosis(kb, report, plan, answers)
+    head["diagnosis"] = diagnosis(kb, report, plan, answers) if diagnose else None
     head["next_moves"] = list(plan.moves)
     rest = {key: value for key, value in report.items() if key not in head}
     rest["sequences"] = sequences

@@ -27,11 +27,13 @@ __all__ = ["advise_jsonl", "advise_block", "count_lines"]
 
 
 def advise_jsonl(path: str, *, blocksize: int | str = "64MiB", source: str | None = None,
-                 knowledge: str | None = None, rules: Sequence[str] | None = None) -> Any:
+                 knowledge: str | None = None, rules: Sequence[str] | None = None,
+                 keys: Sequence[str] | None = None) -> Any:
     """A Dask bag of output lines, one per non-blank line of the JSON-lines file at ``path``.
 
     ``source`` is the name error records give the input (default: ``path``, as
-    ``advisor batch PATH`` names it). Nothing runs until the bag is computed or
+    ``advisor batch PATH`` names it); ``keys`` keeps only those top-level keys of each report,
+    as ``advisor batch --keys`` does. Nothing runs until the bag is computed or
     written, on whatever scheduler or cluster is current::
 
         advise_jsonl("shops.jsonl").to_textfiles("reports/*.jsonl")
@@ -48,7 +50,8 @@ def advise_jsonl(path: str, *, blocksize: int | str = "64MiB", source: str | Non
     firsts = dask.delayed(_first_lines, pure=True)(counts)
     spec = (knowledge, tuple(rules) if rules is not None else None)
     name = path if source is None else source
-    parts = [dask.delayed(advise_block, pure=True)(block, firsts, index, name, spec)
+    wanted = tuple(keys) if keys is not None else None
+    parts = [dask.delayed(advise_block, pure=True)(block, firsts, index, name, spec, wanted)
              for index, block in enumerate(advising)]
     return db.from_delayed(parts)
 
@@ -67,7 +70,8 @@ def _first_lines(counts: Iterable[int]) -> list[int]:
 
 
 def advise_block(block: bytes, firsts: list[int], index: int, source: str,
-                 spec: tuple[str | None, tuple[str, ...] | None] = (None, None)) -> list[str]:
+                 spec: tuple[str | None, tuple[str, ...] | None] = (None, None),
+                 keys: Sequence[str] | None = None) -> list[str]:
     """The output lines for one block of the file, its first line being ``firsts[index]``."""
     from advisor.io import MAX_PROFILE_BYTES
 
@@ -83,7 +87,7 @@ def advise_block(block: bytes, firsts: list[int], index: int, source: str,
         if offset < last or block.endswith(b"\n"):
             raw += b"\n"  # as the command reads a line: with its newline
         if raw[:MAX_PROFILE_BYTES + 1].strip():  # blank lines are skipped but counted
-            out.append(_advise_line(kb, raw, firsts[index] + offset, source).text)
+            out.append(_advise_line(kb, raw, firsts[index] + offset, source, keys).text)
     return out
 
 
