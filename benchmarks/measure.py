@@ -274,9 +274,15 @@ def _audit_measure(audit: Any) -> Callable[[Path], float]:
     return measure
 
 
-def bench_batch(kb: Any, count: int, passes: int) -> dict[int, tuple[float, float]]:
-    """Profiles per second through :func:`advisor.report.batch.run_lines` (worker start included),
-    and the cores the run really got (CPU seconds of the process and its workers / wall seconds)."""
+#: the keys a platform that shows only the diagnosis and the moves asks for (``advisor batch --keys``)
+DIAGNOSIS_KEYS = ("summary", "diagnosis", "next_moves")
+
+
+def bench_batch(kb: Any, count: int, passes: int) -> dict[Any, tuple[float, float, float]]:
+    """Profiles per second through :func:`advisor.report.batch.run_lines` (worker start included), the
+    cores the run really got (CPU seconds of the process and its workers / wall seconds), and the CPU
+    milliseconds per profile; for 1 and 2 jobs with whole reports, and for 1 job with
+    :data:`DIAGNOSIS_KEYS` only (key ``"keys"``)."""
     import json
     import resource
 
@@ -290,21 +296,60 @@ def bench_batch(kb: Any, count: int, passes: int) -> dict[int, tuple[float, floa
         own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
-    out = {}
-    for jobs in (1, 2):
+    out: dict[Any, tuple[float, float, float]] = {}
+    for label, jobs, keys in ((1, 1, None), (2, 2, None), ("keys", 1, DIAGNOSIS_KEYS)):
         def go() -> None:
-            for _ in run_lines(lines, kb, jobs=jobs):
+            for _ in run_lines(lines, kb, jobs=jobs, keys=keys):
                 pass
         go()
-        walls, cores = [], []
+        walls, cores, cpus = [], [], []
         for _ in range(passes):
             used, start = cpu(), time.perf_counter()
             go()
             wall = time.perf_counter() - start
+            spent = cpu() - used
             walls.append(wall)
-            cores.append((cpu() - used) / wall)
-        out[jobs] = (count / statistics.median(walls), statistics.median(cores))
+            cores.append(spent / wall)
+            cpus.append(spent / count)
+        out[label] = (count / statistics.median(walls), statistics.median(cores), statistics.median(cpus) * 1000)
     return out
+
+
+def bench_batch_parts(kb: Any, count: int, passes: int) -> dict[str, float]:
+    """Where one batch profile's CPU time goes, in ms (best of ``passes``, each step over every profile):
+    reading and checking the line, inference, the report without its unanswered questions, the
+    unanswered questions (the interview planner's pass), the fired rules' matches, and the JSON text."""
+    import json
+
+    from advisor.inference import infer, validate_answers
+    from advisor.io import parse_json
+    from advisor.kb.generate import random_profile
+    from advisor.report import build
+    from advisor.report.batch import compact_json
+
+    rng = random.Random(PROFILE_SEED + 2)
+    texts = [json.dumps(random_profile(kb.fields, rng)) for _ in range(count)]
+
+    def best(step: Callable[[Any], Any], items: list[Any]) -> tuple[float, list[Any]]:
+        times, out = [], []
+        for _ in range(passes):
+            start = time.process_time()
+            out = [step(x) for x in items]
+            times.append(time.process_time() - start)
+        return min(times) / len(items) * 1000, out
+
+    read, profiles = best(lambda t: validate_answers(parse_json(t, "x"), kb.fields, source="x"), texts)
+    inferring, inferences = best(lambda p: infer(kb, p), profiles)
+    pairs = list(zip(profiles, inferences))
+    for profile, inference in pairs:  # every firing's matches read once, as the engine's memo keeps them
+        [firing.fact_keys() for firing in inference.firings]
+    advice, _ = best(lambda pi: build.build_report(kb, pi[0], pi[1], whole=False), pairs)
+    questions, _ = best(lambda pi: build.unanswered_fields(build.for_market(kb, pi[0]), pi[0], pi[1]), pairs)
+    fired, _ = best(lambda pi: [f.fact_keys() for f in pi[1].firings], pairs)
+    reports = [build.build_report(kb, p, i) for p, i in pairs]
+    writing, _ = best(compact_json, reports)
+    return {"read and check": read, "inference": inferring, "report without unanswered questions": advice,
+            "unanswered questions": questions, "fired rules' matches": fired, "JSON text": writing}
 
 
 def bench_memory(kb: Any, count: int) -> tuple[float, float] | None:

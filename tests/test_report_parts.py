@@ -87,3 +87,26 @@ def test_the_advice_is_the_report_without_questions_and_firings(kb):
         assert advice == {key: value for key, value in whole.items() if key not in ("unanswered", "fired_rules")}
         assert list(advice) == [key for key in whole if key in advice]
         assert run.report == whole and run.advice is run.report  # once built, the whole report serves both
+
+
+def test_reports_do_not_depend_on_what_was_built_before(kb):
+    """The words and parts remembered per knowledge base (items, rank words, the reasons of items that
+    wait) are keyed by all they depend on: a report is the same whatever reports came before it, in
+    either language."""
+    from advisor.i18n import use_language
+    from advisor.kb import load_knowledge_base, localize
+
+    profiles = _profiles(kb, n=25, seed=9)
+
+    def reports(order, lang):
+        fresh = localize(load_knowledge_base(), lang)
+        with use_language(lang):
+            built = {}
+            for index in order:
+                profile = as_profile(fresh, profiles[index])
+                built[index] = json.dumps(build_report(fresh, profile, infer(fresh, profile)), ensure_ascii=False)
+        return built
+
+    forward = list(range(len(profiles)))
+    for lang in ("en", "zh"):
+        assert reports(forward, lang) == reports(forward[::-1], lang)

@@ -133,6 +133,7 @@ class _Catalog:
         self._attrs: dict[tuple[str, str, Any], Any] = {}  # the catalog does not change under a knowledge base
         self._goals: dict[str, frozenset[str]] = {}
         self._static: dict[str, tuple[Any, int]] = {}
+        self._speaks: dict[tuple, tuple[str, ...]] = {}
 
     def goals_served(self, item: str) -> frozenset[str]:
         """The goals (``promotion_goals`` choices) ``item`` serves: those sharing one of its goal words."""
@@ -141,6 +142,21 @@ class _Catalog:
             own = set(self.attr(item, "goals", ()))
             found = self._goals[item] = frozenset(g for g, words in self.serves.items() if words & own)
         return found
+
+    def speaks_for(self, item: str, entry: dict[str, Any], place: Placement, warned: dict[str, Any]) -> list[str]:
+        """What speaks for an item that waits (:func:`why_move` quietly), remembered by what the words depend
+        on: the first mistake it fixes, whether it is essential, the goals it serves, the language."""
+        from advisor.i18n import current
+
+        first = warned[place.fixes[0]] if place.fixes else None
+        key = (current(), item, entry.get("strength") == "essential", tuple(place.goals),
+               (first["title"], first["rank"] == 1, first["severity"]) if first is not None else None)
+        found = self._speaks.get(key)
+        if found is None:
+            if len(self._speaks) > 50_000:  # a long batch of very varied businesses: start again
+                self._speaks.clear()
+            found = self._speaks[key] = tuple(why_move(self, item, entry, place, warned, [], self.kb, quiet=True))
+        return list(found)
 
     def static(self, item: str) -> tuple[Any, int]:
         """What ``item``'s urgency takes from the catalog alone: its phase, and its effort plus cost (the load)."""
@@ -320,7 +336,7 @@ def plan_moves(kb: Any, report: dict[str, Any], answers: dict[str, Any], derived
             if room is None:  # the same words for every item that waits for room
                 room = wait_words("room", count=len(moves), capacity=capacity_words(capacity))
             reason = room
-        speaks = why_move(cat, item, advised[item], place, warned, [], kb, quiet=True)
+        speaks = cat.speaks_for(item, advised[item], place, warned)
         place.why = speaks + [reason] if place.wait == "room" else [reason] + speaks
 
     def group(item: str) -> int:
@@ -346,6 +362,8 @@ def plan_moves(kb: Any, report: dict[str, Any], answers: dict[str, Any], derived
 def _tier(fixes: list[str], warned: dict[str, Any], essential: bool, intended: bool = False) -> int:
     """0: fixes the most serious problem found; 1: essential, or fixes another high-severity one;
     2: fixes a medium one, or starts what the business is about to start; 3: the rest."""
+    if not fixes:  # most items fix nothing
+        return 1 if essential else (2 if intended else 3)
     severity = max((SEVERITIES[warned[m]["severity"]] for m in fixes), default=0)
     if any(warned[m]["rank"] == 1 for m in fixes):
         return 0
