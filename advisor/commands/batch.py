@@ -27,7 +27,7 @@ def _parse_keys(ctx: click.Context, param: click.Parameter, value: str | None) -
     if value is None:
         return None
     from advisor.errors import did_you_mean
-    from advisor.report.build import REPORT_KEYS
+    from advisor.report import REPORT_KEYS
 
     keys = tuple(dict.fromkeys(k.strip() for k in value.split(",") if k.strip()))
     if not keys:
