@@ -52,8 +52,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.i18n import _
-from advisor.kb import COSTS, EFFORTS, SEVERITIES, STRENGTHS
+from advisor.kb import COSTS, SEVERITIES, STRENGTHS
 
+from .move_catalog import MoveCatalog
 from .move_words import STRONGEST, capacity_words, titles, wait_words, why_move
 from .words import goal_words
 
@@ -122,69 +123,9 @@ def capacity_of(derived: dict[str, Any]) -> str:
     return "standard"
 
 
-class _Catalog:
-    """What the ordering reads from the knowledge base."""
-
-    def __init__(self, kb: Any) -> None:
-        self.kb = kb
-        goals_field = kb.fields.get("promotion_goals")
-        self.serves = {c.id: set(c.serves) for c in goals_field.choices} if goals_field else {}
-        self.goal_order = [c.id for c in goals_field.choices] if goals_field else []
-        self._attrs: dict[tuple[str, str, Any], Any] = {}  # the catalog does not change under a knowledge base
-        self._goals: dict[str, frozenset[str]] = {}
-        self._static: dict[str, tuple[Any, int]] = {}
-        self._speaks: dict[tuple, tuple[str, ...]] = {}
-
-    def goals_served(self, item: str) -> frozenset[str]:
-        """The goals (``promotion_goals`` choices) ``item`` serves: those sharing one of its goal words."""
-        found = self._goals.get(item)
-        if found is None:
-            own = set(self.attr(item, "goals", ()))
-            found = self._goals[item] = frozenset(g for g, words in self.serves.items() if words & own)
-        return found
-
-    def speaks_for(self, item: str, entry: dict[str, Any], place: Placement, warned: dict[str, Any]) -> list[str]:
-        """What speaks for an item that waits (:func:`why_move` quietly), remembered by what the words depend
-        on: the first mistake it fixes, whether it is essential, the goals it serves, the language."""
-        from advisor.i18n import current
-
-        first = warned[place.fixes[0]] if place.fixes else None
-        key = (current(), item, entry.get("strength") == "essential", tuple(place.goals),
-               (first["title"], first["rank"] == 1, first["severity"]) if first is not None else None)
-        found = self._speaks.get(key)
-        if found is None:
-            if len(self._speaks) > 50_000:  # a long batch of very varied businesses: start again
-                self._speaks.clear()
-            found = self._speaks[key] = tuple(why_move(self, item, entry, place, warned, [], self.kb, quiet=True))
-        return list(found)
-
-    def static(self, item: str) -> tuple[Any, int]:
-        """What ``item``'s urgency takes from the catalog alone: its phase, and its effort plus cost (the load)."""
-        found = self._static.get(item)
-        if found is None:
-            load = EFFORTS.index(self.attr(item, "effort", "medium")) + COSTS.index(self.attr(item, "cost", "low"))
-            found = self._static[item] = (self.attr(item, "phase"), load)
-        return found
-
-    @classmethod
-    def of(cls, kb: Any) -> _Catalog:
-        """The one reader kept with a knowledge base (batch plans thousands of reports over one)."""
-        if "_moves_catalog" not in kb.__dict__:
-            object.__setattr__(kb, "_moves_catalog", cls(kb))
-        return kb.__dict__["_moves_catalog"]
-
-    def attr(self, item: str, key: str, default: Any = None) -> Any:
-        try:
-            return self._attrs[item, key, default]
-        except KeyError:
-            entry = self.kb.catalog.item(item)
-            found = self._attrs[item, key, default] = entry.get(key, default) if entry is not None else default
-            return found
-
-
 def plan_moves(kb: Any, report: dict[str, Any], answers: dict[str, Any], derived: dict[str, Any]) -> Plan:
     """Choose and order the next moves of a built report (see the module notes)."""
-    cat = _Catalog.of(kb)
+    cat = MoveCatalog.of(kb)
     capacity = capacity_of(derived)
     size = MOVES[capacity]
     phase = phase_of_business(answers, derived)
@@ -372,7 +313,7 @@ def _tier(fixes: list[str], warned: dict[str, Any], essential: bool, intended: b
     return 2 if severity >= SEVERITIES["medium"] or intended else 3
 
 
-def _urgency(cat: _Catalog, item: str, entry: dict[str, Any], place: Placement, warned: dict[str, Any],
+def _urgency(cat: MoveCatalog, item: str, entry: dict[str, Any], place: Placement, warned: dict[str, Any],
              phase: str | None) -> tuple:
     strength = entry.get("strength")
     if strength is None:  # a plan step: strong in the business's own phase (evaluation is never a phase's own work)
@@ -388,7 +329,7 @@ def _urgency(cat: _Catalog, item: str, entry: dict[str, Any], place: Placement, 
     return (tier, -STRENGTHS[strength], stage, -len(place.goals), load, -entry.get("priority", 0), item)
 
 
-def _own_wait(cat: _Catalog, item: str, place: Placement, answers: dict[str, Any], derived: dict[str, Any],
+def _own_wait(cat: MoveCatalog, item: str, place: Placement, answers: dict[str, Any], derived: dict[str, Any],
               phase: str | None, capacity: str, tier: int, warned: dict[str, Any]) -> tuple[str, str] | None:
     """Why ``item`` cannot start now, leaving prerequisites aside (None: it can)."""
     if place.deferred_by:
@@ -411,7 +352,7 @@ def _own_wait(cat: _Catalog, item: str, place: Placement, answers: dict[str, Any
     return None
 
 
-def _prerequisites_first(cat: _Catalog, items: list[str], order: list[str]) -> list[str]:
+def _prerequisites_first(cat: MoveCatalog, items: list[str], order: list[str]) -> list[str]:
     """``items`` reordered so that each comes after the items of the list it must follow (stable otherwise)."""
     out: list[str] = []
     placed: set[str] = set()
