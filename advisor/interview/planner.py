@@ -64,6 +64,8 @@ from dataclasses import dataclass, field
 from typing import Any, Collection, Mapping
 
 from advisor.inference import ADVICE_KINDS, Item, OutcomeModel, test_holds
+from advisor.interview.compiled import ABSENT as _ABSENT
+from advisor.interview.compiled import compile_status
 from advisor.kb import (
     All,
     Condition,
@@ -81,7 +83,6 @@ from advisor.kb import (
 
 __all__ = ["ADVICE_KINDS", "Assessment", "Planner", "Stake"]
 
-_ABSENT = object()  # a derived fact that no rule sets
 _EMPTY: dict[str, Any] = {}
 
 Status = bool | frozenset  # a decided outcome, or the open fields it still depends on
@@ -146,6 +147,10 @@ class Planner:
             by_level[levels[rule.id]].append(rule)
         self._plan = [(by_level[level], sorted(f for f, lv in fact_level.items() if lv == level))
                       for level in sorted(set(by_level) | set(fact_level.values()))]
+        # each condition compiled once (advisor.interview.compiled); _status stays the readable statement
+        self._gates = {name: compile_status(cond) for name, cond in self.ask_if.items()}
+        self._compiled_plan = [([(rule.id, compile_status(rule.when)) for rule in level_rules], resolved)
+                               for level_rules, resolved in self._plan]
         self._advice = [r for r in rules if any(c.kind in ADVICE_KINDS for c in r.then)]
         self._outcomes = OutcomeModel(self._advice, kb.catalog)
         self._order = {f.id: i for i, f in enumerate(self.fields.fields)}
@@ -212,8 +217,8 @@ class Planner:
             open_fields = frozenset(f for f in everything if f not in known and f not in closed)
             evaluated = self._evaluate(answers, open_fields) if self._gates_use_facts else None
             facts = evaluated[1] if evaluated else _EMPTY
-            gates = {name: self._status(cond, answers, open_fields, facts)
-                     for name, cond in self.ask_if.items() if name in open_fields}
+            gates = {name: status(answers, open_fields, facts)
+                     for name, status in self._gates.items() if name in open_fields}
             newly = {name for name, s in gates.items() if s is False}
             if not newly:
                 return open_fields, gates, evaluated
@@ -229,7 +234,7 @@ class Planner:
             facts = evaluated[1] if evaluated else _EMPTY
             gone = [name for name in self.fields.names() if (name in answers or name in skipped)
                     and name in self.ask_if
-                    and self._status(self.ask_if[name], answers, open_fields, facts) is False]
+                    and self._gates[name](answers, open_fields, facts) is False]
             if not gone:
                 return dropped
             for name in gone:
@@ -241,9 +246,9 @@ class Planner:
         """Every rule's status, and every derived fact's (possible values, open fields it depends on)."""
         status: dict[str, Status] = {}
         facts: dict[str, tuple[tuple[Any, ...], frozenset[str]]] = {}
-        for rules, resolved in self._plan:
-            for rule in rules:
-                status[rule.id] = self._status(rule.when, answers, open_fields, facts)
+        for rules, resolved in self._compiled_plan:
+            for rule_id, compiled in rules:
+                status[rule_id] = compiled(answers, open_fields, facts)
             for fact in resolved:
                 possible: list[Any] = []
                 depends: set[str] = set()
@@ -262,6 +267,8 @@ class Planner:
 
     def _status(self, cond: Condition | None, answers: Mapping[str, Any], open_fields: frozenset[str],
                 facts: Mapping[str, tuple[tuple[Any, ...], frozenset[str]]]) -> Status:
+        """The three-valued status of ``cond``, interpreted: the readable statement of what the compiled
+        closures (:mod:`advisor.interview.compiled`) compute; a property test keeps the two in step."""
         if cond is None:
             return True
         if isinstance(cond, Test):

@@ -1,0 +1,155 @@
+"""The planner's three-valued evaluation of a condition, compiled once into a closure.
+
+:meth:`advisor.interview.planner.Planner._status` states the evaluation: a
+readable interpreter walking a condition tree. Every assessment runs it over
+every rule and ``ask_if``, so the planner compiles each condition once into a
+closure ``status(answers, open_fields, facts)`` giving exactly what ``_status``
+gives - ``True``/``False`` when decided, else the frozenset of open fields the
+outcome still depends on:
+
+* a test on a field is the constant ``{field}`` while the field is open, else
+  the engine's predicate (:func:`advisor.inference.reference._compile_test`,
+  specialised by operator and operand type, the semantics of ``test_holds``);
+* a test on a derived fact tries every value the fact can still take
+  (``facts[name] = (values, depends)``, :data:`ABSENT` for "not set"): decided
+  when they all agree, else the fact's ``depends``;
+* ``not`` negates a decided part; ``all`` (``any``) stops at the first false
+  (true) part and otherwise joins the open fields of the undecided parts.
+
+A property test (tests/test_planner_compiled.py) keeps the two in step.
+
+Stage: interview.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+from advisor.inference.reference import _compile_test, test_holds
+from advisor.kb import All, Condition, Not, Test
+
+__all__ = ["ABSENT", "Compiled", "compile_status"]
+
+ABSENT = object()  # a derived fact that no rule sets
+_EMPTY: dict[str, Any] = {}
+
+Status = bool | frozenset  # a decided outcome, or the open fields it still depends on
+Facts = Mapping[str, tuple[tuple[Any, ...], frozenset]]
+Compiled = Callable[[Mapping[str, Any], frozenset, Facts], Status]
+
+
+def _true(answers: Mapping[str, Any], open_fields: frozenset, facts: Facts) -> Status:
+    return True
+
+
+def compile_status(cond: Condition | None) -> Compiled:
+    """A closure giving ``Planner._status(cond, answers, open_fields, facts)``."""
+    if cond is None:
+        return _true
+    if isinstance(cond, Test):
+        return _field_test(cond) if cond.kind == "field" else _fact_test(cond)
+    if isinstance(cond, Not):
+        return _negation(compile_status(cond.item))
+    parts = tuple(compile_status(item) for item in cond.items)
+    return _conjunction(parts) if isinstance(cond, All) else _disjunction(parts)
+
+
+def _field_test(test: Test) -> Compiled:
+    name = test.name
+    pending = frozenset((name,))
+    holds = _compile_test(test)
+
+    def field(answers: Mapping[str, Any], open_fields: frozenset, facts: Facts) -> Status:
+        if name in open_fields:
+            return pending
+        return holds(answers, _EMPTY)  # type: ignore[arg-type]
+
+    return field
+
+
+def _fact_test(test: Test) -> Compiled:
+    name = test.name
+    # the outcome when no rule sets the fact, as test_holds gives it
+    unset = test_holds(test, _EMPTY, _EMPTY)
+    if test.op == "equals" and isinstance(test.value, bool):
+        wanted = test.value  # booleans are singletons: identity is the exact test (ABSENT is no bool)
+
+        def boolean(answers: Mapping[str, Any], open_fields: frozenset, facts: Facts) -> Status:
+            entry = facts.get(name)
+            if entry is None:
+                return unset
+            possible = entry[0]
+            first = possible[0] is wanted
+            for value in possible[1:]:
+                if (value is wanted) is not first:
+                    return entry[1]
+            return first
+
+        return boolean
+    holds = _compile_test(test)
+
+    def outcome(value: Any) -> bool:
+        return unset if value is ABSENT else holds(_EMPTY, {name: value})  # type: ignore[arg-type]
+
+    def general(answers: Mapping[str, Any], open_fields: frozenset, facts: Facts) -> Status:
+        entry = facts.get(name)
+        if entry is None:
+            return unset
+        possible = entry[0]
+        first = outcome(possible[0])
+        for value in possible[1:]:
+            if outcome(value) is not first:
+                return entry[1]
+        return first
+
+    return general
+
+
+def _negation(inner: Compiled) -> Compiled:
+    def negation(answers: Mapping[str, Any], open_fields: frozenset, facts: Facts) -> Status:
+        s = inner(answers, open_fields, facts)
+        if s is True:
+            return False
+        if s is False:
+            return True
+        return s
+
+    return negation
+
+
+def _conjunction(parts: tuple[Compiled, ...]) -> Compiled:
+    if not parts:
+        return _true
+    if len(parts) == 1:
+        return parts[0]
+
+    def every(answers: Mapping[str, Any], open_fields: frozenset, facts: Facts) -> Status:
+        pending = None
+        for part in parts:
+            s = part(answers, open_fields, facts)
+            if s is False:
+                return False
+            if s is not True:
+                pending = s if pending is None else pending | s
+        return True if pending is None else pending
+
+    return every
+
+
+def _disjunction(parts: tuple[Compiled, ...]) -> Compiled:
+    if not parts:
+        return lambda answers, open_fields, facts: False
+    if len(parts) == 1:
+        return parts[0]
+
+    def some(answers: Mapping[str, Any], open_fields: frozenset, facts: Facts) -> Status:
+        pending = None
+        for part in parts:
+            s = part(answers, open_fields, facts)
+            if s is True:
+                return True
+            if s is not False:
+                pending = s if pending is None else pending | s
+        return False if pending is None else pending
+
+    return some
