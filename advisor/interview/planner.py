@@ -84,6 +84,7 @@ from advisor.kb import (
 __all__ = ["ADVICE_KINDS", "Assessment", "Planner", "Stake"]
 
 _EMPTY: dict[str, Any] = {}
+_NOTHING: frozenset[str] = frozenset()
 
 Status = bool | frozenset  # a decided outcome, or the open fields it still depends on
 
@@ -149,10 +150,12 @@ class Planner:
                       for level in sorted(set(by_level) | set(fact_level.values()))]
         # each condition compiled once (advisor.interview.compiled); _status stays the readable statement
         self._gates = {name: compile_status(cond) for name, cond in self.ask_if.items()}
-        self._compiled_plan = [([(rule.id, compile_status(rule.when)) for rule in level_rules], resolved)
+        self._compiled_plan = [([(rule.id, compile_status(rule.when)) for rule in level_rules],
+                                [(fact, tuple((r.id, value) for r, value in self._derivers[fact])) for fact in resolved])
                                for level_rules, resolved in self._plan]
         self._advice = [r for r in rules if any(c.kind in ADVICE_KINDS for c in r.then)]
         self._outcomes = OutcomeModel(self._advice, kb.catalog)
+        self._advice_ids = tuple(r.id for r in self._advice)
         self._order = {f.id: i for i, f in enumerate(self.fields.fields)}
         self._gates_use_facts = any(t.kind == "fact" for cond in self.ask_if.values() for t in iter_tests(cond))
         self._group_order = {g.id: i for i, g in enumerate(self.fields.groups)}
@@ -175,10 +178,16 @@ class Planner:
         open_fields, gates, evaluated = self._close(answers, skipped)
         status, _ = evaluated or self._evaluate(answers, open_fields)
         stakes: dict[str, set[str]] = defaultdict(set)
-        decided = {rule.id for rule in self._advice if isinstance(status[rule.id], bool)}
-        unsettled, reach = self._outcomes.open_items(
-            (rule.id for rule in self._advice if status[rule.id] is True),
-            (rule.id for rule in self._advice if rule.id not in decided))
+        fired: list[str] = []
+        undecided: list[str] = []
+        for rule_id in self._advice_ids:
+            s = status[rule_id]
+            if s is True:
+                fired.append(rule_id)
+            elif s is not False:
+                undecided.append(rule_id)
+        decided = frozenset(self._advice_ids).difference(undecided)
+        unsettled, reach = self._outcomes.open_items(fired, undecided)
         for rule_id in reach:  # only rules that can change an unsettled item make a field matter
             for name in status[rule_id]:  # type: ignore[union-attr]
                 stakes[name].add(rule_id)
@@ -201,7 +210,7 @@ class Planner:
         closed = frozenset(f for f in everything if f not in known and f not in open_fields)
         return Assessment(open_fields, closed,
                           {k: frozenset(v) for k, v in sorted(stakes.items()) if v and k in open_fields},
-                          askable, waiting, frozenset(decided), dict(answers), frozenset(skipped), unsettled, reach)
+                          askable, waiting, decided, dict(answers), frozenset(skipped), unsettled, reach)
 
     def _close(self, answers: Mapping[str, Any], skipped: Collection[str]) -> tuple[frozenset[str], dict, Any]:
         """The open fields once every ``ask_if`` that is false has closed its field, and the gates' status.
@@ -249,20 +258,20 @@ class Planner:
         for rules, resolved in self._compiled_plan:
             for rule_id, compiled in rules:
                 status[rule_id] = compiled(answers, open_fields, facts)
-            for fact in resolved:
+            for fact, derivers in resolved:  # the derivers in the engine's order: the first that fires wins
                 possible: list[Any] = []
-                depends: set[str] = set()
-                for rule, value in self._derivers[fact]:
-                    s = status[rule.id]
+                depends: frozenset[str] = _NOTHING
+                for rule_id, value in derivers:
+                    s = status[rule_id]
                     if s is False:
                         continue
                     possible.append(value)
                     if s is True:
                         break
-                    depends |= s
+                    depends = depends | s
                 else:
                     possible.append(_ABSENT)
-                facts[fact] = (tuple(possible), frozenset(depends))
+                facts[fact] = (tuple(possible), depends)
         return status, facts
 
     def _status(self, cond: Condition | None, answers: Mapping[str, Any], open_fields: frozenset[str],
