@@ -42,6 +42,10 @@ def _true(answers: Mapping[str, Any], open_fields: frozenset, facts: Facts) -> S
     return True
 
 
+def _false(answers: Mapping[str, Any], open_fields: frozenset, facts: Facts) -> Status:
+    return False
+
+
 def compile_status(cond: Condition | None) -> Compiled:
     """A closure giving ``Planner._status(cond, answers, open_fields, facts)``."""
     if cond is None:
@@ -50,8 +54,9 @@ def compile_status(cond: Condition | None) -> Compiled:
         return _field_test(cond) if cond.kind == "field" else _fact_test(cond)
     if isinstance(cond, Not):
         return _negation(compile_status(cond.item))
-    parts = tuple(compile_status(item) for item in cond.items)
-    return _conjunction(parts) if isinstance(cond, All) else _disjunction(parts)
+    if not cond.items:
+        return _true if isinstance(cond, All) else _false
+    return _conjunction(cond.items) if isinstance(cond, All) else _disjunction(cond.items)
 
 
 def _field_test(test: Test) -> Compiled:
@@ -117,15 +122,64 @@ def _negation(inner: Compiled) -> Compiled:
     return negation
 
 
-def _conjunction(parts: tuple[Compiled, ...]) -> Compiled:
-    if not parts:
-        return _true
-    if len(parts) == 1:
-        return parts[0]
+def _mixed(possible: tuple[Any, ...], depends: frozenset, wanted: bool) -> Status:
+    """A fact tested for a boolean, over several possible values: decided when they agree, else ``depends``."""
+    first = possible[0] is wanted
+    for value in possible[1:]:
+        if (value is wanted) is not first:
+            return depends
+    return first
+
+
+def _parts(items: tuple[Condition, ...]) -> tuple[tuple, tuple, tuple[Compiled, ...]]:
+    """The parts of an ``all`` or ``any``, in three groups that a junction checks inline, one group after
+    another: tests on fields, tests of a fact for a boolean (each possibly negated) and the rest. The
+    order of the parts does not change a junction's status (a decisive part decides it wherever it is,
+    and the open fields of the others are joined in a set), only how soon it is found."""
+    fields: list[tuple[str, frozenset, Any, bool]] = []
+    flags: list[tuple[str, bool, bool, bool]] = []
+    rest: list[Compiled] = []
+    for item in items:
+        negated = isinstance(item, Not) and isinstance(item.item, Test)
+        test = item.item if negated else item
+        if isinstance(test, Test) and test.kind == "field":
+            fields.append((test.name, frozenset((test.name,)), _compile_test(test), negated))
+        elif isinstance(test, Test) and test.op == "equals" and isinstance(test.value, bool):
+            flags.append((test.name, test.value, test_holds(test, _EMPTY, _EMPTY), negated))
+        else:
+            rest.append(compile_status(item))
+    return tuple(fields), tuple(flags), tuple(rest)
+
+
+def _conjunction(items: tuple[Condition, ...]) -> Compiled:
+    if len(items) == 1:
+        return compile_status(items[0])
+    fields, flags, rest = _parts(items)
 
     def every(answers: Mapping[str, Any], open_fields: frozenset, facts: Facts) -> Status:
         pending = None
-        for part in parts:
+        for name, mark, holds, negated in fields:
+            if name in open_fields:
+                pending = mark if pending is None else pending | mark
+            elif holds(answers, _EMPTY) is negated:  # the part is false
+                return False
+        for name, wanted, unset, negated in flags:
+            entry = facts.get(name)
+            if entry is None:
+                if unset is negated:
+                    return False
+                continue
+            possible = entry[0]
+            if len(possible) == 1:
+                if (possible[0] is wanted) is negated:
+                    return False
+                continue
+            s = _mixed(possible, entry[1], wanted)
+            if s is negated:
+                return False
+            if s is not (not negated):
+                pending = s if pending is None else pending | s
+        for part in rest:
             s = part(answers, open_fields, facts)
             if s is False:
                 return False
@@ -136,15 +190,35 @@ def _conjunction(parts: tuple[Compiled, ...]) -> Compiled:
     return every
 
 
-def _disjunction(parts: tuple[Compiled, ...]) -> Compiled:
-    if not parts:
-        return lambda answers, open_fields, facts: False
-    if len(parts) == 1:
-        return parts[0]
+def _disjunction(items: tuple[Condition, ...]) -> Compiled:
+    if len(items) == 1:
+        return compile_status(items[0])
+    fields, flags, rest = _parts(items)
 
     def some(answers: Mapping[str, Any], open_fields: frozenset, facts: Facts) -> Status:
         pending = None
-        for part in parts:
+        for name, mark, holds, negated in fields:
+            if name in open_fields:
+                pending = mark if pending is None else pending | mark
+            elif holds(answers, _EMPTY) is not negated:  # the part is true
+                return True
+        for name, wanted, unset, negated in flags:
+            entry = facts.get(name)
+            if entry is None:
+                if unset is not negated:
+                    return True
+                continue
+            possible = entry[0]
+            if len(possible) == 1:
+                if (possible[0] is wanted) is not negated:
+                    return True
+                continue
+            s = _mixed(possible, entry[1], wanted)
+            if s is (not negated):
+                return True
+            if s is not negated:
+                pending = s if pending is None else pending | s
+        for part in rest:
             s = part(answers, open_fields, facts)
             if s is True:
                 return True
