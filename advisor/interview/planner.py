@@ -85,6 +85,7 @@ __all__ = ["ADVICE_KINDS", "Assessment", "Planner", "Stake"]
 
 _EMPTY: dict[str, Any] = {}
 _NOTHING: frozenset[str] = frozenset()
+_UNSET = ((_ABSENT,), _NOTHING)  # a derived fact no rule can set
 
 Status = bool | frozenset  # a decided outcome, or the open fields it still depends on
 
@@ -151,11 +152,14 @@ class Planner:
         # each condition compiled once (advisor.interview.compiled); _status stays the readable statement
         self._gates = {name: compile_status(cond) for name, cond in self.ask_if.items()}
         self._compiled_plan = [([(rule.id, compile_status(rule.when)) for rule in level_rules],
-                                [(fact, tuple((r.id, value) for r, value in self._derivers[fact])) for fact in resolved])
+                                [(fact, tuple((r.id, value, ((value,), _NOTHING)) for r, value in self._derivers[fact]))
+                                 for fact in resolved])
                                for level_rules, resolved in self._plan]
         self._advice = [r for r in rules if any(c.kind in ADVICE_KINDS for c in r.then)]
         self._outcomes = OutcomeModel(self._advice, kb.catalog)
         self._advice_ids = tuple(r.id for r in self._advice)
+        self._advice_set = frozenset(self._advice_ids)
+        self._names = tuple(self.fields.names())
         self._order = {f.id: i for i, f in enumerate(self.fields.fields)}
         self._gates_use_facts = any(t.kind == "fact" for cond in self.ask_if.values() for t in iter_tests(cond))
         self._group_order = {g.id: i for i, g in enumerate(self.fields.groups)}
@@ -186,7 +190,7 @@ class Planner:
                 fired.append(rule_id)
             elif s is not False:
                 undecided.append(rule_id)
-        decided = frozenset(self._advice_ids).difference(undecided)
+        decided = self._advice_set.difference(undecided)
         unsettled, reach = self._outcomes.open_items(fired, undecided)
         for rule_id in reach:  # only rules that can change an unsettled item make a field matter
             for name in status[rule_id]:  # type: ignore[union-attr]
@@ -203,14 +207,19 @@ class Planner:
                     if not mine <= stakes[dep]:
                         stakes[dep] |= mine
                         changed = True
-        everything = self.fields.names()
-        askable = tuple(f for f in everything if f in open_fields and stakes.get(f) and f not in waiting_on)
-        waiting = tuple(f for f in everything if f in open_fields and stakes.get(f) and f in waiting_on)
-        known = set(answers) | set(skipped)
-        closed = frozenset(f for f in everything if f not in known and f not in open_fields)
-        return Assessment(open_fields, closed,
+        skipped = frozenset(skipped)
+        askable: list[str] = []
+        waiting: list[str] = []
+        closed: list[str] = []
+        for name in self._names:
+            if name in open_fields:
+                if stakes.get(name):
+                    (waiting if name in waiting_on else askable).append(name)
+            elif name not in answers and name not in skipped:
+                closed.append(name)
+        return Assessment(open_fields, frozenset(closed),
                           {k: frozenset(v) for k, v in sorted(stakes.items()) if v and k in open_fields},
-                          askable, waiting, decided, dict(answers), frozenset(skipped), unsettled, reach)
+                          tuple(askable), tuple(waiting), decided, dict(answers), skipped, unsettled, reach)
 
     def _close(self, answers: Mapping[str, Any], skipped: Collection[str]) -> tuple[frozenset[str], dict, Any]:
         """The open fields once every ``ask_if`` that is false has closed its field, and the gates' status.
@@ -220,10 +229,9 @@ class Planner:
         the last evaluation is returned so :meth:`assess` need not repeat it.
         """
         known = set(answers) | set(skipped)
-        everything = self.fields.names()
         closed: set[str] = set()
         while True:
-            open_fields = frozenset(f for f in everything if f not in known and f not in closed)
+            open_fields = frozenset(f for f in self._names if f not in known and f not in closed)
             evaluated = self._evaluate(answers, open_fields) if self._gates_use_facts else None
             facts = evaluated[1] if evaluated else _EMPTY
             gates = {name: status(answers, open_fields, facts)
@@ -259,19 +267,26 @@ class Planner:
             for rule_id, compiled in rules:
                 status[rule_id] = compiled(answers, open_fields, facts)
             for fact, derivers in resolved:  # the derivers in the engine's order: the first that fires wins
-                possible: list[Any] = []
-                depends: frozenset[str] = _NOTHING
-                for rule_id, value in derivers:
+                entry = _UNSET  # no deriver can fire
+                possible: list[Any] | None = None  # the values, once an undecided deriver comes first
+                for rule_id, value, fires in derivers:
                     s = status[rule_id]
                     if s is False:
                         continue
-                    possible.append(value)
-                    if s is True:
-                        break
-                    depends = depends | s
+                    if possible is None:
+                        if s is True:
+                            entry = fires  # decided: the first deriver that can fire does
+                            break
+                        possible, depends = [value], s
+                    else:
+                        possible.append(value)
+                        if s is True:
+                            break
+                        depends = depends | s
                 else:
-                    possible.append(_ABSENT)
-                facts[fact] = (tuple(possible), depends)
+                    if possible is not None:
+                        possible.append(_ABSENT)
+                facts[fact] = entry if possible is None else (tuple(possible), depends)
         return status, facts
 
     def _status(self, cond: Condition | None, answers: Mapping[str, Any], open_fields: frozenset[str],
