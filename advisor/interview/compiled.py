@@ -14,9 +14,16 @@ outcome still depends on:
   (``facts[name] = (values, depends)``, :data:`ABSENT` for "not set"): decided
   when they all agree, else the fact's ``depends``;
 * ``not`` negates a decided part; ``all`` (``any``) stops at the first false
-  (true) part and otherwise joins the open fields of the undecided parts.
+  (true) part and otherwise joins the open fields of the undecided parts. It
+  checks its (possibly negated) tests on fields, then its tests of a fact for
+  a boolean, inline, and calls the closures of its other parts last: the
+  order of the parts never changes the status, only how soon it is known.
 
 A property test (tests/test_planner_compiled.py) keeps the two in step.
+Python source generated for every condition and compiled with ``compile()``
+was tried: it evaluated about a quarter faster than these closures did before
+``all``/``any`` checked their tests inline, but compiling the shipped base's
+conditions took about 60 ms, against 4 ms for building the whole planner.
 
 Stage: interview.
 """
