@@ -8,7 +8,7 @@ gives - ``True``/``False`` when decided, else the frozenset of open fields the
 outcome still depends on:
 
 * a test on a field is the constant ``{field}`` while the field is open, else
-  the engine's predicate (:func:`advisor.inference.reference._compile_test`,
+  the engine's predicate (:func:`advisor.inference.reference.compile_test`,
   specialised by operator and operand type, the semantics of ``test_holds``);
 * a test on a derived fact tries every value the fact can still take
   (``facts[name] = (values, depends)``, :data:`ABSENT` for "not set"): decided
@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from advisor.inference.reference import _compile_test, test_holds
+from advisor.inference import compile_test, test_holds
 from advisor.kb import All, Condition, Not, Test
 
 __all__ = ["ABSENT", "Compiled", "compile_status"]
@@ -69,7 +69,7 @@ def compile_status(cond: Condition | None) -> Compiled:
 def _field_test(test: Test) -> Compiled:
     name = test.name
     pending = frozenset((name,))
-    holds = _compile_test(test)
+    holds = compile_test(test)
 
     def field(answers: Mapping[str, Any], open_fields: frozenset, facts: Facts) -> Status:
         if name in open_fields:
@@ -91,14 +91,10 @@ def _fact_test(test: Test) -> Compiled:
             if entry is None:
                 return unset
             possible = entry[0]
-            first = possible[0] is wanted
-            for value in possible[1:]:
-                if (value is wanted) is not first:
-                    return entry[1]
-            return first
+            return possible[0] is wanted if len(possible) == 1 else _mixed(possible, entry[1], wanted)
 
         return boolean
-    holds = _compile_test(test)
+    holds = compile_test(test)
 
     def outcome(value: Any) -> bool:
         return unset if value is ABSENT else holds(_EMPTY, {name: value})  # type: ignore[arg-type]
@@ -150,7 +146,7 @@ def _parts(items: tuple[Condition, ...]) -> tuple[tuple, tuple, tuple[Compiled, 
         negated = isinstance(item, Not) and isinstance(item.item, Test)
         test = item.item if negated else item
         if isinstance(test, Test) and test.kind == "field":
-            fields.append((test.name, frozenset((test.name,)), _compile_test(test), negated))
+            fields.append((test.name, frozenset((test.name,)), compile_test(test), negated))
         elif isinstance(test, Test) and test.op == "equals" and isinstance(test.value, bool):
             flags.append((test.name, test.value, test_holds(test, _EMPTY, _EMPTY), negated))
         else:
