@@ -18,7 +18,7 @@ EXPORTS = {
     "engine": ["Derivation", "Engine", "Inference"],
     "outcomes": ["ADVICE_KINDS", "Item", "OutcomeModel"],
     "profile": ["Profile", "choice_list", "load_profile", "range_words", "read_profile_source", "text_problem", "validate_answers"],
-    "reference": ["ReferenceEvaluator", "evaluate3", "test_holds"],
+    "reference": ["ReferenceEvaluator", "compile_test", "evaluate3", "test_holds"],
     "run": ["as_profile", "engine_for", "infer"],
 }
 SUBMODULES = []

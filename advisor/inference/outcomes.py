@@ -48,7 +48,6 @@ Stage: inference.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any, Callable, Iterable, Mapping
 
 from advisor.kb import SEVERITIES, STRENGTHS, Rule
@@ -136,6 +135,8 @@ class OutcomeModel:
             for f in _flat(features):
                 if item not in self._items_of[f]:
                     self._items_of[f].append(item)
+        self._item_sets = [frozenset(items) for items in self._items_of]
+        self._blank: Vector = [_NONE] * self._size
 
     def items(self) -> list[Item]:
         """Every advice item some rule can conclude, in a stable order."""
@@ -148,31 +149,45 @@ class OutcomeModel:
         ``fired``: rule ids that fire whatever the open answers are; ``undecided``:
         rule ids that may or may not fire; every other rule does not fire.
         """
-        low = [_NONE] * self._size
+        low = self._blank.copy()
         contrib = self._contrib
         for rule_id in fired:
             for f, value in contrib.get(rule_id, ()):
                 if value > low[f]:
                     low[f] = value
-        high = list(low)
-        above: dict[int, set[float]] = defaultdict(set)  # values above `low` that undecided rules bring
-        undecided = [r for r in undecided if r in contrib]
+        high = low.copy()
+        above: dict[int, set[float]] = {}  # values above `low` that undecided rules bring
+        raising: list[tuple[str, list[int]]] = []  # undecided rule -> the features it would raise above `low`
         for rule_id in undecided:
-            for f, value in contrib[rule_id]:
+            raised = []
+            for f, value in contrib.get(rule_id, ()):
                 if value > low[f]:
-                    above[f].add(value)
+                    raised.append(f)
+                    values = above.get(f)
+                    if values is None:
+                        above[f] = {value}
+                    else:
+                        values.add(value)
                     if value > high[f]:
                         high[f] = value
-        items = self._items
-        candidates = {item for f in above for item in self._items_of[f]}
+            if raised:
+                raising.append((rule_id, raised))
+        items, items_of = self._items, self._items_of
+        candidates = {item for f in above for item in items_of[f]}
         unsettled = frozenset(item for item in candidates if not items[item][0](low, high, above, *items[item][1]))
         reach: dict[str, frozenset[Item]] = {}
         if unsettled:
-            for rule_id in undecided:
-                changed = {item for f, value in contrib[rule_id] if value > low[f]
-                           for item in self._items_of[f] if item in unsettled}
+            item_sets = self._item_sets
+            open_of: dict[int, frozenset[Item]] = {}  # feature -> the unsettled items reading it
+            for rule_id, raised in raising:
+                changed = None
+                for f in raised:
+                    mine = open_of.get(f)
+                    if mine is None:
+                        mine = open_of[f] = item_sets[f] & unsettled
+                    changed = mine if changed is None else changed | mine
                 if changed:
-                    reach[rule_id] = frozenset(changed)
+                    reach[rule_id] = changed
         return unsettled, reach
 
 
@@ -192,10 +207,10 @@ def _flat(features: tuple[Any, ...]) -> Iterable[int]:
 
 
 def _recommendation_settled(low: Vector, high: Vector, above: Any, for_: int, strength: int, against: int) -> bool:
-    def outcome(f: float, s: float, a: float) -> float | None:
-        return s if f > a else None  # caution wins ties
-
-    return outcome(low[for_], low[strength], high[against]) == outcome(high[for_], high[strength], low[against])
+    # the outcome is the strength if "for" beats "against" (caution wins ties), else left out (None)
+    least = low[strength] if low[for_] > high[against] else None
+    most = high[strength] if high[for_] > low[against] else None
+    return least == most
 
 
 def _not_advised_settled(low: Vector, high: Vector, above: Mapping[int, set[float]], for_: int, against: int,
@@ -216,11 +231,22 @@ def _not_advised_settled(low: Vector, high: Vector, above: Mapping[int, set[floa
 
 def _warning_settled(low: Vector, high: Vector, above: Any, severity: int,
                      targets: tuple[tuple[int, int], ...]) -> bool:
-    def outcome(sev: float, withdrawn: bool) -> float | None:
-        return None if sev == _NONE or withdrawn else sev
-
-    least = outcome(low[severity], any(high[f] > low[a] for f, a in targets))  # a recommendation beats it
-    most = outcome(high[severity], any(low[f] > high[a] for f, a in targets))
+    # the outcome is the severity unless no rule warns or a recommendation withdraws it (None)
+    least = most = None
+    sev = low[severity]
+    if sev != _NONE:
+        for f, a in targets:
+            if high[f] > low[a]:  # a recommendation beats it
+                break
+        else:
+            least = sev
+    sev = high[severity]
+    if sev != _NONE:
+        for f, a in targets:
+            if low[f] > high[a]:
+                break
+        else:
+            most = sev
     return least == most
 
 

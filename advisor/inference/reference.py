@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterable
 
 from advisor.kb import All, Condition, Not, Rule, RuleBase, Test
 
-__all__ = ["ReferenceEvaluator", "Outcome", "test_holds", "UNKNOWN"]
+__all__ = ["ReferenceEvaluator", "Outcome", "compile_test", "test_holds", "UNKNOWN"]
 
 Env = tuple[dict[str, Any], dict[str, Any]]  # (answers, derived values)
 Predicate = Callable[[dict[str, Any], dict[str, Any]], bool]
@@ -80,7 +80,7 @@ def test_holds(test: Test, answers: dict[str, Any], derived: dict[str, Any]) -> 
 _MISSING = object()
 
 
-def _compile_test(test: Test) -> Predicate:
+def compile_test(test: Test) -> Predicate:
     """A closure for one test, specialised by operator and operand type (the same
     semantics as :func:`test_holds`, which stays the readable statement of them;
     a property test keeps the two in step)."""
@@ -137,7 +137,7 @@ def _compile(condition: Condition | None) -> Predicate:
     if condition is None:
         return lambda answers, derived: True
     if isinstance(condition, Test):
-        return _compile_test(condition)
+        return compile_test(condition)
     if isinstance(condition, Not):
         inner = _compile(condition.item)
         return lambda answers, derived: not inner(answers, derived)
