@@ -39,6 +39,7 @@ def test_compact_json_is_json_dumps(kb, encoder):
         profile = as_profile(kb, data)
         report = build_report(kb, profile, infer(kb, profile))
         assert compact_json(report) == json.dumps(report, ensure_ascii=False, separators=(",", ":"))
+        assert batch.indented_json(report) == json.dumps(report, indent=2, ensure_ascii=False)
 
 
 _STANDARD = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -56,6 +57,7 @@ def test_compact_json_writes_any_value_as_the_standard_library_does(answers, fac
               "recommendations": [{"id": "x", "title": title}],
               "derived_facts": [{"name": "f", "value": v} for v in facts]}
     assert compact_json(report) == _STANDARD(report)
+    assert batch.indented_json(report) == json.dumps(report, indent=2, ensure_ascii=False)
 
 
 def test_compact_json_sees_a_changed_entry(kb):

@@ -5,9 +5,11 @@ Stage: render.
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+from advisor.report import indented_json
 
 
 def render(report: dict[str, Any], **_: object) -> str:
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    """``json.dumps(report, indent=2, ensure_ascii=False)`` and a newline (orjson writes it when installed)."""
+    return indented_json(report) + "\n"

@@ -13,7 +13,7 @@ import lazy_loader as _lazy
 
 #: submodule -> the names other stages import from this stage
 EXPORTS = {
-    "batch": ["numbered_lines", "run_lines"],
+    "batch": ["compact_json", "indented_json", "numbered_lines", "run_lines"],
     "build": ["REPORT_KEYS", "REPORT_VERSION", "advise", "build_report"],
     "diagnosis": ["diagnosis", "item_start"],
     "distributed": ["advise_jsonl"],
