@@ -77,7 +77,7 @@ def machine() -> list[str]:
         f"- {platform.system()} {platform.release()}; Python {platform.python_version()} "
         f"({platform.python_implementation()})",
         f"- durable-rules {version('durable-rules')}, fastjsonschema {version('fastjsonschema')}, "
-        f"jsonschema {version('jsonschema')}",
+        f"jsonschema {version('jsonschema')}, orjson {version('orjson')}",
     ]
 
 
