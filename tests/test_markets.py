@@ -276,3 +276,19 @@ def test_a_broken_markets_file_is_one_clear_message(run_cli, tmp_path):
     result = run_cli(["advise", str(EXAMPLES / "tea-shop.json"), "--knowledge", str(knowledge), "--no-cache"])
     assert result.exit_code == 2
     assert "markets.yaml" in result.stderr and "[E405]" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_report_says_whose_platforms_it_names(kb):
+    """The first highlight is the market: as answered, or the default marked as such."""
+    from advisor.api import advise
+    from advisor.i18n import use_language
+
+    stated = advise(kb, {"business_model": "B2C", "market": "intl"})["business"]["highlights"]
+    assert stated[0] == "Market: Outside mainland China (international platforms)"
+    assumed = advise(kb, {"business_model": "B2C"})["business"]["highlights"]
+    assert assumed[0] == "Market: Mainland China (not answered; the default)"
+    with use_language("zh"):
+        from advisor.kb import localize
+
+        chinese = advise(localize(kb, "zh"), {"business_model": "B2C"})["business"]["highlights"]
+    assert chinese[0].startswith("市场：") and "默认" in chinese[0]

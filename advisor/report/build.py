@@ -15,7 +15,7 @@ from typing import Any, Collection, Mapping
 
 from advisor.i18n import _, current
 from advisor.inference import Conclusions, Inference, Profile, Support, as_profile, conclude, infer
-from advisor.kb import BASES, Citation, KnowledgeBase, Rule, for_market
+from advisor.kb import BASES, MARKET_FIELD, Citation, KnowledgeBase, Rule, for_market
 from advisor.version import __version__
 
 from .diagnosis import diagnosis, item_start
@@ -304,6 +304,14 @@ _HIGHLIGHTS = ("business_model", "product_type", "price_level", "business_stage"
 
 def _highlights(kb: KnowledgeBase, profile: Profile) -> list[str]:
     out = []
+    market = kb.fields.get(MARKET_FIELD)
+    if market is not None and market.choices:  # whose platforms the report names, stated or not
+        value = profile.get(MARKET_FIELD)
+        if value is not None:
+            out.append(_("{label}: {value}").format(label=market.label, value=market.label_of(value)))
+        elif market.default is not None:
+            out.append(_("{label}: {value} (not answered; the default)").format(
+                label=market.label, value=market.label_of(market.default)))
     for name in _HIGHLIGHTS:
         f = kb.fields.get(name)
         value = profile.get(name)
