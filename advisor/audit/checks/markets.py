@@ -74,9 +74,28 @@ def _id_tokens(markets: Markets) -> dict[str, str]:
     return out
 
 
+_FINDERS: dict[tuple[str, ...], tuple[Any, tuple[str, ...]]] = {}
+
+
+def _finder(brands: Any) -> tuple[Any, tuple[str, ...]]:
+    """One pattern finding any Latin brand as a whole word, and the other brands: a quick first look
+    (most texts name none), so that each brand is searched for alone only in a text that names one."""
+    key = tuple(brands)
+    found = _FINDERS.get(key)
+    if found is None:
+        latin = sorted((n for n in key if n.isascii()), key=len, reverse=True)
+        pattern = (re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(map(re.escape, latin)) + r")(?![A-Za-z0-9])")
+                   if latin else None)
+        found = _FINDERS[key] = (pattern, tuple(n for n in key if not n.isascii()))
+    return found
+
+
 def _named(text: str, brands: dict[str, str]) -> list[str]:
     """The brands ``text`` names outside quotes (whole words for Latin names, anywhere for Chinese ones)."""
     bare = _QUOTED.sub(" ", text)
+    latin, others = _finder(brands)
+    if not ((latin is not None and latin.search(bare)) or any(n in bare for n in others)):
+        return []
     found = []
     for name in brands:
         if name.isascii():
@@ -120,7 +139,8 @@ def _rule_ids(ctx, markets: Markets) -> Iterable[Finding]:
             values = t.value if isinstance(t.value, (list, tuple, frozenset, set)) else [t.value]
             names += [str(v) for v in values if isinstance(v, str)]
         names += [c.target for c in rule.then if isinstance(c.target, str)]
-        hits = sorted({tokens[tok] for n in names for tok in tokens if tok in re.sub(r"[^a-z0-9]", "", n.lower())})
+        squeezed = [re.sub(r"[^a-z0-9]", "", n.lower()) for n in names]
+        hits = sorted({tokens[tok] for n in squeezed for tok in tokens if tok in n})
         platform = rule.platform
         hits = [h for h in hits if h != platform and not (platform and platform in h)]
         if hits:
