@@ -66,17 +66,29 @@ class Conclusions:
 def conclude(kb: KnowledgeBase, inference: Inference) -> Conclusions:
     """Gather and decide the conclusions of the fired rules (see the module notes)."""
     out = Conclusions()
+    tables = {kind: getattr(out, kind) for kind in OUTCOMES}
+    supports = _supports(kb)
     for firing in inference.firings:
-        rule = kb.rule(firing.rule_id)
-        if rule is None:
-            continue
-        for conclusion in rule.then:
-            if conclusion.kind == "derive":
-                continue
-            table: dict[str, list[Support]] = getattr(out, conclusion.kind)
-            table.setdefault(conclusion.target, []).append(Support(rule.id, rule.priority, conclusion))
+        for kind, target, support in supports.get(firing.rule_id, ()):
+            table = tables[kind]
+            if target in table:
+                table[target].append(support)
+            else:
+                table[target] = [support]
     _decide(kb, out)
     return out
+
+
+def _supports(kb: KnowledgeBase) -> dict[str, tuple[tuple[str, str, Support], ...]]:
+    """Each rule's conclusions other than derived facts, as (kind, target, support): a support depends
+    only on its rule and conclusion, and is immutable, so it is made once per knowledge base."""
+    found = kb.__dict__.get("_supports")
+    if found is None:
+        found = {rule.id: tuple((c.kind, c.target, Support(rule.id, rule.priority, c))
+                                for c in rule.then if c.kind != "derive")
+                 for rule in kb.rules.rules}
+        object.__setattr__(kb, "_supports", found)
+    return found
 
 
 def _decide(kb: KnowledgeBase, out: Conclusions) -> None:

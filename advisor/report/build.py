@@ -20,7 +20,15 @@ from advisor.version import __version__
 
 from .diagnosis import diagnosis, item_start
 from .moves import plan_moves
-from .ranking import explain_rank, plain_key, recommendation_key, severity_of, step_key, strength_of, warning_key
+from .ranking import (
+    explain_rank,
+    plain_key,
+    rank_reason,
+    ranked_recommendations,
+    severity_of,
+    step_key,
+    warning_key,
+)
 
 __all__ = ["REPORT_KEYS", "REPORT_VERSION", "ItemEntry", "advise", "build_report", "unanswered_fields"]
 
@@ -167,15 +175,14 @@ def build_report(kb: KnowledgeBase, profile: Profile, inference: Inference, *, w
         return item_start(kb, [s.conclusion.start for s in supports], answers, derived_values)
 
     recommendations = []
-    for rank, (item, supports) in enumerate(sorted(found.recommend.items(), key=lambda kv: recommendation_key(*kv)), 1):
-        strength = strength_of(supports)
+    for rank, (item, supports, strength, priority, count) in enumerate(ranked_recommendations(found.recommend), 1):
         roles = sorted({s.conclusion.role for s in supports if s.conclusion.role})
         entry = _item_base(kb, item, supports)
         entry.update(
             rank=rank,
             strength=strength,
             roles=roles,
-            rank_reason=explain_rank(rank, supports, strength=strength),
+            rank_reason=rank_reason(rank, priority, count, strength=strength),
             conflict=_decision_json(decisions[item]) if item in decisions else None,
             start=start_of(supports) or None,
         )

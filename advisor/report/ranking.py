@@ -27,8 +27,8 @@ from advisor.kb import SEVERITIES, STRENGTHS
 
 from .words import level_word
 
-__all__ = ["PHASES", "recommendation_key", "warning_key", "plain_key", "step_key", "explain_rank", "rank_words", "strength_of",
-           "severity_of"]
+__all__ = ["PHASES", "recommendation_key", "warning_key", "plain_key", "step_key", "explain_rank", "rank_reason",
+           "rank_words", "ranked_recommendations", "strength_of", "severity_of"]
 
 PHASES = ("prepare", "launch", "operate", "mature", "evaluate")
 
@@ -72,7 +72,24 @@ def step_key(item: str, supports: list[Support], phase: str) -> tuple:
 def explain_rank(rank: int, supports: list[Support], *, strength: str | None = None,
                  severity: str | None = None) -> str:
     """Why an item sits at its place, in words."""
-    return _("#{rank}: {why}").format(rank=rank, why=rank_words(supports, strength=strength, severity=severity))
+    return rank_reason(rank, _priority(supports), _support(supports), strength=strength, severity=severity)
+
+
+def rank_reason(rank: int, priority: int, count: int, *, strength: str | None = None,
+                severity: str | None = None) -> str:
+    """:func:`explain_rank` from the item's priority and count of supporting rules, already known."""
+    return _("#{rank}: {why}").format(rank=rank, why=_ranked_words(current(), strength, severity, priority, count))
+
+
+_STRENGTH_NAMES = {rank: name for name, rank in STRENGTHS.items()}
+
+
+def ranked_recommendations(recommend: dict[str, list[Support]]) -> list[tuple[str, list[Support], str, int, int]]:
+    """The recommendations in their order, each as (item, supports, strength, priority, supporting
+    rules): what :func:`recommendation_key`, :func:`strength_of` and :func:`explain_rank` would each
+    work out again, worked out once."""
+    keyed = sorted((recommendation_key(item, supports), item, supports) for item, supports in recommend.items())
+    return [(item, supports, _STRENGTH_NAMES[-key[0]], -key[1], -key[2]) for key, item, supports in keyed]
 
 
 def rank_words(supports: list[Support], *, strength: str | None = None, severity: str | None = None) -> str:
