@@ -29,6 +29,7 @@ class MoveCatalog:
         self._goals: dict[str, frozenset[str]] = {}
         self._static: dict[str, tuple[Any, int]] = {}
         self._speaks: dict[tuple, tuple[str, ...]] = {}
+        self._wait: dict[str, tuple[Any, str, int, bool]] = {}
 
     def goals_served(self, item: str) -> frozenset[str]:
         """The goals (``promotion_goals`` choices) ``item`` serves: those sharing one of its goal words."""
@@ -57,6 +58,20 @@ class MoveCatalog:
         if found is None:
             load = EFFORTS.index(self.attr(item, "effort", "medium")) + COSTS.index(self.attr(item, "cost", "low"))
             found = self._static[item] = (self.attr(item, "phase"), load)
+        return found
+
+    def wait_basis(self, item: str) -> tuple[Any, str, int, bool]:
+        """What may hold ``item`` back, from the catalog alone: its phase in the staged plan (a plan
+        step's own when the item names none), its cost and that cost's place in COSTS, and whether it
+        asks high effort."""
+        found = self._wait.get(item)
+        if found is None:
+            phase = self.attr(item, "phase")
+            if phase is None:
+                entry = self.kb.catalog.item(item)
+                phase = entry.get("phase") if entry is not None and entry.kind == "step" else None
+            cost = self.attr(item, "cost", "low")
+            found = self._wait[item] = (phase, cost, COSTS.index(cost), self.attr(item, "effort") == "high")
         return found
 
     @classmethod

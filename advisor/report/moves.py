@@ -69,6 +69,7 @@ _PHASES = ("prepare", "launch", "operate", "mature")
 _PHASE_INDEX = {"prepare": 0, "launch": 1, "operate": 2, "mature": 3, "evaluate": 2}
 #: budget -> the highest cost a move may have now
 _BUDGET_COST = {"none": "low", "small": "medium", "medium": "high", "large": "high"}
+_BUDGET_LIMIT = {budget: COSTS.index(cost) for budget, cost in _BUDGET_COST.items()}
 
 
 @dataclass(slots=True)
@@ -337,17 +338,13 @@ def _own_wait(cat: MoveCatalog, item: str, place: Placement, answers: dict[str, 
         return "fix", wait_words("fix", mistake=warned[mistake]["title"])
     if tier <= 1:  # the rules that made it essential, or the mistake it fixes, already weighed the stage
         return None
-    item_phase = cat.attr(item, "phase")
-    if item_phase is None:
-        entry = cat.kb.catalog.item(item)
-        item_phase = entry.get("phase") if entry is not None and entry.kind == "step" else None
+    item_phase, cost, cost_index, heavy = cat.wait_basis(item)
     if phase is not None and item_phase in _PHASE_INDEX and _PHASE_INDEX[item_phase] > _PHASE_INDEX[phase]:
         return "stage", wait_words("stage", stage=item_phase if item_phase != "evaluate" else "operate")
     budget = answers.get("marketing_budget")
-    cost = cat.attr(item, "cost", "low")
-    if budget in _BUDGET_COST and COSTS.index(cost) > COSTS.index(_BUDGET_COST[budget]):
+    if budget in _BUDGET_LIMIT and cost_index > _BUDGET_LIMIT[budget]:
         return "capacity", wait_words("cost", cost=cost, budget=budget)
-    if capacity == "thin" and cat.attr(item, "effort") == "high":
+    if capacity == "thin" and heavy:
         return "capacity", wait_words("work")
     return None
 
