@@ -142,15 +142,24 @@ def plan_moves(kb: Any, report: dict[str, Any], answers: dict[str, Any], derived
         for item in cat.attr(mistake, "defers", ()):
             deferred.setdefault(item, []).append(mistake)
 
+    def most_serious(m: str) -> tuple[int, int]:
+        return -SEVERITIES[warned[m]["severity"]], warned[m]["rank"]
+
+    def ranked(m: str) -> int:
+        return warned[m]["rank"]
+
     placements: dict[str, Placement] = {}
     keys: dict[str, tuple] = {}
+    starting = answers.get("plans_to_start") or ()
     for item, entry in advised.items():
         place = Placement(item)
         served = cat.goals_served(item)
         place.goals = [g for g in stated if g in served]
-        place.fixes = sorted(fixes.get(item, ()), key=lambda m: (-SEVERITIES[warned[m]["severity"]], warned[m]["rank"]))
-        place.deferred_by = sorted(deferred.get(item, ()), key=lambda m: warned[m]["rank"])
-        if entry.get("start") in (answers.get("plans_to_start") or ()):
+        if item in fixes:
+            place.fixes = sorted(fixes[item], key=most_serious)
+        if item in deferred:
+            place.deferred_by = sorted(deferred[item], key=ranked)
+        if entry.get("start") in starting:
             place.starts = entry["start"]
         placements[item] = place
         keys[item] = _urgency(cat, item, entry, place, warned, phase)
@@ -193,8 +202,16 @@ def plan_moves(kb: Any, report: dict[str, Any], answers: dict[str, Any], derived
         served = {g for m in chosen for g in placements[m].goals}
         open_goals = set(stated) - served
         # only goals some advised item that can start could serve
-        return {g for g in open_goals if any(g in placements[i].goals and can_start(i) for i in order
-                                             if i not in chosen)}
+        found: set[str] = set()
+        for i in order:  # one walk: the open goals some item not yet chosen that can start would serve
+            if found == open_goals:
+                break
+            if i in chosen:
+                continue
+            goals = [g for g in placements[i].goals if g in open_goals and g not in found]
+            if goals and can_start(i):
+                found.update(goals)
+        return found
 
     def current(item: str) -> tuple:
         """The item's urgency now: a mistake a chosen move already fixes, or a practice a chosen move
