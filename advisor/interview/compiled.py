@@ -63,7 +63,7 @@ def compile_status(cond: Condition | None) -> Compiled:
         return _negation(compile_status(cond.item))
     if not cond.items:
         return _true if isinstance(cond, All) else _false
-    return _conjunction(cond.items) if isinstance(cond, All) else _disjunction(cond.items)
+    return _junction(cond.items, isinstance(cond, All))
 
 
 def _field_test(test: Test) -> Compiled:
@@ -154,79 +154,45 @@ def _parts(items: tuple[Condition, ...]) -> tuple[tuple, tuple, tuple[Compiled, 
     return tuple(fields), tuple(flags), tuple(rest)
 
 
-def _conjunction(items: tuple[Condition, ...]) -> Compiled:
+def _junction(items: tuple[Condition, ...], conjunction: bool) -> Compiled:
+    """``all`` (``conjunction``) or ``any`` of ``items``: a part whose truth is ``decisive`` (false for
+    ``all``, true for ``any``) decides the junction; else the open fields of the undecided parts, or, when
+    every part is decided, the other outcome."""
     if len(items) == 1:
         return compile_status(items[0])
     fields, flags, rest = _parts(items)
+    decisive = not conjunction
 
-    def every(answers: Mapping[str, Any], open_fields: frozenset, facts: Facts) -> Status:
+    def junction(answers: Mapping[str, Any], open_fields: frozenset, facts: Facts) -> Status:
         pending = None
         for name, mark, holds, negated in fields:
             if name in open_fields:
                 pending = mark if pending is None else pending | mark
-            elif holds(answers, _EMPTY) is negated:  # the part is false
-                return False
+            elif (holds(answers, _EMPTY) is not negated) is decisive:
+                return decisive
         for name, wanted, unset, negated in flags:
             entry = facts.get(name)
             if entry is None:
-                if unset is negated:
-                    return False
+                if (unset is not negated) is decisive:
+                    return decisive
                 continue
             possible = entry[0]
             if len(possible) == 1:
-                if (possible[0] is wanted) is negated:
-                    return False
+                if ((possible[0] is wanted) is not negated) is decisive:
+                    return decisive
                 continue
             s = _mixed(possible, entry[1], wanted)
-            if s is negated:
-                return False
-            if s is not (not negated):
+            if s is True or s is False:
+                if (s is not negated) is decisive:
+                    return decisive
+            else:
                 pending = s if pending is None else pending | s
         for part in rest:
             s = part(answers, open_fields, facts)
-            if s is False:
-                return False
-            if s is not True:
+            if s is decisive:
+                return decisive
+            if s is not conjunction:  # undecided: its open fields
                 pending = s if pending is None else pending | s
-        return True if pending is None else pending
+        return conjunction if pending is None else pending
 
-    return every
-
-
-def _disjunction(items: tuple[Condition, ...]) -> Compiled:
-    if len(items) == 1:
-        return compile_status(items[0])
-    fields, flags, rest = _parts(items)
-
-    def some(answers: Mapping[str, Any], open_fields: frozenset, facts: Facts) -> Status:
-        pending = None
-        for name, mark, holds, negated in fields:
-            if name in open_fields:
-                pending = mark if pending is None else pending | mark
-            elif holds(answers, _EMPTY) is not negated:  # the part is true
-                return True
-        for name, wanted, unset, negated in flags:
-            entry = facts.get(name)
-            if entry is None:
-                if unset is not negated:
-                    return True
-                continue
-            possible = entry[0]
-            if len(possible) == 1:
-                if (possible[0] is wanted) is not negated:
-                    return True
-                continue
-            s = _mixed(possible, entry[1], wanted)
-            if s is (not negated):
-                return True
-            if s is not negated:
-                pending = s if pending is None else pending | s
-        for part in rest:
-            s = part(answers, open_fields, facts)
-            if s is True:
-                return True
-            if s is not False:
-                pending = s if pending is None else pending | s
-        return False if pending is None else pending
-
-    return some
+    return junction
